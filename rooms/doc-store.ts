@@ -1,0 +1,176 @@
+import * as Y from "yjs";
+
+/**
+ * Durable storage for one Yjs document in a Durable Object's SQLite: an
+ * append-only update log plus a chunked snapshot. Every update is written
+ * synchronously as it is applied, so the output gate holds any reply until
+ * it is on disk: nothing acknowledged is lost on a crash. The log is folded
+ * into a new snapshot once it outweighs the snapshot, keeping load time and
+ * storage bounded. Rows stay under the 2 MB limit by chunking.
+ */
+const CHUNK_BYTES = 512 * 1024;
+const MIN_LOG_BYTES_TO_COMPACT = 64 * 1024;
+const MAX_LOG_ROWS = 300;
+const SCHEMA_VERSION = 1;
+
+export interface DocStoreStats {
+  logRows: number;
+  logBytes: number;
+  snapshotBytes: number;
+  generation: number;
+}
+
+export class DocStore {
+  private logRows = 0;
+  private logBytes = 0;
+  private snapshotBytes = 0;
+  private generation = 0;
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly name = "doc",
+  ) {
+    this.migrate();
+  }
+
+  private get sql() {
+    return this.storage.sql;
+  }
+
+  private migrate() {
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS ydoc_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)`);
+    const row = this.sql.exec<{ value: number }>(`SELECT value FROM ydoc_meta WHERE key = 'schema'`).toArray()[0];
+    if ((row?.value ?? 0) < 1) {
+      this.sql.exec(`CREATE TABLE ydoc_updates (doc TEXT NOT NULL, seq INTEGER NOT NULL, part INTEGER NOT NULL,
+        data BLOB NOT NULL, PRIMARY KEY (doc, seq, part))`);
+      this.sql.exec(`CREATE TABLE ydoc_snapshots (doc TEXT NOT NULL, gen INTEGER NOT NULL, part INTEGER NOT NULL,
+        data BLOB NOT NULL, PRIMARY KEY (doc, gen, part))`);
+      this.sql.exec(`CREATE TABLE ydoc_heads (doc TEXT PRIMARY KEY, gen INTEGER NOT NULL, next_seq INTEGER NOT NULL)`);
+      this.sql.exec(`INSERT OR REPLACE INTO ydoc_meta (key, value) VALUES ('schema', ?)`, SCHEMA_VERSION);
+    }
+  }
+
+  private head(): { gen: number; nextSeq: number } {
+    const row = this.sql
+      .exec<{ gen: number; next_seq: number }>(`SELECT gen, next_seq FROM ydoc_heads WHERE doc = ?`, this.name)
+      .toArray()[0];
+    return row ? { gen: row.gen, nextSeq: row.next_seq } : { gen: 0, nextSeq: 1 };
+  }
+
+  /** Applies the stored snapshot and log to `doc`. */
+  load(doc: Y.Doc, origin: unknown = this): void {
+    const { gen } = this.head();
+    this.generation = gen;
+    const snapshot = this.sql
+      .exec<{ data: ArrayBuffer }>(`SELECT data FROM ydoc_snapshots WHERE doc = ? AND gen = ? ORDER BY part`, this.name, gen)
+      .toArray()
+      .map((r) => new Uint8Array(r.data));
+    const updates: Uint8Array[] = [];
+    if (snapshot.length) updates.push(concat(snapshot));
+    this.snapshotBytes = updates[0]?.byteLength ?? 0;
+
+    let currentSeq = -1;
+    let parts: Uint8Array[] = [];
+    this.logRows = 0;
+    this.logBytes = 0;
+    const flush = () => {
+      if (parts.length) updates.push(concat(parts));
+      parts = [];
+    };
+    for (const row of this.sql.exec<{ seq: number; data: ArrayBuffer }>(
+      `SELECT seq, data FROM ydoc_updates WHERE doc = ? ORDER BY seq, part`,
+      this.name,
+    )) {
+      if (row.seq !== currentSeq) {
+        flush();
+        currentSeq = row.seq;
+        this.logRows++;
+      }
+      parts.push(new Uint8Array(row.data));
+      this.logBytes += row.data.byteLength;
+    }
+    flush();
+    if (updates.length) {
+      Y.transact(doc, () => updates.forEach((u) => Y.applyUpdate(doc, u)), origin);
+    }
+  }
+
+  /** Appends one update to the log; synchronous, so it commits with the event that made it. */
+  append(update: Uint8Array): void {
+    const { gen, nextSeq } = this.head();
+    this.storage.transactionSync(() => {
+      chunks(update).forEach((part, i) =>
+        this.sql.exec(`INSERT INTO ydoc_updates (doc, seq, part, data) VALUES (?, ?, ?, ?)`, this.name, nextSeq, i, part),
+      );
+      this.sql.exec(
+        `INSERT INTO ydoc_heads (doc, gen, next_seq) VALUES (?, ?, ?)
+         ON CONFLICT (doc) DO UPDATE SET next_seq = excluded.next_seq`,
+        this.name,
+        gen,
+        nextSeq + 1,
+      );
+    });
+    this.logRows++;
+    this.logBytes += update.byteLength;
+  }
+
+  shouldCompact(): boolean {
+    if (this.logRows >= MAX_LOG_ROWS) return true;
+    return this.logBytes >= MIN_LOG_BYTES_TO_COMPACT && this.logBytes >= this.snapshotBytes;
+  }
+
+  /**
+   * Folds the log into a new snapshot of `doc`'s current state. The new
+   * snapshot is written before the old rows go, in one transaction.
+   */
+  compact(doc: Y.Doc): void {
+    const state = Y.encodeStateAsUpdate(doc);
+    const { gen, nextSeq } = this.head();
+    const next = gen + 1;
+    this.storage.transactionSync(() => {
+      chunks(state).forEach((part, i) =>
+        this.sql.exec(`INSERT INTO ydoc_snapshots (doc, gen, part, data) VALUES (?, ?, ?, ?)`, this.name, next, i, part),
+      );
+      this.sql.exec(
+        `INSERT INTO ydoc_heads (doc, gen, next_seq) VALUES (?, ?, ?)
+         ON CONFLICT (doc) DO UPDATE SET gen = excluded.gen`,
+        this.name,
+        next,
+        nextSeq,
+      );
+      this.sql.exec(`DELETE FROM ydoc_snapshots WHERE doc = ? AND gen < ?`, this.name, next);
+      this.sql.exec(`DELETE FROM ydoc_updates WHERE doc = ? AND seq < ?`, this.name, nextSeq);
+    });
+    this.generation = next;
+    this.snapshotBytes = state.byteLength;
+    this.logRows = 0;
+    this.logBytes = 0;
+  }
+
+  stats(): DocStoreStats {
+    return {
+      logRows: this.logRows,
+      logBytes: this.logBytes,
+      snapshotBytes: this.snapshotBytes,
+      generation: this.generation,
+    };
+  }
+}
+
+function chunks(data: Uint8Array): Uint8Array[] {
+  if (data.byteLength <= CHUNK_BYTES) return [data];
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < data.byteLength; i += CHUNK_BYTES) out.push(data.subarray(i, i + CHUNK_BYTES));
+  return out;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  return out;
+}

@@ -1,0 +1,35 @@
+/**
+ * The seed's WebSocket event types. Events travel to clients as y-partyserver
+ * custom messages whose text is `JSON.stringify({ type, data, at })`; clients
+ * listen with the provider's `custom-message` event. This is a public contract.
+ */
+export const ROOM_EVENT_TYPES = [
+  "deal_updated",
+  "lead_scored",
+  "call_started",
+  "call_ended",
+  "ticket_assigned",
+  "notification",
+  "ai_insight",
+] as const;
+
+export type RoomEventType = (typeof ROOM_EVENT_TYPES)[number];
+
+export interface RoomEvent<T = unknown> {
+  type: RoomEventType;
+  data: T;
+  /** ISO 8601 time the event was published. */
+  at: string;
+}
+
+export function roomEvent<T>(type: RoomEventType, data: T, at = new Date()): RoomEvent<T> {
+  return { type, data, at: at.toISOString() };
+}
+
+/** Close codes a room uses when it refuses or ends a connection. */
+export const CLOSE = {
+  unauthorized: 4401,
+  forbidden: 4403,
+  roomFull: 4429,
+  revoked: 4001,
+} as const;

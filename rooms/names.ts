@@ -1,0 +1,13 @@
+/**
+ * Where room names are made. An organization room is named by its
+ * organization id, so the room can check a token's organization against
+ * its own name without any lookup.
+ */
+export const ORG_ROOM_PARTY = "org-room";
+
+export const orgRoomName = (orgId: string) => orgId;
+
+export const orgRoomPath = (orgId: string) => `/parties/${ORG_ROOM_PARTY}/${orgRoomName(orgId)}`;
+
+/** Set by the Worker's room gate (never by clients) to the member's live role. */
+export const MEMBER_ROLE_HEADER = "x-neuracrm-member-role";

@@ -1,0 +1,92 @@
+// Shared by `npm start`, the browser tests and the benchmarks: one way to
+// prepare local state and run `wrangler dev` against it.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const wrangler = join(root, "node_modules", ".bin", "wrangler");
+
+/** Secrets that must exist in `.dev.vars`; missing ones are generated, never hard-coded. */
+const GENERATED_SECRETS = {
+  JWT_SECRET: () => randomBytes(48).toString("base64url"),
+};
+
+export function ensureDevVars() {
+  const file = join(root, ".dev.vars");
+  const current = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const present = new Set(
+    current.split("\n").map((line) => line.split("=")[0].trim()).filter(Boolean),
+  );
+  const added = [];
+  for (const [name, make] of Object.entries(GENERATED_SECRETS)) {
+    if (present.has(name)) continue;
+    appendFileSync(file, `${current && !current.endsWith("\n") ? "\n" : ""}${name}=${make()}\n`);
+    added.push(name);
+  }
+  return added;
+}
+
+export function run(cmd, args, opts = {}) {
+  const res = spawnSync(cmd, args, { cwd: root, stdio: "inherit", ...opts });
+  if (res.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited with ${res.status}`);
+}
+
+export function buildWeb() {
+  run("npm", ["run", "--silent", "build:web"]);
+}
+
+export function migrate(persistTo) {
+  run(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
+    env: { ...process.env, CI: "true" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+export async function waitForHealth(url, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server at ${url} did not become healthy`);
+}
+
+/**
+ * Starts `wrangler dev` on 127.0.0.1:<port> with state in `persistTo`.
+ * Resolves once /api/health answers; `stop()` kills the process group.
+ */
+export async function startDevServer({ port, persistTo, inspectorPort = 9229, quiet = false }) {
+  const child = spawn(
+    wrangler,
+    [
+      "dev", "--ip", "127.0.0.1", "--port", String(port),
+      "--inspector-port", String(inspectorPort),
+      "--persist-to", persistTo, "--show-interactive-dev-session=false",
+    ],
+    { cwd: root, stdio: quiet ? "ignore" : "inherit", detached: true, env: { ...process.env } },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise((_, reject) =>
+    child.once("exit", (code) => reject(new Error(`wrangler dev exited with ${code}`))),
+  );
+  await Promise.race([waitForHealth(url), exited]);
+  return {
+    url,
+    child,
+    stop() {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    },
+  };
+}

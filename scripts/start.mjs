@@ -1,0 +1,32 @@
+// `npm start`: build the web app, apply migrations, serve, seed the demo
+// organization, and print where to go. State lives in .data/ (git-ignored).
+import { buildWeb, ensureDevVars, migrate, startDevServer } from "./dev-server.mjs";
+import { DEMO, seedDemo } from "./seed-demo.mjs";
+
+const port = Number(process.env.PORT ?? 8787);
+const persistTo = ".data";
+
+const added = ensureDevVars();
+if (added.length) console.log(`Generated ${added.join(", ")} into .dev.vars`);
+console.log("Building the web app…");
+buildWeb();
+console.log("Applying D1 migrations…");
+migrate(persistTo);
+console.log("Starting the Worker…");
+const server = await startDevServer({ port, persistTo, inspectorPort: Number(process.env.INSPECTOR_PORT ?? 9229) });
+const { created } = await seedDemo(server.url);
+
+console.log(`
+  NeuraCRM is running at ${server.url}
+  Demo login: ${DEMO.email} / ${DEMO.password}${created ? "  (demo organization created)" : ""}
+  API docs:   ${server.url}/api/docs
+  Press Ctrl+C to stop.
+`);
+
+const stop = () => {
+  server.stop();
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+server.child.on("exit", (code) => process.exit(code ?? 0));

@@ -1,0 +1,339 @@
+/**
+ * The one way the app talks to /api: envelopes in, typed data or `ApiError` out.
+ *
+ * Tokens live in localStorage so every tab shares one session. Refresh tokens
+ * rotate and the server revokes the whole family when an old one is reused, so
+ * a refresh must never run twice with the same token: within a tab concurrent
+ * callers share one promise, and across tabs a Web Lock serialises refreshes
+ * while each tab re-reads storage inside the lock to adopt a pair another tab
+ * has just obtained.
+ */
+import type { AuthResult, ListMeta } from './types';
+
+const STORAGE_KEY = 'neuracrm.auth';
+const REFRESH_LOCK = 'neuracrm.refresh';
+/** Refresh when less than this is left on the access token. */
+const REFRESH_MARGIN_MS = 60_000;
+
+export interface StoredTokens {
+	accessToken: string;
+	refreshToken: string;
+	/** Epoch milliseconds. */
+	expiresAt: number;
+	userId: string;
+	organizationId: string;
+}
+
+export type FieldErrors = Record<string, string>;
+
+export class ApiError extends Error {
+	readonly status: number;
+	readonly code: string;
+	readonly details: unknown;
+	/** Seconds, from Retry-After on 429 answers. */
+	readonly retryAfter: number | null;
+
+	constructor(
+		status: number,
+		code: string,
+		message: string,
+		details?: unknown,
+		retryAfter: number | null = null
+	) {
+		super(message);
+		this.name = 'ApiError';
+		this.status = status;
+		this.code = code;
+		this.details = details;
+		this.retryAfter = retryAfter;
+	}
+
+	/** `details` of a validation_error as one message per field, whatever its shape. */
+	get fieldErrors(): FieldErrors {
+		const out: FieldErrors = {};
+		if (!this.details || typeof this.details !== 'object' || Array.isArray(this.details)) {
+			return out;
+		}
+		for (const [field, value] of Object.entries(this.details as Record<string, unknown>)) {
+			if (typeof value === 'string') out[field] = value;
+			else if (Array.isArray(value)) {
+				const messages = value.filter((v): v is string => typeof v === 'string');
+				if (messages.length > 0) out[field] = messages.join(' ');
+			}
+		}
+		return out;
+	}
+}
+
+/** Why the session ended, for the login page to explain. */
+export type SessionEndReason = 'signed-out' | 'expired';
+
+type TokenListener = (tokens: StoredTokens | null, reason?: SessionEndReason) => void;
+
+let tokens: StoredTokens | null = readStored();
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+let inflightRefresh: Promise<StoredTokens> | null = null;
+const listeners = new Set<TokenListener>();
+
+function readStored(): StoredTokens | null {
+	if (typeof localStorage === 'undefined') return null;
+	try {
+		const raw = localStorage.getItem(STORAGE_KEY);
+		if (!raw) return null;
+		const parsed = JSON.parse(raw) as Partial<StoredTokens>;
+		if (
+			typeof parsed.accessToken === 'string' &&
+			typeof parsed.refreshToken === 'string' &&
+			typeof parsed.expiresAt === 'number' &&
+			typeof parsed.userId === 'string' &&
+			typeof parsed.organizationId === 'string'
+		) {
+			return parsed as StoredTokens;
+		}
+	} catch {
+		// corrupt entry: treat as signed out
+	}
+	return null;
+}
+
+function notify(reason?: SessionEndReason) {
+	for (const listener of listeners) listener(tokens, reason);
+}
+
+function adopt(next: StoredTokens | null, reason?: SessionEndReason) {
+	const before = tokens;
+	tokens = next;
+	scheduleRefresh();
+	if (
+		before?.accessToken !== next?.accessToken ||
+		before?.organizationId !== next?.organizationId
+	) {
+		notify(reason);
+	}
+}
+
+/** Subscribe to token changes (sign-in, refresh, org switch, sign-out; this tab or another). */
+export function onTokensChange(listener: TokenListener): () => void {
+	listeners.add(listener);
+	return () => listeners.delete(listener);
+}
+
+export function currentTokens(): StoredTokens | null {
+	return tokens;
+}
+
+/** Store the pair from an AuthResult (login, register, refresh, switch, accept). */
+export function storeAuth(auth: AuthResult) {
+	const next: StoredTokens = {
+		accessToken: auth.accessToken,
+		refreshToken: auth.refreshToken,
+		expiresAt: Date.now() + Math.max(0, auth.expiresIn) * 1000,
+		userId: auth.user.id,
+		organizationId: auth.organization.id
+	};
+	localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
+	adopt(next);
+}
+
+export function clearTokens(reason: SessionEndReason = 'signed-out') {
+	localStorage.removeItem(STORAGE_KEY);
+	adopt(null, reason);
+}
+
+function nearExpiry(t: StoredTokens): boolean {
+	return t.expiresAt - Date.now() < REFRESH_MARGIN_MS;
+}
+
+function scheduleRefresh() {
+	clearTimeout(refreshTimer);
+	refreshTimer = undefined;
+	if (!tokens || typeof window === 'undefined') return;
+	const used = tokens.accessToken;
+	const lifetime = tokens.expiresAt - Date.now();
+	// Short-lived tokens (tests) refresh at 80% of their life, long ones a minute early.
+	const delay = Math.max(1_000, lifetime - Math.min(REFRESH_MARGIN_MS, lifetime * 0.2));
+	refreshTimer = setTimeout(() => {
+		refreshTokens(used).catch(() => {
+			// Failures already ended the session or will be retried on the next request.
+		});
+	}, delay);
+}
+
+/**
+ * Run `fn` while holding the cross-tab refresh lock. Where Web Locks are
+ * missing (insecure origins) the in-tab de-duplication still applies.
+ */
+function withRefreshLock<T>(fn: () => Promise<T>): Promise<T> {
+	if (typeof navigator !== 'undefined' && navigator.locks) {
+		return navigator.locks.request(REFRESH_LOCK, fn);
+	}
+	return fn();
+}
+
+/**
+ * Exchange the refresh token for a new pair. `usedAccessToken` is the token the
+ * caller found wanting; if storage already holds a different, fresh one (another
+ * tab refreshed first) that pair is adopted instead of spending the refresh token.
+ */
+export function refreshTokens(usedAccessToken?: string): Promise<StoredTokens> {
+	inflightRefresh ??= withRefreshLock(async () => {
+		const current = readStored();
+		if (!current) {
+			adopt(null, 'expired');
+			throw new ApiError(401, 'unauthorized', 'Your session has ended. Please sign in again.');
+		}
+		if (current.accessToken !== usedAccessToken && !nearExpiry(current)) {
+			adopt(current);
+			return current;
+		}
+		let res: Response;
+		try {
+			res = await fetch('/api/auth/refresh', {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', accept: 'application/json' },
+				body: JSON.stringify({ refreshToken: current.refreshToken })
+			});
+		} catch {
+			throw networkError();
+		}
+		if (res.ok) {
+			const auth = await unwrap<AuthResult>(res);
+			storeAuth(auth.data);
+			return tokens as StoredTokens;
+		}
+		const error = await toApiError(res);
+		// The server refused the refresh token itself: the session is over.
+		if (res.status === 400 || res.status === 401 || res.status === 403) {
+			clearTokens('expired');
+		}
+		throw error;
+	}).finally(() => {
+		inflightRefresh = null;
+	});
+	return inflightRefresh;
+}
+
+/** An access token good for at least the refresh margin, or null when signed out. */
+export async function getFreshAccessToken(): Promise<string | null> {
+	if (!tokens) return null;
+	if (!nearExpiry(tokens)) return tokens.accessToken;
+	const next = await refreshTokens(tokens.accessToken);
+	return next.accessToken;
+}
+
+function networkError() {
+	return new ApiError(0, 'network_error', 'Could not reach NeuraCRM. Check your connection and try again.');
+}
+
+interface Envelope<T> {
+	data: T;
+	meta?: ListMeta;
+	message?: string;
+}
+
+async function unwrap<T>(res: Response): Promise<Envelope<T>> {
+	const body = (await res.json().catch(() => null)) as
+		| { success?: boolean; data?: T; meta?: ListMeta; message?: string }
+		| null;
+	if (!body || body.success !== true) {
+		throw new ApiError(res.status, 'bad_response', 'The server sent an unexpected response.');
+	}
+	return { data: body.data as T, meta: body.meta, message: body.message };
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+	const body = (await res.json().catch(() => null)) as {
+		error?: { code?: string; message?: string; details?: unknown };
+	} | null;
+	const retryHeader = res.headers.get('retry-after');
+	const retryAfter = retryHeader && /^\d+$/.test(retryHeader) ? Number(retryHeader) : null;
+	const code = body?.error?.code ?? (res.status === 429 ? 'rate_limited' : 'http_error');
+	let message = body?.error?.message ?? (res.statusText || `Request failed (${res.status})`);
+	if (code === 'rate_limited' && retryAfter !== null) {
+		message = `Too many attempts. Try again in ${retryAfter} second${retryAfter === 1 ? '' : 's'}.`;
+	}
+	return new ApiError(res.status, code, message, body?.error?.details, retryAfter);
+}
+
+export interface RequestOptions {
+	method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+	body?: unknown;
+	query?: Record<string, string | number | undefined>;
+	/** Send the bearer token, refreshing it on a 401 (default true). */
+	auth?: boolean;
+	signal?: AbortSignal;
+}
+
+async function send(path: string, options: RequestOptions, token: string | null) {
+	let url = path;
+	if (options.query) {
+		const params = new URLSearchParams();
+		for (const [key, value] of Object.entries(options.query)) {
+			if (value !== undefined) params.set(key, String(value));
+		}
+		const qs = params.toString();
+		if (qs) url += `?${qs}`;
+	}
+	const headers: Record<string, string> = { accept: 'application/json' };
+	if (options.body !== undefined) headers['content-type'] = 'application/json';
+	if (token) headers.authorization = `Bearer ${token}`;
+	try {
+		return await fetch(url, {
+			method: options.method ?? 'GET',
+			headers,
+			body: options.body === undefined ? undefined : JSON.stringify(options.body),
+			signal: options.signal
+		});
+	} catch (err) {
+		if (err instanceof DOMException && err.name === 'AbortError') throw err;
+		throw networkError();
+	}
+}
+
+/** Call the API and return the whole envelope (use for lists, which carry `meta`). */
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<Envelope<T>> {
+	const auth = options.auth ?? true;
+	let token: string | null = null;
+	if (auth) {
+		token = await getFreshAccessToken();
+		if (!token) throw new ApiError(401, 'unauthorized', 'Please sign in to continue.');
+	}
+	let res = await send(path, options, token);
+	if (res.status === 401 && auth && token) {
+		// The token may have been revoked or rotated elsewhere: refresh once and retry.
+		const next = await refreshTokens(token);
+		res = await send(path, options, next.accessToken);
+		if (res.status === 401) {
+			const error = await toApiError(res);
+			clearTokens('expired');
+			throw error;
+		}
+	}
+	if (!res.ok) throw await toApiError(res);
+	if (res.status === 204) return { data: null as T };
+	return unwrap<T>(res);
+}
+
+/** Call the API and return `data`. */
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+	return (await request<T>(path, options)).data;
+}
+
+function onStorage(event: StorageEvent) {
+	if (event.key !== STORAGE_KEY && event.key !== null) return;
+	// Another tab signed in, refreshed, switched organization or signed out.
+	const next = readStored();
+	adopt(next, next ? undefined : 'signed-out');
+}
+
+function onVisible() {
+	if (document.visibilityState !== 'visible' || !tokens) return;
+	// Timers are throttled in background tabs; catch up when the user returns.
+	if (nearExpiry(tokens)) refreshTokens(tokens.accessToken).catch(() => {});
+}
+
+if (typeof window !== 'undefined') {
+	window.addEventListener('storage', onStorage);
+	document.addEventListener('visibilitychange', onVisible);
+	scheduleRefresh();
+}

@@ -1,0 +1,96 @@
+import type { Role } from './types';
+
+/**
+ * Avatar colours. Full class names are spelled out so Tailwind finds them; the
+ * hex goes into awareness so other clients could draw cursors in the same colour.
+ */
+const PALETTE = [
+	{ hex: '#4f46e5', className: 'bg-indigo-600 text-white' },
+	{ hex: '#0891b2', className: 'bg-cyan-600 text-white' },
+	{ hex: '#059669', className: 'bg-emerald-600 text-white' },
+	{ hex: '#d97706', className: 'bg-amber-600 text-white' },
+	{ hex: '#db2777', className: 'bg-pink-600 text-white' },
+	{ hex: '#7c3aed', className: 'bg-violet-600 text-white' },
+	{ hex: '#2563eb', className: 'bg-blue-600 text-white' },
+	{ hex: '#e11d48', className: 'bg-rose-600 text-white' }
+] as const;
+
+export function colorFor(id: string) {
+	let hash = 0;
+	for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) | 0;
+	return PALETTE[Math.abs(hash) % PALETTE.length] ?? PALETTE[0];
+}
+
+export function initials(name: string): string {
+	const parts = name.trim().split(/\s+/).filter(Boolean);
+	const first = parts[0]?.[0] ?? '?';
+	const last = parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '';
+	return (first + last).toUpperCase();
+}
+
+const DATE = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const TIME = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+
+function parse(value: string | number): Date | null {
+	const date = new Date(value);
+	return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export function formatDate(value: string): string {
+	const d = parse(value);
+	return d ? DATE.format(d) : '—';
+}
+
+export function formatDateTime(value: string): string {
+	const d = parse(value);
+	return d ? DATE_TIME.format(d) : '—';
+}
+
+export function formatTime(value: string): string {
+	const d = parse(value);
+	return d ? TIME.format(d) : '';
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+	owner: 'Owner',
+	admin: 'Admin',
+	manager: 'Manager',
+	agent: 'Agent',
+	viewer: 'Viewer'
+};
+
+export const ROLE_DESCRIPTIONS: Record<Role, string> = {
+	owner: 'Full control, including ownership and organization settings.',
+	admin: 'Manages members, invitations and organization settings.',
+	manager: 'Works on all records and oversees the team.',
+	agent: 'Works on customer records day to day.',
+	viewer: 'Read-only access to records.'
+};
+
+export const ROLE_BADGES: Record<Role, string> = {
+	owner: 'bg-indigo-50 text-indigo-700 ring-indigo-600/20',
+	admin: 'bg-violet-50 text-violet-700 ring-violet-600/20',
+	manager: 'bg-sky-50 text-sky-700 ring-sky-600/20',
+	agent: 'bg-emerald-50 text-emerald-700 ring-emerald-600/20',
+	viewer: 'bg-slate-100 text-slate-700 ring-slate-500/20'
+};
+
+export function roleLabel(role: string): string {
+	return ROLE_LABELS[role as Role] ?? role;
+}
+
+/** Page names for "what are they looking at" in the presence list. */
+export function viewLabel(path: string): string {
+	if (path === '/' || path === '') return 'Dashboard';
+	if (path.startsWith('/members')) return 'Members';
+	const segment = path.split('/').filter(Boolean)[0] ?? '';
+	return segment ? segment[0]!.toUpperCase() + segment.slice(1) : 'Dashboard';
+}
+
+export function greeting(now = new Date()): string {
+	const hour = now.getHours();
+	if (hour < 12) return 'Good morning';
+	if (hour < 18) return 'Good afternoon';
+	return 'Good evening';
+}

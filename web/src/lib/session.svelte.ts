@@ -1,0 +1,146 @@
+/**
+ * Who is signed in, to which organization, with which permissions. Tokens are
+ * kept by `api.ts`; this mirrors the identity they carry for the UI and keeps
+ * it in step when another tab signs in, switches organization or signs out.
+ */
+import {
+	api,
+	ApiError,
+	clearTokens,
+	currentTokens,
+	onTokensChange,
+	storeAuth,
+	type SessionEndReason
+} from './api';
+import type { AuthResult, Me, Organization, Role, User } from './types';
+
+export type SessionStatus = 'loading' | 'authenticated' | 'anonymous' | 'error';
+
+class Session {
+	status = $state<SessionStatus>('loading');
+	user = $state<User | null>(null);
+	organization = $state<Organization | null>(null);
+	role = $state<Role | null>(null);
+	permissions = $state<string[]>([]);
+	/** Set when the session ended on its own (expired, signed out elsewhere). */
+	endReason = $state<SessionEndReason | null>(null);
+	loadError = $state<string | null>(null);
+
+	#started = false;
+
+	can(permission: string): boolean {
+		return this.permissions.includes(permission);
+	}
+
+	/** Load the identity behind stored tokens; safe to call more than once. */
+	start() {
+		if (this.#started) return;
+		this.#started = true;
+		onTokensChange((tokens, reason) => {
+			if (!tokens) {
+				if (this.status === 'authenticated') this.endReason = reason ?? 'signed-out';
+				this.#reset();
+				return;
+			}
+			if (
+				this.status !== 'authenticated' ||
+				tokens.organizationId !== this.organization?.id ||
+				tokens.userId !== this.user?.id
+			) {
+				void this.reload();
+			}
+		});
+		void this.reload();
+	}
+
+	async reload() {
+		const tokens = currentTokens();
+		if (!tokens) {
+			this.#reset();
+			return;
+		}
+		if (this.status !== 'authenticated') this.status = 'loading';
+		this.loadError = null;
+		try {
+			this.#apply(await api<Me>('/api/auth/me'));
+		} catch (err) {
+			if (err instanceof ApiError && err.status === 401) {
+				this.#reset();
+			} else {
+				this.loadError = err instanceof Error ? err.message : 'Something went wrong.';
+				this.status = 'error';
+			}
+		}
+	}
+
+	#apply(me: Me) {
+		this.user = me.user;
+		this.organization = me.organization;
+		this.role = me.role;
+		this.permissions = me.permissions;
+		this.endReason = null;
+		this.loadError = null;
+		this.status = 'authenticated';
+	}
+
+	#reset() {
+		this.user = null;
+		this.organization = null;
+		this.role = null;
+		this.permissions = [];
+		this.status = 'anonymous';
+	}
+
+	/** Adopt an AuthResult from login, register, switch or invitation accept. */
+	signedIn(auth: AuthResult) {
+		this.#apply(auth);
+		storeAuth(auth);
+	}
+
+	async login(email: string, password: string) {
+		this.signedIn(
+			await api<AuthResult>('/api/auth/login', {
+				method: 'POST',
+				body: { email, password },
+				auth: false
+			})
+		);
+	}
+
+	async register(input: {
+		name: string;
+		email: string;
+		password: string;
+		organizationName: string;
+	}) {
+		this.signedIn(
+			await api<AuthResult>('/api/auth/register', { method: 'POST', body: input, auth: false })
+		);
+	}
+
+	async switchOrganization(organizationId: string) {
+		this.signedIn(
+			await api<AuthResult>('/api/auth/switch', { method: 'POST', body: { organizationId } })
+		);
+	}
+
+	async logout() {
+		const tokens = currentTokens();
+		try {
+			if (tokens) {
+				await api<null>('/api/auth/logout', {
+					method: 'POST',
+					body: { refreshToken: tokens.refreshToken }
+				});
+			}
+		} catch {
+			// Signing out locally matters more than telling the server; its tokens expire anyway.
+		} finally {
+			clearTokens('signed-out');
+			this.endReason = null;
+			this.#reset();
+		}
+	}
+}
+
+export const session = new Session();

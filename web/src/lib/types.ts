@@ -1,0 +1,70 @@
+/** Shapes of the NeuraCRM HTTP API (see worker/routes). */
+
+export const ROLES = ['owner', 'admin', 'manager', 'agent', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+	id: string;
+	name: string;
+	email: string;
+}
+
+export interface Organization {
+	id: string;
+	name: string;
+	slug: string;
+}
+
+export interface AuthResult {
+	user: User;
+	organization: Organization;
+	role: Role;
+	permissions: string[];
+	accessToken: string;
+	refreshToken: string;
+	/** Seconds until `accessToken` expires. */
+	expiresIn: number;
+}
+
+export interface Me {
+	user: User;
+	organization: Organization;
+	role: Role;
+	permissions: string[];
+}
+
+export interface Membership extends Organization {
+	role: Role;
+}
+
+export interface Member extends User {
+	role: Role;
+	joinedAt: string;
+}
+
+export interface Invitation {
+	id: string;
+	email: string;
+	role: Role;
+	expiresAt: string;
+	createdAt: string;
+}
+
+export interface CreatedInvitation {
+	invitation: Invitation;
+	acceptUrl: string;
+}
+
+export interface InvitationPreview {
+	organization: { id: string; name: string };
+	email: string;
+	role: Role;
+	invitedBy: { name: string };
+	accountExists: boolean;
+}
+
+export interface ListMeta {
+	page: number;
+	per_page: number;
+	total: number;
+}

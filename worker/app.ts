@@ -1,0 +1,94 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./env";
+import { AppError } from "./lib/errors";
+import { requestContext, securityHeaders } from "./middleware/observability";
+import { auditLogRoutes } from "./routes/audit-log";
+import { authRoutes } from "./routes/auth";
+import { invitationRoutes } from "./routes/invitations";
+import { organizationRoutes } from "./routes/organizations";
+import { userRoutes } from "./routes/users";
+
+const MAX_JSON_BODY = 1024 * 1024;
+
+export const app = new OpenAPIHono<AppEnv>();
+
+app.use("*", requestContext, securityHeaders);
+
+// JSON endpoints take JSON only, and never more than 1 MiB of it.
+app.use("/api/*", async (c, next) => {
+  const method = c.req.method;
+  if (method === "POST" || method === "PUT" || method === "PATCH") {
+    const type = c.req.header("content-type") ?? "";
+    const length = Number(c.req.header("content-length") ?? "0");
+    if (!type.startsWith("application/json") && (length > 0 || c.req.raw.body)) {
+      throw new AppError("unsupported_media_type", "Send the body as application/json");
+    }
+  }
+  await next();
+});
+app.use(
+  "/api/*",
+  bodyLimit({
+    maxSize: MAX_JSON_BODY,
+    onError: () => {
+      throw new AppError("payload_too_large", `Request body exceeds ${MAX_JSON_BODY} bytes`);
+    },
+  }),
+);
+
+app.get("/api/health", (c) => c.json({ success: true, data: { status: "ok", time: new Date().toISOString() } }));
+
+const routes = app
+  .route("/api/auth", authRoutes)
+  .route("/api/organizations", organizationRoutes)
+  .route("/api/invitations", invitationRoutes)
+  .route("/api/users", userRoutes)
+  .route("/api/audit-log", auditLogRoutes);
+
+export type AppType = typeof routes;
+
+app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+  type: "http",
+  scheme: "bearer",
+  bearerFormat: "JWT",
+});
+app.doc31("/api/openapi.json", (c) => ({
+  openapi: "3.1.0",
+  info: {
+    title: "NeuraCRM API",
+    version: "0.1.0",
+    description:
+      "Every response is an envelope: `{success, data, meta?, message?}` or `{success: false, error: {code, message, details?}}`. " +
+      "Sign in with /api/auth/login and send `Authorization: Bearer <accessToken>`.",
+  },
+  servers: [{ url: new URL(c.req.url).origin }],
+}));
+app.get("/api/docs", Scalar({ url: "/api/openapi.json", pageTitle: "NeuraCRM API" }));
+
+app.notFound((c) =>
+  c.json({ success: false, error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
+);
+
+app.onError((err, c) => {
+  if (err instanceof AppError) {
+    for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
+    const error: { code: string; message: string; details?: unknown } = { code: err.code, message: err.message };
+    if (err.details !== undefined) error.details = err.details;
+    return c.json({ success: false, error }, err.status);
+  }
+  if (err instanceof HTTPException && err.status < 500) {
+    // Hono's own 4xx, e.g. malformed JSON from the body parser.
+    const code = err.status === 400 ? "validation_error" : err.status === 401 ? "unauthorized" : "bad_request";
+    return c.json({ success: false, error: { code, message: err.message || "Bad request" } }, err.status);
+  }
+  console.error(
+    JSON.stringify({ level: "error", msg: "unhandled", requestId: c.get("requestId"), err: String(err), stack: (err as Error).stack }),
+  );
+  return c.json(
+    { success: false, error: { code: "internal_error", message: "Something went wrong", requestId: c.get("requestId") } },
+    500,
+  );
+});

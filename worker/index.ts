@@ -1,0 +1,23 @@
+import { routePartykitRequest } from "partyserver";
+import { app } from "./app";
+import type { Env } from "./env";
+import { roomGate } from "./middleware/room-gate";
+import { withSecurityHeaders } from "./middleware/observability";
+
+export { OrgRoom } from "../rooms/org-room";
+
+export default {
+  async fetch(request, env, ctx): Promise<Response> {
+    const { pathname } = new URL(request.url);
+    if (pathname.startsWith("/parties/")) {
+      const res = await routePartykitRequest(request, env, {
+        onBeforeConnect: (req, lobby) => roomGate(req, lobby, env),
+        onBeforeRequest: () =>
+          Response.json({ success: false, error: { code: "not_found", message: "Rooms only accept WebSockets" } }, { status: 404 }),
+      });
+      return res ?? Response.json({ success: false, error: { code: "not_found", message: "No such room" } }, { status: 404 });
+    }
+    if (pathname.startsWith("/api/") || pathname === "/api") return app.fetch(request, env, ctx);
+    return withSecurityHeaders(await env.ASSETS.fetch(request));
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,49 @@
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export type ErrorCode =
+  | "validation_error"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "rate_limited"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "not_configured"
+  | "internal_error";
+
+const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  validation_error: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  not_configured: 503,
+};
+
+/** The one error type of the API: services throw it, `onError` turns it into the envelope. */
+export class AppError extends Error {
+  readonly status: ContentfulStatusCode;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.status = STATUS[code];
+  }
+}
+
+export const notFound = (what = "Resource") => new AppError("not_found", `${what} not found`);
+export const forbidden = (message = "You do not have permission to do this") =>
+  new AppError("forbidden", message);
+export const unauthorized = (message = "Authentication required") =>
+  new AppError("unauthorized", message);
+export const conflict = (message: string, details?: unknown) => new AppError("conflict", message, details);
+export const invalid = (details: Record<string, string[]>, message = "Invalid input") =>
+  new AppError("validation_error", message, details);

@@ -1,0 +1,47 @@
+import type { Role } from "../../schema";
+
+/**
+ * The one table that decides what each role may do. Every route names the
+ * permission it needs; nothing else grants access.
+ */
+export const PERMISSIONS = {
+  "organization:read": ["owner", "admin", "manager", "agent", "viewer"],
+  "organization:update": ["owner", "admin"],
+  "members:read": ["owner", "admin", "manager", "agent", "viewer"],
+  "members:invite": ["owner", "admin", "manager"],
+  "members:update": ["owner", "admin"],
+  "members:remove": ["owner", "admin"],
+  "audit:read": ["owner", "admin"],
+  "records:read": ["owner", "admin", "manager", "agent", "viewer"],
+  "records:write": ["owner", "admin", "manager", "agent"],
+  "records:delete": ["owner", "admin", "manager"],
+  "records:read_all": ["owner", "admin", "manager", "viewer"],
+  "settings:manage": ["owner", "admin"],
+  "room:write": ["owner", "admin", "manager", "agent"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+export function permissionsOf(role: Role): Permission[] {
+  return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(role, p));
+}
+
+/**
+ * Which roles each role may hand out or take away: only owners touch owners,
+ * and nobody grants a role above their own.
+ */
+const ASSIGNABLE: Record<Role, readonly Role[]> = {
+  owner: ["owner", "admin", "manager", "agent", "viewer"],
+  admin: ["admin", "manager", "agent", "viewer"],
+  manager: ["agent", "viewer"],
+  agent: [],
+  viewer: [],
+};
+
+export function canAssignRole(actor: Role, target: Role): boolean {
+  return ASSIGNABLE[actor].includes(target);
+}

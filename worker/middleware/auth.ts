@@ -1,0 +1,37 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../env";
+import { directoryDb } from "../lib/db";
+import { forbidden, unauthorized } from "../lib/errors";
+import { can, type Permission } from "../lib/permissions";
+import { verifyAccessToken } from "../lib/tokens";
+import { resolveSessionRole } from "../services/sessions";
+
+export function bearerToken(header: string | undefined): string | null {
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1] ?? null;
+}
+
+/**
+ * Verifies the access token, then re-reads the session and membership so a
+ * logout, a removal or a role change takes effect on the very next request.
+ */
+export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearerToken(c.req.header("authorization"));
+  if (!token) throw unauthorized();
+  const claims = await verifyAccessToken(c.env.JWT_SECRET, token);
+  const role = await resolveSessionRole(directoryDb(c.env), claims);
+  if (!role) throw unauthorized("Session is no longer valid");
+  c.set("auth", { ...claims, role });
+  await next();
+});
+
+/** Authentication plus one entry of the permission table. */
+export const requirePermission = (permission: Permission) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    await requireAuth(c, async () => {
+      if (!can(c.get("auth").role, permission)) {
+        throw forbidden(`Your role (${c.get("auth").role}) does not allow ${permission}`);
+      }
+      await next();
+    });
+  });

@@ -1,0 +1,36 @@
+import type { Lobby } from "partyserver";
+import { MEMBER_ROLE_HEADER, ORG_ROOM_PARTY } from "../../rooms/names";
+import type { Env } from "../env";
+import { directoryDb } from "../lib/db";
+import { AppError } from "../lib/errors";
+import { verifyAccessToken } from "../lib/tokens";
+import { resolveSessionRole } from "../services/sessions";
+
+function refuse(status: 401 | 403 | 404, code: string, message: string) {
+  return Response.json({ success: false, error: { code, message } }, { status });
+}
+
+/**
+ * Runs in the Worker before a socket reaches a room, so a bad token or a
+ * non-member never wakes the Durable Object. Browsers cannot set headers on
+ * a WebSocket, so the access token comes in the `token` query parameter.
+ */
+export async function roomGate(req: Request, lobby: Lobby<Env>, env: Env): Promise<Response | Request> {
+  const token = new URL(req.url).searchParams.get("token");
+  if (!token) return refuse(401, "unauthorized", "Missing token");
+  let claims;
+  try {
+    claims = await verifyAccessToken(env.JWT_SECRET, token);
+  } catch (err) {
+    if (err instanceof AppError && err.code === "unauthorized") return refuse(401, "unauthorized", err.message);
+    throw err;
+  }
+  if (lobby.party !== ORG_ROOM_PARTY) return refuse(404, "not_found", "No such room");
+  if (claims.orgId !== lobby.name) return refuse(403, "forbidden", "Token is for another organization");
+  const role = await resolveSessionRole(directoryDb(env), claims);
+  if (!role) return refuse(403, "forbidden", "Not a member of this organization");
+  // The token's role may be up to 15 minutes old; the room uses the live one.
+  const forwarded = new Request(req);
+  forwarded.headers.set(MEMBER_ROLE_HEADER, role);
+  return forwarded;
+}
