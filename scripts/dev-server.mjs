@@ -35,7 +35,7 @@ export function run(cmd, args, opts = {}) {
 }
 
 export function buildWeb() {
-  run("npm", ["run", "--silent", "build:web"]);
+  run("npm", ["run", "--silent", "build"]);
 }
 
 export function migrate(persistTo) {

@@ -1,11 +1,11 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
 import { AppError } from "./lib/errors";
 import { requestContext, securityHeaders } from "./middleware/observability";
 import { auditLogRoutes } from "./routes/audit-log";
+import { docsRoutes } from "./routes/docs";
 import { authRoutes } from "./routes/auth";
 import { invitationRoutes } from "./routes/invitations";
 import { organizationRoutes } from "./routes/organizations";
@@ -66,7 +66,7 @@ app.doc31("/api/openapi.json", (c) => ({
   },
   servers: [{ url: new URL(c.req.url).origin }],
 }));
-app.get("/api/docs", Scalar({ url: "/api/openapi.json", pageTitle: "NeuraCRM API" }));
+app.route("/api/docs", docsRoutes);
 
 app.notFound((c) =>
   c.json({ success: false, error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),

@@ -36,11 +36,10 @@ export function auditStatement(db: Db, orgId: string, entry: AuditEntry) {
  */
 export function auditStatementIf(db: Db, orgId: string, entry: AuditEntry, condition: SQL) {
   const changes = entry.changes ? JSON.stringify(entry.changes) : null;
-  return db.run(sql`INSERT INTO ${auditLog}
-    (id, org_id, actor_id, action, entity, entity_id, changes, request_id, created_at)
-    SELECT ${newId()}, ${orgId}, ${entry.actorId}, ${entry.action}, ${entry.entity}, ${entry.entityId},
-      ${changes}, ${entry.requestId ?? null}, ${Date.now()}
-    WHERE ${condition}`);
+  return db.insert(auditLog).select(
+    sql`SELECT ${newId()}, ${orgId}, ${entry.actorId}, ${entry.action}, ${entry.entity}, ${entry.entityId},
+      ${changes}, ${entry.requestId ?? null}, ${Date.now()} WHERE ${condition}`,
+  );
 }
 
 export interface AuditQuery {

@@ -163,9 +163,9 @@ function scheduleRefresh() {
  * Run `fn` while holding the cross-tab refresh lock. Where Web Locks are
  * missing (insecure origins) the in-tab de-duplication still applies.
  */
-function withRefreshLock<T>(fn: () => Promise<T>): Promise<T> {
+async function withRefreshLock<T>(fn: () => Promise<T>): Promise<T> {
 	if (typeof navigator !== 'undefined' && navigator.locks) {
-		return navigator.locks.request(REFRESH_LOCK, fn);
+		return await navigator.locks.request(REFRESH_LOCK, fn);
 	}
 	return fn();
 }

@@ -37,17 +37,17 @@ function parse(value: string | number): Date | null {
 	return Number.isNaN(date.getTime()) ? null : date;
 }
 
-export function formatDate(value: string): string {
+export function formatDate(value: string | number): string {
 	const d = parse(value);
 	return d ? DATE.format(d) : '—';
 }
 
-export function formatDateTime(value: string): string {
+export function formatDateTime(value: string | number): string {
 	const d = parse(value);
 	return d ? DATE_TIME.format(d) : '—';
 }
 
-export function formatTime(value: string): string {
+export function formatTime(value: string | number): string {
 	const d = parse(value);
 	return d ? TIME.format(d) : '';
 }

@@ -35,6 +35,9 @@ interface RoomUser {
 	name: string;
 }
 
+/** Close code the room uses when it ends a member's sockets (rooms/events.ts). */
+const CLOSE_REVOKED = 4001;
+
 /** After this many failed attempts in a row we stop saying "reconnecting". */
 const OFFLINE_AFTER_FAILURES = 3;
 
@@ -49,6 +52,12 @@ class RoomConnection {
 	#view = '/';
 	#everOnline = false;
 	#cleanups: (() => void)[] = [];
+	#onRevoked: (() => void) | null = null;
+
+	/** Called when the server closes our sockets on purpose. */
+	onRevoked(handler: () => void) {
+		this.#onRevoked = handler;
+	}
 
 	connect(organizationId: string, user: RoomUser) {
 		const key = `${organizationId}:${user.id}`;
@@ -85,7 +94,12 @@ class RoomConnection {
 				this.#updateOfflineStatus();
 			}
 		};
-		const onClose = () => this.#updateOfflineStatus();
+		const onClose = (event: CloseEvent) => {
+			this.#updateOfflineStatus();
+			// The server ended this member's sockets (role changed, removed, signed out):
+			// re-read who we are before the provider reconnects.
+			if (event.code === CLOSE_REVOKED) this.#onRevoked?.();
+		};
 		const onMessage = (text: string) => {
 			liveEvents.receive(text);
 		};

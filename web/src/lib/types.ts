@@ -37,17 +37,18 @@ export interface Membership extends Organization {
 	role: Role;
 }
 
+/** Times are epoch milliseconds, as the API sends them. */
 export interface Member extends User {
 	role: Role;
-	joinedAt: string;
+	joinedAt: number;
 }
 
 export interface Invitation {
 	id: string;
 	email: string;
 	role: Role;
-	expiresAt: string;
-	createdAt: string;
+	expiresAt: number;
+	createdAt: number;
 }
 
 export interface CreatedInvitation {
@@ -61,6 +62,7 @@ export interface InvitationPreview {
 	role: Role;
 	invitedBy: { name: string };
 	accountExists: boolean;
+	expiresAt?: number;
 }
 
 export interface ListMeta {

@@ -1,0 +1,58 @@
+// `npm run test:e2e`: build the web app, start a Worker on fresh local state,
+// run the Playwright browser tests against it, and always stop the server.
+// Extra arguments go to Playwright (e.g. `npm run test:e2e -- -g invite`).
+// E2E_SKIP_BUILD=1 reuses web/build; E2E_VERBOSE=1 shows wrangler's output.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildWeb, ensureDevVars, migrate, root, startDevServer } from "./dev-server.mjs";
+
+const PORT = Number(process.env.E2E_PORT ?? 8790);
+const INSPECTOR_PORT = Number(process.env.E2E_INSPECTOR_PORT ?? 9231);
+
+function runPlaywright(baseUrl, args) {
+  return new Promise((resolve) => {
+    const child = spawn(join(root, "node_modules", ".bin", "playwright"), ["test", ...args], {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, BASE_URL: baseUrl, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1" },
+    });
+    const forward = (signal) => child.kill(signal);
+    process.on("SIGINT", forward);
+    process.on("SIGTERM", forward);
+    child.on("exit", (code, signal) => {
+      process.off("SIGINT", forward);
+      process.off("SIGTERM", forward);
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+}
+
+let server;
+let status = 1;
+const persistTo = mkdtempSync(join(tmpdir(), "neuracrm-e2e-"));
+try {
+  ensureDevVars();
+  if (!process.env.E2E_SKIP_BUILD) {
+    console.log("Building the web app…");
+    buildWeb();
+  }
+  console.log("Applying migrations to a fresh database…");
+  migrate(persistTo);
+  console.log(`Starting the Worker on port ${PORT}…`);
+  server = await startDevServer({
+    port: PORT,
+    persistTo,
+    inspectorPort: INSPECTOR_PORT,
+    quiet: !process.env.E2E_VERBOSE,
+  });
+  status = await runPlaywright(server.url, process.argv.slice(2));
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  status = 1;
+} finally {
+  server?.stop();
+  rmSync(persistTo, { recursive: true, force: true });
+}
+process.exit(status);

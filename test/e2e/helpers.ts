@@ -1,0 +1,92 @@
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+
+export const PASSWORD = 'Correct-Horse-42';
+const SCREENSHOTS = 'test-results/screenshots';
+
+let counter = 0;
+/** A unique, readable identity for one test user. */
+export function newPerson(first: string, last: string) {
+	const tag = `${Date.now().toString(36)}${(counter++).toString(36)}`;
+	return {
+		name: `${first} ${last}`,
+		email: `${first.toLowerCase()}.${tag}@example.com`,
+		password: PASSWORD
+	};
+}
+
+export type Person = ReturnType<typeof newPerson>;
+
+/** Fails the test on CSP violations and uncaught errors in the page. */
+export function watchPageErrors(page: Page): string[] {
+	const problems: string[] = [];
+	page.on('console', (msg) => {
+		const text = msg.text();
+		if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(text)) problems.push(text);
+	});
+	page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+	return problems;
+}
+
+export async function screenshot(page: Page, name: string) {
+	mkdirSync(SCREENSHOTS, { recursive: true });
+	await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+}
+
+export async function registerViaUi(page: Page, person: Person, organization: string) {
+	await page.goto('/register');
+	await page.getByLabel('Your name').fill(person.name);
+	await page.getByLabel('Work email').fill(person.email);
+	await page.getByLabel('Password').fill(person.password);
+	await page.getByLabel('Organization name').fill(organization);
+	await page.getByRole('button', { name: 'Create organization' }).click();
+	await expect(page).toHaveURL(/\/$/);
+	await expect(page.getByTestId('welcome')).toContainText(person.name.split(' ')[0]!);
+}
+
+interface AuthResult {
+	accessToken: string;
+	organization: { id: string; name: string };
+}
+
+/** Register through the API (faster set-up for tests that are about something else). */
+export async function registerViaApi(
+	request: APIRequestContext,
+	person: Person,
+	organizationName: string
+): Promise<AuthResult> {
+	const res = await request.post('/api/auth/register', {
+		data: { name: person.name, email: person.email, password: person.password, organizationName }
+	});
+	expect(res.status(), await res.text()).toBe(201);
+	return ((await res.json()) as { data: AuthResult }).data;
+}
+
+export async function inviteViaApi(
+	request: APIRequestContext,
+	owner: AuthResult,
+	email: string,
+	role: string
+): Promise<string> {
+	const res = await request.post('/api/organizations/current/invitations', {
+		headers: { authorization: `Bearer ${owner.accessToken}` },
+		data: { email, role }
+	});
+	expect(res.status(), await res.text()).toBe(201);
+	return ((await res.json()) as { data: { acceptUrl: string } }).data.acceptUrl;
+}
+
+/** Accept an invitation as a new account through the invite page. */
+export async function acceptAsNewAccount(page: Page, link: string, person: Person) {
+	await page.goto(new URL(link).pathname);
+	await page.getByLabel('Your name').fill(person.name);
+	await page.getByLabel('Choose a password').fill(person.password);
+	await page.getByRole('button', { name: 'Create account and join' }).click();
+	await expect(page).toHaveURL(/\/$/);
+	await expect(page.getByTestId('welcome')).toBeVisible();
+}
+
+/** The sidebar's "Online now" section (desktop layout). */
+export function onlineNow(page: Page) {
+	return page.getByRole('complementary', { name: 'Sidebar' }).getByTestId('online-now');
+}

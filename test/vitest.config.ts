@@ -1,0 +1,29 @@
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+const root = path.join(import.meta.dirname, "..");
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(root, "migrations"));
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: path.join(root, "wrangler.toml") },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            JWT_SECRET: "test-only-secret-that-is-long-enough-for-hs256-0123456789",
+          },
+        },
+      }),
+    ],
+    test: {
+      root,
+      include: ["test/worker/**/*.test.ts"],
+      setupFiles: ["test/setup.ts"],
+      // One JSON line per request is useful in production, noise in test output.
+      onConsoleLog: (log: string) => !log.includes('"msg":"request"'),
+    },
+  };
+});
