@@ -1,5 +1,25 @@
 import adapter from '@sveltejs/adapter-static';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+/**
+ * SvelteKit's route announcer (the aria-live region it adds after client-side
+ * navigation) carries a fixed inline style attribute. Rather than allowing every
+ * inline style, allow exactly that one by hash, read from the installed kit so
+ * the hash follows kit upgrades.
+ */
+function announcerStyleHashes() {
+	const require = createRequire(import.meta.url);
+	const kitDir = require.resolve('@sveltejs/kit/package.json').replace(/package\.json$/, '');
+	const source = readFileSync(`${kitDir}src/core/sync/write_root.js`, 'utf8');
+	const style = source.match(/id="svelte-announcer"[^>]*?style="([^"]+)"/)?.[1];
+	if (!style) return [];
+	return [`sha256-${createHash('sha256').update(style).digest('base64')}`];
+}
+
+const ANNOUNCER_STYLE_HASHES = announcerStyleHashes();
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
@@ -19,14 +39,18 @@ const config = {
 		}),
 		// The boot script SvelteKit inlines is allowed by its hash, so the app runs
 		// under a CSP without 'unsafe-inline'. Components never use inline style
-		// attributes, which keeps style-src strict as well. The Worker adds the
+		// attributes (bar kit's announcer, allowed by hash), which keeps style-src
+		// strict as well. The Worker adds the
 		// directives a <meta> tag cannot carry (frame-ancestors).
 		csp: {
 			mode: 'hash',
 			directives: {
 				'default-src': ['self'],
 				'script-src': ['self'],
-				'style-src': ['self'],
+				'style-src': [
+					'self',
+					...(ANNOUNCER_STYLE_HASHES.length ? ['unsafe-hashes', ...ANNOUNCER_STYLE_HASHES] : [])
+				],
 				'img-src': ['self', 'data:'],
 				'font-src': ['self'],
 				'connect-src': ['self'],

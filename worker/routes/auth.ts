@@ -15,6 +15,7 @@ import {
 } from "../services/auth-result";
 import { getOrganization, membershipRole, publicOrganization } from "../services/organizations";
 import { hitRateLimit } from "../services/rate-limit";
+import { disconnectUser } from "../services/room-events";
 import { revokeSession, rotateRefreshToken } from "../services/sessions";
 
 const LOGIN_LIMIT = 5;
@@ -127,7 +128,9 @@ export const authRoutes = createRouter()
     return ok(c, await authResult(db, user, rotated.orgId, rotated.role, rotated), { status: 200 });
   })
   .openapi(logoutRoute, async (c) => {
-    await revokeSession(directoryDb(c.env), c.get("auth").sessionId, "logout");
+    const { orgId, userId, sessionId } = c.get("auth");
+    await revokeSession(directoryDb(c.env), sessionId, "logout");
+    c.executionCtx.waitUntil(disconnectUser(c.env, orgId, userId, "logout", sessionId));
     return ok(c, null, { status: 200, message: "Signed out" });
   })
   .openapi(meRoute, async (c) => {

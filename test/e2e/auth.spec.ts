@@ -1,0 +1,98 @@
+import { expect, test } from '@playwright/test';
+import {
+	acceptAsNewAccount,
+	inviteViaApi,
+	newPerson,
+	registerViaApi,
+	registerViaUi,
+	screenshot,
+	watchPageErrors
+} from './helpers';
+
+test('signing in with a wrong password shows an error, the right one gets in', async ({
+	page,
+	request
+}) => {
+	const errors = watchPageErrors(page);
+	const person = newPerson('Wanda', 'Wrong');
+	await registerViaApi(request, person, 'Typo Ltd');
+
+	await page.goto('/login');
+	await page.getByLabel('Email address').fill(person.email);
+	await page.getByLabel('Password').fill('not-the-password');
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page.getByRole('alert')).toContainText('Invalid email or password');
+	await expect(page).toHaveURL(/\/login$/);
+	await screenshot(page, '06-login-error');
+
+	await page.getByLabel('Password').fill(person.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page).toHaveURL(/\/$/);
+	await expect(page.getByTestId('org-switcher')).toContainText('Typo Ltd');
+	expect(errors).toEqual([]);
+});
+
+test('registration shows the server’s field errors', async ({ page }) => {
+	const person = newPerson('Petra', 'Password');
+	await page.goto('/register');
+	await page.getByLabel('Your name').fill(person.name);
+	await page.getByLabel('Work email').fill(person.email);
+	await page.getByLabel('Password').fill('short');
+	await page.getByLabel('Organization name').fill('Weak Co');
+	await page.getByRole('button', { name: 'Create organization' }).click();
+	await expect(page.getByTestId('field-error')).toContainText('at least 10 characters');
+	await expect(page.getByLabel('Password')).toHaveAttribute('aria-invalid', 'true');
+	await expect(page).toHaveURL(/\/register$/);
+	await screenshot(page, '07-register-field-error');
+});
+
+test('signing out returns to the login page and locks the app', async ({ page }) => {
+	const person = newPerson('Leo', 'Logout');
+	await registerViaUi(page, person, 'Exit Strategies');
+
+	await page.getByTestId('user-menu').first().click();
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	await expect(page).toHaveURL(/\/login$/);
+	await expect(page.getByRole('heading', { name: 'Sign in to your account' })).toBeVisible();
+
+	const stored = await page.evaluate(() => localStorage.getItem('neuracrm.auth'));
+	expect(stored).toBeNull();
+	await page.goto('/members');
+	await expect(page).toHaveURL(/\/login/);
+});
+
+test('a viewer sees the team but no invite form or member controls', async ({ page, request }) => {
+	const owner = newPerson('Vera', 'Owner');
+	const viewer = newPerson('Victor', 'Viewer');
+	const org = await registerViaApi(request, owner, 'Read Only Inc');
+	const link = await inviteViaApi(request, org, viewer.email, 'viewer');
+
+	await acceptAsNewAccount(page, link, viewer);
+	await page.getByRole('link', { name: 'Members' }).click();
+	const rows = page.getByTestId('member-row');
+	await expect(rows).toHaveCount(2);
+	await expect(rows.filter({ hasText: owner.email })).toContainText('Owner');
+	await expect(page.getByTestId('invite-form')).toHaveCount(0);
+	await expect(page.getByTestId('pending-invitations')).toHaveCount(0);
+	await expect(page.getByRole('combobox')).toHaveCount(0);
+	await expect(page.getByRole('button', { name: /Remove/ })).toHaveCount(0);
+	await screenshot(page, '08-members-viewer');
+});
+
+test('on a phone the navigation lives behind a menu button', async ({ browser }) => {
+	const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+	const page = await context.newPage();
+	const person = newPerson('Mia', 'Mobile');
+	await registerViaUi(page, person, 'Pocket Sales');
+	await expect(page.getByRole('complementary', { name: 'Sidebar' })).toBeHidden();
+	await screenshot(page, '09-mobile-dashboard');
+
+	await page.getByRole('button', { name: 'Open navigation' }).click();
+	const drawer = page.getByRole('dialog', { name: 'Navigation' });
+	await expect(drawer.getByRole('link', { name: 'Members' })).toBeVisible();
+	await screenshot(page, '10-mobile-drawer');
+	await drawer.getByRole('link', { name: 'Members' }).click();
+	await expect(page).toHaveURL(/\/members$/);
+	await expect(drawer).toBeHidden();
+	await context.close();
+});
