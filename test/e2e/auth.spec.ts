@@ -61,6 +61,20 @@ test('signing out returns to the login page and locks the app', async ({ page })
 	await expect(page).toHaveURL(/\/login/);
 });
 
+test('reloading keeps you signed in on the same page', async ({ page }) => {
+	const errors = watchPageErrors(page);
+	const person = newPerson('Rita', 'Reload');
+	await registerViaUi(page, person, 'Refresh Partners');
+	await page.getByRole('link', { name: 'Members' }).click();
+	await expect(page.getByTestId('member-row')).toHaveCount(1);
+
+	await page.reload();
+	await expect(page).toHaveURL(/\/members$/);
+	await expect(page.getByRole('heading', { name: 'Members', level: 1 })).toBeVisible();
+	await expect(page.getByTestId('member-row')).toHaveCount(1);
+	expect(errors).toEqual([]);
+});
+
 test('a viewer sees the team but no invite form or member controls', async ({ page, request }) => {
 	const owner = newPerson('Vera', 'Owner');
 	const viewer = newPerson('Victor', 'Viewer');
