@@ -1,6 +1,14 @@
 import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
 
+declare global {
+  namespace Cloudflare {
+    interface Exports {
+      default: Fetcher;
+    }
+  }
+}
+
 export const BASE = "http://neuracrm.test";
 
 let seq = 0;

@@ -18,6 +18,8 @@ export default defineConfig({
 	},
 	build: {
 		target: 'es2022',
-		reportCompressedSize: false
+		reportCompressedSize: false,
+		// The slow step is SvelteKit writing the fallback page; the timing report is noise.
+		rolldownOptions: { checks: { bundlerTimings: false } }
 	}
 });

@@ -1,11 +1,21 @@
 import type { OrgRoom } from "../rooms/org-room";
 import type { Role } from "../schema";
 
-export interface Env {
+/** Every binding and secret the Worker has; README "Configuration" lists the same. */
+export interface Bindings {
   DB: D1Database;
   ORG_ROOM: DurableObjectNamespace<OrgRoom>;
   ASSETS: Fetcher;
   JWT_SECRET: string;
+}
+
+export type Env = Bindings;
+
+declare global {
+  namespace Cloudflare {
+    // `env` from "cloudflare:workers" and partyserver's generics use this.
+    interface Env extends Bindings {}
+  }
 }
 
 export interface AuthContext {
