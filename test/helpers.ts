@@ -3,8 +3,9 @@ import { expect } from "vitest";
 
 declare global {
   namespace Cloudflare {
-    interface Exports {
-      default: Fetcher;
+    interface GlobalProps {
+      mainModule: typeof import("../worker/index");
+      durableNamespaces: "OrgRoom";
     }
   }
 }

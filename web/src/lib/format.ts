@@ -15,10 +15,17 @@ const PALETTE = [
 	{ hex: '#e11d48', className: 'bg-rose-600 text-white' }
 ] as const;
 
+/** A stable colour per id (FNV-1a plus a final mix, so similar uuidv7 ids still spread). */
 export function colorFor(id: string) {
-	let hash = 0;
-	for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) | 0;
-	return PALETTE[Math.abs(hash) % PALETTE.length] ?? PALETTE[0];
+	let hash = 0x811c9dc5;
+	for (let i = 0; i < id.length; i++) {
+		hash ^= id.charCodeAt(i);
+		hash = Math.imul(hash, 0x01000193);
+	}
+	hash ^= hash >>> 16;
+	hash = Math.imul(hash, 0x85ebca6b);
+	hash ^= hash >>> 13;
+	return PALETTE[(hash >>> 0) % PALETTE.length] ?? PALETTE[0];
 }
 
 export function initials(name: string): string {
