@@ -25,12 +25,20 @@ export class DocStore {
   private logBytes = 0;
   private snapshotBytes = 0;
   private generation = 0;
+  /** Next log sequence number; kept in memory so an append is a single INSERT. */
+  private nextSeq = 1;
 
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly name = "doc",
   ) {
     this.migrate();
+    const head = this.sql.exec<{ gen: number }>(`SELECT gen FROM ydoc_heads WHERE doc = ?`, name).toArray()[0];
+    this.generation = head?.gen ?? 0;
+    const last = this.sql
+      .exec<{ seq: number | null }>(`SELECT max(seq) AS seq FROM ydoc_updates WHERE doc = ?`, name)
+      .one().seq;
+    this.nextSeq = (last ?? 0) + 1;
   }
 
   private get sql() {
@@ -45,22 +53,14 @@ export class DocStore {
         data BLOB NOT NULL, PRIMARY KEY (doc, seq, part))`);
       this.sql.exec(`CREATE TABLE ydoc_snapshots (doc TEXT NOT NULL, gen INTEGER NOT NULL, part INTEGER NOT NULL,
         data BLOB NOT NULL, PRIMARY KEY (doc, gen, part))`);
-      this.sql.exec(`CREATE TABLE ydoc_heads (doc TEXT PRIMARY KEY, gen INTEGER NOT NULL, next_seq INTEGER NOT NULL)`);
+      this.sql.exec(`CREATE TABLE ydoc_heads (doc TEXT PRIMARY KEY, gen INTEGER NOT NULL)`);
       this.sql.exec(`INSERT OR REPLACE INTO ydoc_meta (key, value) VALUES ('schema', ?)`, SCHEMA_VERSION);
     }
   }
 
-  private head(): { gen: number; nextSeq: number } {
-    const row = this.sql
-      .exec<{ gen: number; next_seq: number }>(`SELECT gen, next_seq FROM ydoc_heads WHERE doc = ?`, this.name)
-      .toArray()[0];
-    return row ? { gen: row.gen, nextSeq: row.next_seq } : { gen: 0, nextSeq: 1 };
-  }
-
   /** Applies the stored snapshot and log to `doc`. */
   load(doc: Y.Doc, origin: unknown = this): void {
-    const { gen } = this.head();
-    this.generation = gen;
+    const gen = this.generation;
     const snapshot = this.sql
       .exec<{ data: ArrayBuffer }>(`SELECT data FROM ydoc_snapshots WHERE doc = ? AND gen = ? ORDER BY part`, this.name, gen)
       .toArray()
@@ -95,21 +95,20 @@ export class DocStore {
     }
   }
 
-  /** Appends one update to the log; synchronous, so it commits with the event that made it. */
+  /**
+   * Appends one update to the log. Synchronous, so it commits with the event
+   * that applied the update, and one INSERT in the common case: this is on
+   * the path of every keystroke.
+   */
   append(update: Uint8Array): void {
-    const { gen, nextSeq } = this.head();
-    this.storage.transactionSync(() => {
-      chunks(update).forEach((part, i) =>
-        this.sql.exec(`INSERT INTO ydoc_updates (doc, seq, part, data) VALUES (?, ?, ?, ?)`, this.name, nextSeq, i, part),
+    const seq = this.nextSeq++;
+    const parts = chunks(update);
+    const insert = () =>
+      parts.forEach((part, i) =>
+        this.sql.exec(`INSERT INTO ydoc_updates (doc, seq, part, data) VALUES (?, ?, ?, ?)`, this.name, seq, i, part),
       );
-      this.sql.exec(
-        `INSERT INTO ydoc_heads (doc, gen, next_seq) VALUES (?, ?, ?)
-         ON CONFLICT (doc) DO UPDATE SET next_seq = excluded.next_seq`,
-        this.name,
-        gen,
-        nextSeq + 1,
-      );
-    });
+    if (parts.length === 1) insert();
+    else this.storage.transactionSync(insert);
     this.logRows++;
     this.logBytes += update.byteLength;
   }
@@ -125,21 +124,18 @@ export class DocStore {
    */
   compact(doc: Y.Doc): void {
     const state = Y.encodeStateAsUpdate(doc);
-    const { gen, nextSeq } = this.head();
-    const next = gen + 1;
+    const next = this.generation + 1;
     this.storage.transactionSync(() => {
       chunks(state).forEach((part, i) =>
         this.sql.exec(`INSERT INTO ydoc_snapshots (doc, gen, part, data) VALUES (?, ?, ?, ?)`, this.name, next, i, part),
       );
       this.sql.exec(
-        `INSERT INTO ydoc_heads (doc, gen, next_seq) VALUES (?, ?, ?)
-         ON CONFLICT (doc) DO UPDATE SET gen = excluded.gen`,
+        `INSERT INTO ydoc_heads (doc, gen) VALUES (?, ?) ON CONFLICT (doc) DO UPDATE SET gen = excluded.gen`,
         this.name,
         next,
-        nextSeq,
       );
       this.sql.exec(`DELETE FROM ydoc_snapshots WHERE doc = ? AND gen < ?`, this.name, next);
-      this.sql.exec(`DELETE FROM ydoc_updates WHERE doc = ? AND seq < ?`, this.name, nextSeq);
+      this.sql.exec(`DELETE FROM ydoc_updates WHERE doc = ? AND seq < ?`, this.name, this.nextSeq);
     });
     this.generation = next;
     this.snapshotBytes = state.byteLength;

@@ -38,8 +38,8 @@ export function buildWeb() {
   run("npm", ["run", "--silent", "build"]);
 }
 
-export function migrate(persistTo) {
-  run(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
+export function migrate(persistTo, config = "wrangler.toml") {
+  run(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo, "-c", config], {
     env: { ...process.env, CI: "true" },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -63,13 +63,15 @@ export async function waitForHealth(url, timeoutMs = 60_000) {
  * Starts `wrangler dev` on 127.0.0.1:<port> with state in `persistTo`.
  * Resolves once /api/health answers; `stop()` kills the process group.
  */
-export async function startDevServer({ port, persistTo, inspectorPort = 9229, quiet = false }) {
+export async function startDevServer({
+  port, persistTo, inspectorPort = 9229, quiet = false, config = "wrangler.toml", extraArgs = [],
+}) {
   const child = spawn(
     wrangler,
     [
-      "dev", "--ip", "127.0.0.1", "--port", String(port),
+      "dev", "-c", config, "--ip", "127.0.0.1", "--port", String(port),
       "--inspector-port", String(inspectorPort),
-      "--persist-to", persistTo, "--show-interactive-dev-session=false",
+      "--persist-to", persistTo, "--show-interactive-dev-session=false", ...extraArgs,
     ],
     { cwd: root, stdio: quiet ? "ignore" : "inherit", detached: true, env: { ...process.env } },
   );

@@ -81,7 +81,7 @@ test('a viewer sees the team but no invite form or member controls', async ({ pa
 	const owner = newPerson('Vera', 'Owner');
 	const viewer = newPerson('Victor', 'Viewer');
 	const org = await registerViaApi(request, owner, 'Read Only Inc');
-	const link = await inviteViaApi(request, org, viewer.email, 'viewer');
+	const link = await inviteViaApi(request, org.accessToken, viewer.email, 'viewer');
 
 	await acceptAsNewAccount(page, link, viewer);
 	await page.getByRole('link', { name: 'Members' }).click();
@@ -106,7 +106,7 @@ test('on a phone the navigation lives behind a menu button', async ({ browser })
 	await page.getByRole('button', { name: 'Open navigation' }).click();
 	const drawer = page.getByRole('dialog', { name: 'Navigation' });
 	await expect(drawer.getByRole('link', { name: 'Members' })).toBeVisible();
-	await screenshot(page, '10-mobile-drawer');
+	await screenshot(page, '10-mobile-drawer', { fullPage: false });
 	await drawer.getByRole('link', { name: 'Members' }).click();
 	await expect(page).toHaveURL(/\/members$/);
 	await expect(drawer).toBeHidden();

@@ -74,14 +74,29 @@ test('an invited teammate joins from another browser and both see each other onl
 		await screenshot(teammatePage, '05-dashboard-teammate');
 	});
 
+	await test.step('a role change reaches the teammate live', async () => {
+		const row = ownerPage.getByTestId('member-row').filter({ hasText: teammate.email });
+		await row.getByLabel(`Role for ${teammate.name}`).selectOption('viewer');
+		// The room closes the teammate's socket; the app re-reads its role and reconnects.
+		await expect(teammatePage.getByTestId('org-switcher')).toContainText('Viewer');
+		await expect(
+			onlineNow(ownerPage).getByTestId('online-user').filter({ hasText: teammate.name })
+		).toBeVisible();
+		await expect(teammatePage.getByTestId('connection-status').first()).toHaveAttribute(
+			'data-status',
+			'online'
+		);
+	});
+
 	await test.step('presence follows navigation and leaving', async () => {
 		await teammatePage.getByRole('link', { name: 'Members' }).click();
 		await expect(
 			onlineNow(ownerPage).getByTestId('online-user').filter({ hasText: teammate.name })
 		).toContainText('Viewing Members');
-		// An agent sees the team but cannot invite, change roles or remove anyone.
+		// A viewer sees the team but cannot invite, change roles or remove anyone.
 		await expect(teammatePage.getByTestId('members-table')).toBeVisible();
 		await expect(teammatePage.getByTestId('invite-form')).toHaveCount(0);
+		await expect(teammatePage.getByRole('combobox')).toHaveCount(0);
 		await teammateContext.close();
 		await expect(onlineNow(ownerPage).getByTestId('online-user')).toHaveCount(1);
 	});

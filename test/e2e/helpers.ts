@@ -28,9 +28,9 @@ export function watchPageErrors(page: Page): string[] {
 	return problems;
 }
 
-export async function screenshot(page: Page, name: string) {
+export async function screenshot(page: Page, name: string, { fullPage = true } = {}) {
 	mkdirSync(SCREENSHOTS, { recursive: true });
-	await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+	await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage, animations: 'disabled' });
 }
 
 export async function registerViaUi(page: Page, person: Person, organization: string) {
@@ -46,6 +46,8 @@ export async function registerViaUi(page: Page, person: Person, organization: st
 
 interface AuthResult {
 	accessToken: string;
+	refreshToken: string;
+	user: { id: string; name: string };
 	organization: { id: string; name: string };
 }
 
@@ -64,12 +66,12 @@ export async function registerViaApi(
 
 export async function inviteViaApi(
 	request: APIRequestContext,
-	owner: AuthResult,
+	accessToken: string,
 	email: string,
 	role: string
 ): Promise<string> {
 	const res = await request.post('/api/organizations/current/invitations', {
-		headers: { authorization: `Bearer ${owner.accessToken}` },
+		headers: { authorization: `Bearer ${accessToken}` },
 		data: { email, role }
 	});
 	expect(res.status(), await res.text()).toBe(201);
@@ -90,4 +92,21 @@ export async function acceptAsNewAccount(page: Page, link: string, person: Perso
 /** The sidebar's "Online now" section (desktop layout). */
 export function onlineNow(page: Page) {
 	return page.getByRole('complementary', { name: 'Sidebar' }).getByTestId('online-now');
+}
+
+/** Accept an invitation through the API as a new account. */
+export async function acceptViaApi(request: APIRequestContext, link: string, person: Person) {
+	const token = new URL(link).pathname.split('/').pop();
+	const res = await request.post(`/api/invitations/${token}/accept`, {
+		data: { name: person.name, password: person.password }
+	});
+	expect(res.status(), await res.text()).toBe(200);
+}
+
+export async function signInViaUi(page: Page, person: Person) {
+	await page.goto('/login');
+	await page.getByLabel('Email address').fill(person.email);
+	await page.getByLabel('Password').fill(person.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page).toHaveURL(/\/$/);
 }

@@ -25,7 +25,7 @@ export async function roomGate(req: Request, lobby: Lobby<Env>, env: Env): Promi
     if (err instanceof AppError && err.code === "unauthorized") return refuse(401, "unauthorized", err.message);
     throw err;
   }
-  if (lobby.party !== ORG_ROOM_PARTY) return refuse(404, "not_found", "No such room");
+  if (lobby.className !== "ORG_ROOM") return refuse(404, "not_found", "No such room");
   if (claims.orgId !== lobby.name) return refuse(403, "forbidden", "Token is for another organization");
   const role = await resolveSessionRole(directoryDb(env), claims);
   if (!role) return refuse(403, "forbidden", "Not a member of this organization");

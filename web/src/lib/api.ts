@@ -5,9 +5,10 @@
  * rotate and the server revokes the whole family when an old one is reused, so
  * a refresh must never run twice with the same token: within a tab concurrent
  * callers share one promise, and across tabs a Web Lock serialises refreshes
- * while each tab re-reads storage inside the lock to adopt a pair another tab
- * has just obtained.
+ * while each tab re-reads the pair inside the lock (from IndexedDB, see
+ * token-store.ts) to adopt one another tab has just obtained.
  */
+import { readDurable, writeDurable } from './token-store';
 import type { AuthResult, ListMeta } from './types';
 
 const STORAGE_KEY = 'neuracrm.auth';
@@ -122,8 +123,11 @@ export function currentTokens(): StoredTokens | null {
 	return tokens;
 }
 
-/** Store the pair from an AuthResult (login, register, refresh, switch, accept). */
-export function storeAuth(auth: AuthResult) {
+/**
+ * Store the pair from an AuthResult (login, register, refresh, switch, accept).
+ * The returned promise settles when the durable copy is committed.
+ */
+export function storeAuth(auth: AuthResult): Promise<void> {
 	const next: StoredTokens = {
 		accessToken: auth.accessToken,
 		refreshToken: auth.refreshToken,
@@ -133,11 +137,19 @@ export function storeAuth(auth: AuthResult) {
 	};
 	localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
 	adopt(next);
+	return writeDurable(next);
 }
 
 export function clearTokens(reason: SessionEndReason = 'signed-out') {
 	localStorage.removeItem(STORAGE_KEY);
+	void writeDurable(null);
 	adopt(null, reason);
+}
+
+/** The newest pair any tab has stored: IndexedDB when it has one, else localStorage. */
+async function readLatest(): Promise<StoredTokens | null> {
+	const durable = await readDurable<StoredTokens>();
+	return durable && typeof durable.refreshToken === 'string' ? durable : readStored();
 }
 
 function nearExpiry(t: StoredTokens): boolean {
@@ -148,12 +160,12 @@ function scheduleRefresh() {
 	clearTimeout(refreshTimer);
 	refreshTimer = undefined;
 	if (!tokens || typeof window === 'undefined') return;
-	const used = tokens.accessToken;
+	const seen = tokens;
 	const lifetime = tokens.expiresAt - Date.now();
 	// Short-lived tokens (tests) refresh at 80% of their life, long ones a minute early.
 	const delay = Math.max(1_000, lifetime - Math.min(REFRESH_MARGIN_MS, lifetime * 0.2));
 	refreshTimer = setTimeout(() => {
-		refreshTokens(used).catch(() => {
+		refreshTokens(seen).catch(() => {
 			// Failures already ended the session or will be retried on the next request.
 		});
 	}, delay);
@@ -171,18 +183,18 @@ async function withRefreshLock<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Exchange the refresh token for a new pair. `usedAccessToken` is the token the
- * caller found wanting; if storage already holds a different, fresh one (another
- * tab refreshed first) that pair is adopted instead of spending the refresh token.
+ * Exchange the refresh token for a new pair. `seen` is the pair the caller found
+ * wanting (expiring, or its access token refused); if another tab has rotated
+ * it meanwhile, that tab's fresh pair is adopted instead of spending a token.
  */
-export function refreshTokens(usedAccessToken?: string): Promise<StoredTokens> {
+export function refreshTokens(seen: StoredTokens | null = tokens): Promise<StoredTokens> {
 	inflightRefresh ??= withRefreshLock(async () => {
-		const current = readStored();
+		const current = await readLatest();
 		if (!current) {
 			adopt(null, 'expired');
 			throw new ApiError(401, 'unauthorized', 'Your session has ended. Please sign in again.');
 		}
-		if (current.accessToken !== usedAccessToken && !nearExpiry(current)) {
+		if (current.refreshToken !== seen?.refreshToken && !nearExpiry(current)) {
 			adopt(current);
 			return current;
 		}
@@ -198,7 +210,8 @@ export function refreshTokens(usedAccessToken?: string): Promise<StoredTokens> {
 		}
 		if (res.ok) {
 			const auth = await unwrap<AuthResult>(res);
-			storeAuth(auth.data);
+			// Commit before the lock is released, so the next tab in line sees the new pair.
+			await storeAuth(auth.data);
 			return tokens as StoredTokens;
 		}
 		const error = await toApiError(res);
@@ -217,7 +230,7 @@ export function refreshTokens(usedAccessToken?: string): Promise<StoredTokens> {
 export async function getFreshAccessToken(): Promise<string | null> {
 	if (!tokens) return null;
 	if (!nearExpiry(tokens)) return tokens.accessToken;
-	const next = await refreshTokens(tokens.accessToken);
+	const next = await refreshTokens(tokens);
 	return next.accessToken;
 }
 
@@ -298,10 +311,11 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 		token = await getFreshAccessToken();
 		if (!token) throw new ApiError(401, 'unauthorized', 'Please sign in to continue.');
 	}
+	const sentWith = tokens;
 	let res = await send(path, options, token);
 	if (res.status === 401 && auth && token) {
 		// The token may have been revoked or rotated elsewhere: refresh once and retry.
-		const next = await refreshTokens(token);
+		const next = await refreshTokens(sentWith);
 		res = await send(path, options, next.accessToken);
 		if (res.status === 401) {
 			const error = await toApiError(res);
@@ -329,7 +343,11 @@ function onStorage(event: StorageEvent) {
 function onVisible() {
 	if (document.visibilityState !== 'visible' || !tokens) return;
 	// Timers are throttled in background tabs; catch up when the user returns.
-	if (nearExpiry(tokens)) refreshTokens(tokens.accessToken).catch(() => {});
+	if (nearExpiry(tokens)) {
+		refreshTokens(tokens).catch(() => {
+			// Ended the session, or the next request retries.
+		});
+	}
 }
 
 if (typeof window !== 'undefined') {

@@ -83,6 +83,18 @@ export const ROLE_BADGES: Record<Role, string> = {
 	viewer: 'bg-slate-100 text-slate-700 ring-slate-500/20'
 };
 
+/**
+ * Which roles each role may hand out or take away (mirrors the server's table in
+ * worker/lib/permissions.ts): only owners touch owners, nobody grants above their own.
+ */
+export const ASSIGNABLE_ROLES: Record<Role, readonly Role[]> = {
+	owner: ['owner', 'admin', 'manager', 'agent', 'viewer'],
+	admin: ['admin', 'manager', 'agent', 'viewer'],
+	manager: ['agent', 'viewer'],
+	agent: [],
+	viewer: []
+};
+
 export function roleLabel(role: string): string {
 	return ROLE_LABELS[role as Role] ?? role;
 }
@@ -91,6 +103,7 @@ export function roleLabel(role: string): string {
 export function viewLabel(path: string): string {
 	if (path === '/' || path === '') return 'Dashboard';
 	if (path.startsWith('/members')) return 'Members';
+	if (path.startsWith('/settings')) return 'Settings';
 	const segment = path.split('/').filter(Boolean)[0] ?? '';
 	return segment ? segment[0]!.toUpperCase() + segment.slice(1) : 'Dashboard';
 }

@@ -97,6 +97,11 @@ class Session {
 		storeAuth(auth);
 	}
 
+	/** After a rename: the token still names the same organization. */
+	organizationUpdated(organization: Organization) {
+		if (organization.id === this.organization?.id) this.organization = organization;
+	}
+
 	async login(email: string, password: string) {
 		this.signedIn(
 			await api<AuthResult>('/api/auth/login', {
