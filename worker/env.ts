@@ -23,6 +23,8 @@ export interface AuthContext {
   orgId: string;
   role: Role;
   sessionId: string;
+  /** The organization's row-level rule: with "own", agents see only records they own. */
+  recordVisibility: "all" | "own";
 }
 
 export interface AppEnv {

@@ -4,7 +4,7 @@ import { directoryDb } from "../lib/db";
 import { forbidden, unauthorized } from "../lib/errors";
 import { can, type Permission } from "../lib/permissions";
 import { verifyAccessToken } from "../lib/tokens";
-import { resolveSessionRole } from "../services/sessions";
+import { resolveSession } from "../services/sessions";
 
 export function bearerToken(header: string | undefined): string | null {
   const match = header?.match(/^Bearer\s+(\S+)$/i);
@@ -19,9 +19,9 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearerToken(c.req.header("authorization"));
   if (!token) throw unauthorized();
   const claims = await verifyAccessToken(c.env.JWT_SECRET, token);
-  const role = await resolveSessionRole(directoryDb(c.env), claims);
-  if (!role) throw unauthorized("Session is no longer valid");
-  c.set("auth", { ...claims, role });
+  const live = await resolveSession(directoryDb(c.env), claims);
+  if (!live) throw unauthorized("Session is no longer valid");
+  c.set("auth", { ...claims, ...live });
   await next();
 });
 

@@ -4,7 +4,7 @@ import type { Env } from "../env";
 import { directoryDb } from "../lib/db";
 import { AppError } from "../lib/errors";
 import { verifyAccessToken } from "../lib/tokens";
-import { resolveSessionRole } from "../services/sessions";
+import { resolveSession } from "../services/sessions";
 
 function refuse(status: 401 | 403 | 404, code: string, message: string) {
   return Response.json({ success: false, error: { code, message } }, { status });
@@ -27,8 +27,9 @@ export async function roomGate(req: Request, lobby: Lobby<Env>, env: Env): Promi
   }
   if (lobby.className !== "ORG_ROOM") return refuse(404, "not_found", "No such room");
   if (claims.orgId !== lobby.name) return refuse(403, "forbidden", "Token is for another organization");
-  const role = await resolveSessionRole(directoryDb(env), claims);
-  if (!role) return refuse(403, "forbidden", "Not a member of this organization");
+  const live = await resolveSession(directoryDb(env), claims);
+  if (!live) return refuse(403, "forbidden", "Not a member of this organization");
+  const role = live.role;
   // The token's role may be up to 15 minutes old; the room uses the live one.
   const forwarded = new Request(req);
   forwarded.headers.set(MEMBER_ROLE_HEADER, role);

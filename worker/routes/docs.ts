@@ -29,6 +29,10 @@ const INIT = `window.ui = SwaggerUIBundle({
   tryItOutEnabled: true,
 });`;
 
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+
 export const docsRoutes = new Hono<AppEnv>()
-  .get("/", (c) => c.html(PAGE))
+  .get("/", (c) => c.html(PAGE, 200, { "Content-Security-Policy": CSP }))
   .get("/init.js", (c) => c.body(INIT, 200, { "content-type": "text/javascript; charset=utf-8" }));

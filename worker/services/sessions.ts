@@ -7,7 +7,7 @@ import {
   REFRESH_TOKEN_TTL_MS,
   signAccessToken,
 } from "../lib/tokens";
-import { memberships, refreshTokens, sessions, type Role } from "../../schema";
+import { memberships, organizations, refreshTokens, sessions, type Role } from "../../schema";
 
 export interface TokenPair {
   accessToken: string;
@@ -120,20 +120,32 @@ export async function rotateRefreshToken(
   };
 }
 
-/** The caller's live role, or null when the session is revoked or the membership gone. */
-export async function resolveSessionRole(
+export interface LiveMembership {
+  role: Role;
+  recordVisibility: "all" | "own";
+}
+
+/**
+ * The caller's live role and their organization's visibility rule, or null
+ * when the session is revoked or the membership gone. One query per request.
+ */
+export async function resolveSession(
   db: Db,
   claims: { userId: string; orgId: string; sessionId: string },
-): Promise<Role | null> {
+): Promise<LiveMembership | null> {
   const row = await db
-    .select({ role: memberships.role, revokedAt: sessions.revokedAt, sessionUser: sessions.userId })
+    .select({
+      role: memberships.role,
+      revokedAt: sessions.revokedAt,
+      sessionUser: sessions.userId,
+      sessionOrg: sessions.orgId,
+      settings: organizations.settings,
+    })
     .from(sessions)
-    .innerJoin(
-      memberships,
-      and(eq(memberships.orgId, claims.orgId), eq(memberships.userId, claims.userId)),
-    )
+    .innerJoin(memberships, and(eq(memberships.orgId, claims.orgId), eq(memberships.userId, claims.userId)))
+    .innerJoin(organizations, eq(organizations.id, memberships.orgId))
     .where(eq(sessions.id, claims.sessionId))
     .get();
-  if (!row || row.revokedAt || row.sessionUser !== claims.userId) return null;
-  return row.role;
+  if (!row || row.revokedAt || row.sessionUser !== claims.userId || row.sessionOrg !== claims.orgId) return null;
+  return { role: row.role, recordVisibility: row.settings.recordVisibility ?? "all" };
 }
