@@ -11,3 +11,6 @@ export const orgRoomPath = (orgId: string) => `/parties/${ORG_ROOM_PARTY}/${orgR
 
 /** Set by the Worker's room gate (never by clients) to the member's live role. */
 export const MEMBER_ROLE_HEADER = "x-neuracrm-member-role";
+
+/** Set by the room gate to the organization's record visibility ("all" or "own"). */
+export const MEMBER_VISIBILITY_HEADER = "x-neuracrm-record-visibility";

@@ -1,35 +1,60 @@
-import type { Connection, ConnectionContext } from "partyserver";
+import type { Connection, ConnectionContext, WSMessage } from "partyserver";
 import { YServer } from "y-partyserver";
+import type * as Y from "yjs";
 import type { Env } from "../worker/env";
 import { can } from "../worker/lib/permissions";
 import { verifyAccessToken } from "../worker/lib/tokens";
 import { ROLES, type Role } from "../schema";
+import { Board, SERVER_ORIGIN, loadDirectory, type Author } from "./board";
+import { DealStateSchema, type DealRecord } from "./board-schema";
 import { DocStore } from "./doc-store";
-import { CLOSE, type RoomEvent } from "./events";
-import { MEMBER_ROLE_HEADER } from "./names";
+import { CLOSE, roomEvent, type RoomEvent } from "./events";
+import { MEMBER_ROLE_HEADER, MEMBER_VISIBILITY_HEADER } from "./names";
+import { Projection } from "./projection";
 
 /** Per-connection state; it survives hibernation in the socket attachment, so it stays tiny. */
 export interface MemberState {
   userId: string;
   sessionId: string;
   role: Role;
+  /** "events": a member restricted to their own records gets events, never the shared board. */
+  scope: "board" | "events";
 }
 
+export type DealResult =
+  | { type: "ok"; deal: DealRecord }
+  | { type: "invalid"; message: string }
+  | { type: "not_found" };
+
 const MAX_CONNECTIONS = 250;
+const DRAIN_DELAY_MS = 20;
+
+function scopeOf(request: Request, role: Role): MemberState["scope"] {
+  const ownOnly = request.headers.get(MEMBER_VISIBILITY_HEADER) === "own" && !can(role, "records:read_all");
+  return ownOnly ? "events" : "board";
+}
+
+function liveRole(request: Request, fallback: Role): Role {
+  const live = request.headers.get(MEMBER_ROLE_HEADER) as Role | null;
+  return live && ROLES.includes(live) ? live : fallback;
+}
 
 /**
- * One room per organization: its shared Yjs documents, the members' presence
- * (awareness) and the live events the Worker pushes to them. The Worker has
- * already checked the token and the membership in D1 before the upgrade; the
- * room checks again that the token belongs to this organization, because a
- * room must never trust who routed a socket to it.
+ * One room per organization: the board document, presence, and the events
+ * the Worker pushes to members. The Worker checks token and membership before
+ * the upgrade; the room checks again that the token is for this organization.
+ * Board edits from clients are judged by `Board`, persisted by `DocStore` and
+ * projected to D1 by `Projection`.
  */
 export class OrgRoom extends YServer<Env> {
   static override options = { hibernate: true };
-  /** onSave only compacts; every update is already on disk when it is applied. */
+  /** onSave only compacts; every update is on disk when it is applied. */
   static override callbackOptions = { debounceWait: 2000, debounceMaxWait: 10_000 };
 
-  private store?: DocStore;
+  private store!: DocStore;
+  private board!: Board;
+  private projection!: Projection;
+  private drainScheduled = false;
 
   override async onLoad(): Promise<void> {
     this.store = new DocStore(this.ctx.storage, "board");
@@ -38,11 +63,27 @@ export class OrgRoom extends YServer<Env> {
 
   override async onStart(): Promise<void> {
     await super.onStart();
-    this.document.on("update", (update: Uint8Array) => this.store?.append(update));
+    this.board = new Board(this.document);
+    this.board.baseline();
+    this.projection = new Projection(this.ctx.storage, this.env.DB, () => this.name);
+    await this.refreshDirectory();
+    this.document.on("afterTransaction", (tr: Y.Transaction) => this.review(tr));
+    this.document.on("update", (update: Uint8Array) => this.store.append(update));
+    if (this.projection.pending() > 0) this.scheduleDrain();
   }
 
   override async onSave(): Promise<void> {
-    if (this.store?.shouldCompact()) this.store.compact(this.document);
+    if (this.store.shouldCompact()) this.store.compact(this.document);
+  }
+
+  override getConnectionTags(_connection: Connection, ctx: ConnectionContext): string[] {
+    const role = liveRole(ctx.request, "viewer");
+    return [scopeOf(ctx.request, role)];
+  }
+
+  /** Untagged lookups (y-partyserver's document and awareness broadcasts) only reach board members. */
+  override getConnections<TState = unknown>(tag?: string): Iterable<Connection<TState>> {
+    return super.getConnections<TState>(tag ?? "board");
   }
 
   override async onConnect(connection: Connection, ctx: ConnectionContext): Promise<void> {
@@ -54,40 +95,183 @@ export class OrgRoom extends YServer<Env> {
         connection.close(CLOSE.forbidden, "Token is for another organization");
         return;
       }
-      const live = ctx.request.headers.get(MEMBER_ROLE_HEADER) as Role | null;
-      const role = live && ROLES.includes(live) ? live : claims.role;
-      member = { userId: claims.userId, sessionId: claims.sessionId, role };
+      const role = liveRole(ctx.request, claims.role);
+      member = { userId: claims.userId, sessionId: claims.sessionId, role, scope: scopeOf(ctx.request, role) };
     } catch {
       connection.close(CLOSE.unauthorized, "Invalid or expired token");
       return;
     }
-    if ([...this.getConnections()].length > MAX_CONNECTIONS) {
+    if ([...super.getConnections()].length > MAX_CONNECTIONS) {
       connection.close(CLOSE.roomFull, "Room is full");
       return;
     }
     connection.setState(member);
-    return super.onConnect(connection, ctx);
+    if (member.scope === "board") return super.onConnect(connection, ctx);
+  }
+
+  override onMessage(connection: Connection, message: WSMessage): void {
+    const state = connection.state as MemberState | null;
+    // Event-only members never read or write the board document.
+    if (state?.scope !== "board" && typeof message !== "string") return;
+    this.handleMessage(connection, message);
   }
 
   override isReadOnly(connection: Connection): boolean {
     const state = connection.state as Partial<MemberState> | null;
-    return !state?.role || !can(state.role, "room:write");
+    return state?.scope !== "board" || !state.role || !can(state.role, "room:write");
   }
 
-  /** Clients have no custom messages to send yet; anything they send is ignored. */
   override onCustomMessage(): void {}
 
-  /** Fans a typed event out to every connected member (Worker → room RPC). */
+  override async onAlarm(): Promise<void> {
+    this.drainScheduled = false;
+    try {
+      await this.projection.drain();
+    } catch (err) {
+      console.error(JSON.stringify({ level: "warn", msg: "projection retry", room: this.name, err: String(err) }));
+      this.scheduleDrain(1000);
+    }
+  }
+
+  private scheduleDrain(delay = DRAIN_DELAY_MS) {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    void this.ctx.storage.setAlarm(Date.now() + delay);
+  }
+
+  private async refreshDirectory() {
+    this.board.directory = await loadDirectory(this.env.DB, this.name);
+  }
+
+  /** Judges a client's transaction; runs synchronously with it, so projection rows commit with the update. */
+  private review(tr: Y.Transaction) {
+    const origin = tr.origin as Connection<MemberState> | symbol | null | DocStore;
+    if (!origin || origin === SERVER_ORIGIN || origin === this.store || typeof origin !== "object") return;
+    const conn = origin as Connection<MemberState>;
+    const member = conn.state;
+    if (!member) return;
+    const author: Author = { userId: member.userId, role: member.role };
+    const rejected: { id: string; message: string }[] = [];
+    const unsure: string[] = [];
+    for (const id of this.board.changedIds(tr)) {
+      const verdict = this.board.judge(id, author);
+      if (verdict.ok) {
+        if (verdict.deal) this.commit(verdict.deal, author.userId);
+      } else if (verdict.unsure) unsure.push(id);
+      else rejected.push({ id, message: verdict.message });
+    }
+    if (rejected.length) queueMicrotask(() => this.reject(conn, rejected));
+    if (unsure.length) this.ctx.waitUntil(this.recheck(conn, author, unsure));
+  }
+
+  /** Ids the directory did not know (a stage or member added a moment ago) are judged again after a reload. */
+  private async recheck(conn: Connection<MemberState>, author: Author, ids: string[]) {
+    await this.refreshDirectory();
+    const rejected: { id: string; message: string }[] = [];
+    for (const id of ids) {
+      const verdict = this.board.judge(id, author);
+      if (verdict.ok) {
+        if (verdict.deal) this.commit(verdict.deal, author.userId);
+      } else rejected.push({ id, message: verdict.message });
+    }
+    this.reject(conn, rejected);
+  }
+
+  private reject(conn: Connection<MemberState>, rejected: { id: string; message: string }[]) {
+    for (const { id, message } of rejected) {
+      this.board.revert(id);
+      this.sendCustomMessage(
+        conn,
+        JSON.stringify(roomEvent("notification", { level: "error", code: "edit_rejected", dealId: id, message })),
+      );
+    }
+  }
+
+  /** A valid change: baseline, outbox, event; closed deals leave the board. */
+  private commit(deal: DealRecord, by: string) {
+    this.board.accept(deal);
+    this.projection.record("upsert", deal);
+    this.scheduleDrain();
+    this.announce(deal, by);
+    if (deal.status !== "open") queueMicrotask(() => this.board.remove(deal.id));
+  }
+
+  private announce(deal: DealRecord, by: string) {
+    const text = JSON.stringify(roomEvent("deal_updated", { deal, by }));
+    for (const conn of super.getConnections<MemberState>()) {
+      const state = conn.state;
+      if (state && (state.scope === "board" || state.userId === deal.ownerId)) this.sendCustomMessage(conn, text);
+    }
+  }
+
+  // ---- RPC from the Worker ----
+
+  /**
+   * Creates or replaces a deal the Worker has validated (links, owner); the
+   * room checks the board rules, writes the board and the outbox, and drains
+   * the outbox before answering, so the API reads its own writes.
+   */
+  async saveDeal(input: DealRecord, by: string): Promise<DealResult> {
+    // An empty position means "at the end of its stage".
+    const deal = input.position ? input : { ...input, position: this.board.endOf(input.stageId, input.id) };
+    const { id: _id, ...state } = deal;
+    const parsed = DealStateSchema.safeParse(state);
+    if (!parsed.success) return { type: "invalid", message: parsed.error.issues[0]?.message ?? "Invalid deal" };
+    let verdict = this.board.checkDirectory(deal.id, parsed.data);
+    if (!verdict.ok && verdict.unsure) {
+      await this.refreshDirectory();
+      verdict = this.board.checkDirectory(deal.id, parsed.data);
+    }
+    if (!verdict.ok) return { type: "invalid", message: verdict.message };
+    if (deal.status === "open") this.board.put(verdict.deal);
+    else this.board.remove(deal.id);
+    this.projection.record("upsert", verdict.deal);
+    this.announce(verdict.deal, by);
+    await this.projection.drain();
+    return { type: "ok", deal: verdict.deal };
+  }
+
+  /** The deal as the board holds it now (open deals only). */
+  async boardDeal(id: string): Promise<DealRecord | null> {
+    return this.board.get(id) ?? null;
+  }
+
+  /** Moves a card to a stage of its pipeline, at an index or an explicit fractional key. */
+  async moveDeal(id: string, stageId: string, at: number | string | undefined, by: string): Promise<DealResult> {
+    const deal = this.board.get(id);
+    if (!deal) return { type: "not_found" };
+    const position =
+      typeof at === "string" ? at : at === undefined ? this.board.endOf(stageId, id) : this.board.positionAt(stageId, at, id);
+    return this.saveDeal({ ...deal, stageId, position, updatedBy: by, updatedAt: Date.now() }, by);
+  }
+
+  async deleteDeal(id: string, by: string): Promise<void> {
+    const deal = this.board.get(id);
+    this.board.remove(id);
+    if (deal) this.announce({ ...deal, status: "lost" }, by);
+    this.projection.record("delete", { ...(deal ?? ({} as DealRecord)), id });
+    await this.projection.drain();
+  }
+
+  /** Re-reads stages and members after the Worker changed them. */
+  async directoryChanged(): Promise<void> {
+    await this.refreshDirectory();
+  }
+
   async publish(event: RoomEvent): Promise<number> {
     const text = JSON.stringify(event);
-    this.broadcastCustomMessage(text);
-    return [...this.getConnections()].length;
+    let reached = 0;
+    for (const conn of super.getConnections()) {
+      this.sendCustomMessage(conn, text);
+      reached++;
+    }
+    return reached;
   }
 
   /** Closes a member's sockets after logout, removal or a role change. */
   async disconnect(userId: string, reason: string, sessionId?: string): Promise<number> {
     let closed = 0;
-    for (const conn of this.getConnections<MemberState>()) {
+    for (const conn of super.getConnections<MemberState>()) {
       const state = conn.state;
       if (state?.userId !== userId || (sessionId && state.sessionId !== sessionId)) continue;
       conn.close(CLOSE.revoked, reason);
@@ -96,8 +280,7 @@ export class OrgRoom extends YServer<Env> {
     return closed;
   }
 
-  /** Who is connected right now, one entry per socket. */
-  async connectedMembers(): Promise<MemberState[]> {
-    return [...this.getConnections<MemberState>()].flatMap((c) => (c.state ? [c.state] : []));
+  async stats() {
+    return { deals: this.board.size(), pending: this.projection.pending(), parked: this.projection.parked(), store: this.store.stats() };
   }
 }

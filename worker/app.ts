@@ -7,6 +7,9 @@ import { requestContext, securityHeaders } from "./middleware/observability";
 import { auditLogRoutes } from "./routes/audit-log";
 import { docsRoutes } from "./routes/docs";
 import { authRoutes } from "./routes/auth";
+import { companyRoutes } from "./routes/companies";
+import { dealRoutes } from "./routes/deals";
+import { kanbanRoutes } from "./routes/kanban";
 import { invitationRoutes } from "./routes/invitations";
 import { organizationRoutes } from "./routes/organizations";
 import { userRoutes } from "./routes/users";
@@ -46,7 +49,9 @@ const routes = app
   .route("/api/organizations", organizationRoutes)
   .route("/api/invitations", invitationRoutes)
   .route("/api/users", userRoutes)
-  .route("/api/audit-log", auditLogRoutes);
+  .route("/api/audit-log", auditLogRoutes)
+  .route("/api/deals", dealRoutes)
+  .route("/api/kanban", kanbanRoutes);
 
 export type AppType = typeof routes;
 

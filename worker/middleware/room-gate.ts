@@ -1,5 +1,5 @@
 import type { Lobby } from "partyserver";
-import { MEMBER_ROLE_HEADER, ORG_ROOM_PARTY } from "../../rooms/names";
+import { MEMBER_ROLE_HEADER, MEMBER_VISIBILITY_HEADER } from "../../rooms/names";
 import type { Env } from "../env";
 import { directoryDb } from "../lib/db";
 import { AppError } from "../lib/errors";
@@ -33,5 +33,6 @@ export async function roomGate(req: Request, lobby: Lobby<Env>, env: Env): Promi
   // The token's role may be up to 15 minutes old; the room uses the live one.
   const forwarded = new Request(req);
   forwarded.headers.set(MEMBER_ROLE_HEADER, role);
+  forwarded.headers.set(MEMBER_VISIBILITY_HEADER, live.recordVisibility);
   return forwarded;
 }

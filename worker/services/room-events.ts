@@ -3,7 +3,8 @@ import { roomEvent, type RoomEventType } from "../../rooms/events";
 import { orgRoomName } from "../../rooms/names";
 import type { Env } from "../env";
 
-const orgRoom = (env: Pick<Env, "ORG_ROOM">, orgId: string) => getServerByName(env.ORG_ROOM, orgRoomName(orgId));
+/** The organization's room, as a typed stub for RPC. */
+export const orgRoom = (env: Pick<Env, "ORG_ROOM">, orgId: string) => getServerByName(env.ORG_ROOM, orgRoomName(orgId));
 
 /** Pushes one of the seed's events to every member connected to the organization room. */
 export async function publishEvent(env: Pick<Env, "ORG_ROOM">, orgId: string, type: RoomEventType, data: unknown) {
@@ -11,21 +12,28 @@ export async function publishEvent(env: Pick<Env, "ORG_ROOM">, orgId: string, ty
   return room.publish(roomEvent(type, data));
 }
 
+/** Logs and swallows: the change that triggered the call is already committed, and rooms re-check on connect. */
+async function bestEffort<T>(what: string, orgId: string, run: () => Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    console.error(JSON.stringify({ level: "warn", msg: `${what} failed`, orgId, err: String(err) }));
+    return fallback;
+  }
+}
+
 /** Closes a user's sockets in the organization room (all of them, or one session's). */
-export async function disconnectUser(
+export function disconnectUser(
   env: Pick<Env, "ORG_ROOM">,
   orgId: string,
   userId: string,
   reason: string,
   sessionId?: string,
 ) {
-  try {
-    const room = await orgRoom(env, orgId);
-    return await room.disconnect(userId, reason, sessionId);
-  } catch (err) {
-    // The membership change is already committed; a room that cannot be
-    // reached now has no sockets to close, and reconnects re-check access.
-    console.error(JSON.stringify({ level: "warn", msg: "disconnect failed", orgId, userId, err: String(err) }));
-    return 0;
-  }
+  return bestEffort("disconnect", orgId, async () => (await orgRoom(env, orgId)).disconnect(userId, reason, sessionId), 0);
+}
+
+/** Tells the room its stages or members changed, so it judges edits against the new ones. */
+export function directoryChanged(env: Pick<Env, "ORG_ROOM">, orgId: string) {
+  return bestEffort("directory refresh", orgId, async () => (await orgRoom(env, orgId)).directoryChanged(), undefined);
 }
