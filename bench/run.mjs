@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { buildWeb, migrate, root, startDevServer } from "../scripts/dev-server.mjs";
 import { benchApi } from "./api.mjs";
+import { benchEditors } from "./editors.mjs";
 import { benchRoomSync } from "./room-sync.mjs";
 
 if (!existsSync(join(root, "web", "build", "index.html"))) buildWeb();
@@ -33,6 +34,7 @@ try {
   const ctx = { url: server.url, token: reg.data.accessToken, orgId: reg.data.organization.id, email, password };
   await benchApi(ctx);
   await benchRoomSync(ctx);
+  await benchEditors(ctx);
 } finally {
   server.stop();
   rmSync(persistTo, { recursive: true, force: true });

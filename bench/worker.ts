@@ -2,6 +2,7 @@ import { routePartykitRequest } from "partyserver";
 import { YServer } from "y-partyserver";
 import app from "../worker/index";
 
+export { DealRoom } from "../rooms/deal-room";
 export { OrgRoom } from "../rooms/org-room";
 
 /** The baseline: a bare y-partyserver room with no auth and no persistence. */

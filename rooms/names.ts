@@ -4,6 +4,7 @@
  * its own name without any lookup.
  */
 export const ORG_ROOM_PARTY = "org-room";
+export const DEAL_ROOM_PARTY = "deal-room";
 
 export const orgRoomName = (orgId: string) => orgId;
 
@@ -14,3 +15,9 @@ export const MEMBER_ROLE_HEADER = "x-neuracrm-member-role";
 
 /** Set by the room gate to the organization's record visibility ("all" or "own"). */
 export const MEMBER_VISIBILITY_HEADER = "x-neuracrm-record-visibility";
+
+/** Set by the room gate on deal-room sockets: the organization the deal belongs to. */
+export const ROOM_ORG_HEADER = "x-neuracrm-room-org";
+
+/** A deal's room is named by the deal id, unique across organizations. */
+export const dealRoomName = (dealId: string) => dealId;

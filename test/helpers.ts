@@ -5,7 +5,7 @@ declare global {
   namespace Cloudflare {
     interface GlobalProps {
       mainModule: typeof import("../worker/index");
-      durableNamespaces: "OrgRoom";
+      durableNamespaces: "OrgRoom" | "DealRoom";
     }
   }
 }

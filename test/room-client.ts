@@ -93,17 +93,17 @@ export async function until(check: () => boolean, what: string, timeoutMs = 5000
   }
 }
 
-export async function openRoom(orgId: string, token?: string) {
+export async function openRoom(name: string, token?: string, party = "org-room") {
   const qs = token === undefined ? "" : `?token=${encodeURIComponent(token)}`;
   const res = await exports.default.fetch(
-    new Request(`${BASE}/parties/org-room/${orgId}${qs}`, { headers: { Upgrade: "websocket" } }),
+    new Request(`${BASE}/parties/${party}/${name}${qs}`, { headers: { Upgrade: "websocket" } }),
   );
   return res;
 }
 
 /** Connects and waits until the first sync round trip is done. */
-export async function joinRoom(orgId: string, token: string): Promise<RoomClient> {
-  const res = await openRoom(orgId, token);
+export async function joinRoom(name: string, token: string, party = "org-room"): Promise<RoomClient> {
+  const res = await openRoom(name, token, party);
   if (res.status !== 101 || !res.webSocket) throw new Error(`expected 101, got ${res.status}: ${await res.text()}`);
   const client = new RoomClient(res.webSocket);
   await until(() => client.synced || client.closed !== null, "initial sync");

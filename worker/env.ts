@@ -1,3 +1,4 @@
+import type { DealRoom } from "../rooms/deal-room";
 import type { OrgRoom } from "../rooms/org-room";
 import type { Role } from "../schema";
 
@@ -5,6 +6,7 @@ import type { Role } from "../schema";
 export interface Bindings {
   DB: D1Database;
   ORG_ROOM: DurableObjectNamespace<OrgRoom>;
+  DEAL_ROOM: DurableObjectNamespace<DealRoom>;
   ASSETS: Fetcher;
   JWT_SECRET: string;
 }

@@ -4,6 +4,7 @@ import type { Env } from "./env";
 import { roomGate } from "./middleware/room-gate";
 import { withSecurityHeaders } from "./middleware/observability";
 
+export { DealRoom } from "../rooms/deal-room";
 export { OrgRoom } from "../rooms/org-room";
 
 export default {

@@ -17,7 +17,7 @@ import { can } from "../lib/permissions";
 import { requireAuth, requirePermission } from "../middleware/auth";
 import { RoleSchema } from "../services/auth-result";
 import { changeRole, getMember, listMembers, removeMember } from "../services/members";
-import { disconnectUser } from "../services/room-events";
+import { directoryChanged, disconnectUser } from "../services/room-events";
 import { ROLES } from "../../schema";
 
 const tags = ["Users"];
@@ -113,7 +113,9 @@ export const userRoutes = createRouter()
       c.req.valid("json").role,
     );
     // Open sockets carry the old role; make them reconnect with the new one.
-    c.executionCtx.waitUntil(disconnectUser(c.env, orgId, targetId, "role_changed"));
+    c.executionCtx.waitUntil(
+      Promise.all([directoryChanged(c.env, orgId), disconnectUser(c.env, orgId, targetId, "role_changed")]),
+    );
     return ok(c, member, { status: 200 });
   })
   .openapi(routes.remove, async (c) => {
@@ -123,6 +125,8 @@ export const userRoutes = createRouter()
       throw forbidden(`Your role (${role}) does not allow members:remove`);
     }
     await removeMember(directoryDb(c.env), orgId, { userId, role, requestId: c.get("requestId") }, targetId);
-    c.executionCtx.waitUntil(disconnectUser(c.env, orgId, targetId, "membership_removed"));
+    c.executionCtx.waitUntil(
+      Promise.all([directoryChanged(c.env, orgId), disconnectUser(c.env, orgId, targetId, "membership_removed")]),
+    );
     return ok(c, null, { status: 200, message: "Member removed" });
   });

@@ -9,7 +9,7 @@ import { AppError, conflict, invalid, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { hasTag, orderFor, pageOf } from "../lib/list";
 import { auditStatement } from "./audit";
-import { orgRoom } from "./room-events";
+import { destroyDealRoom, orgRoom } from "./room-events";
 
 export type DealRow = typeof deals.$inferSelect;
 
@@ -188,6 +188,7 @@ export async function deleteDeal(env: Env, auth: AuthContext, id: string, reques
   const db = orgDb(env, auth.orgId);
   await getDeal(db, auth, id);
   await (await orgRoom(env, auth.orgId)).deleteDeal(id, auth.userId);
+  await destroyDealRoom(env, id);
   await auditStatement(db, auth.orgId, { actorId: auth.userId, action: "delete", entity: "deal", entityId: id, requestId });
 }
 

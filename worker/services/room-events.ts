@@ -1,10 +1,13 @@
 import { getServerByName } from "partyserver";
 import { roomEvent, type RoomEventType } from "../../rooms/events";
-import { orgRoomName } from "../../rooms/names";
+import { dealRoomName, orgRoomName } from "../../rooms/names";
 import type { Env } from "../env";
 
 /** The organization's room, as a typed stub for RPC. */
 export const orgRoom = (env: Pick<Env, "ORG_ROOM">, orgId: string) => getServerByName(env.ORG_ROOM, orgRoomName(orgId));
+
+/** A deal's notes room. */
+export const dealRoom = (env: Pick<Env, "DEAL_ROOM">, dealId: string) => getServerByName(env.DEAL_ROOM, dealRoomName(dealId));
 
 /** Pushes one of the seed's events to every member connected to the organization room. */
 export async function publishEvent(env: Pick<Env, "ORG_ROOM">, orgId: string, type: RoomEventType, data: unknown) {
@@ -36,4 +39,9 @@ export function disconnectUser(
 /** Tells the room its stages or members changed, so it judges edits against the new ones. */
 export function directoryChanged(env: Pick<Env, "ORG_ROOM">, orgId: string) {
   return bestEffort("directory refresh", orgId, async () => (await orgRoom(env, orgId)).directoryChanged(), undefined);
+}
+
+/** Deletes a deal's notes with the deal. */
+export function destroyDealRoom(env: Pick<Env, "DEAL_ROOM">, dealId: string) {
+  return bestEffort("deal room cleanup", dealId, async () => (await dealRoom(env, dealId)).destroy(), undefined);
 }
