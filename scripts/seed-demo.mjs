@@ -1,9 +1,11 @@
 // Seeds the demo organization through the public API, so the demo data is
 // exactly what a real user could create. Idempotent: an existing demo
 // account is left as it is.
+import { ACTIVITY_SUBJECTS, makeCompanies, makeContacts, makeDeal, makeLeads, rng } from "./demo-data.mjs";
+
 export const DEMO = {
   email: "demo@neuracrm.dev",
-  password: "neuracrm-demo-2026",
+  password: "pipeline-rocks-2026",
   name: "Dana Demo",
   organizationName: "Acme Demo",
 };
@@ -14,31 +16,97 @@ const TEAM = [
   { name: "Victor Viewer", email: "victor@neuracrm.dev", role: "viewer" },
 ];
 
+const SIZES = { companies: 60, contacts: 2000, leads: 120, deals: 320, activities: 400 };
+
 async function call(base, path, body, token) {
   const res = await fetch(`${base}${path}`, {
     method: body === undefined ? "GET" : "POST",
-    headers: {
-      "content-type": "application/json",
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = await res.json().catch(() => ({}));
   return { status: res.status, json };
 }
 
-export async function seedDemo(base) {
+async function must(base, path, body, token) {
+  const res = await call(base, path, body, token);
+  if (res.status >= 300) throw new Error(`demo seed: ${path} answered ${res.status}: ${JSON.stringify(res.json)}`);
+  return res.json.data;
+}
+
+/** Runs `task` over `items` with a few requests in flight. */
+async function pool(items, width, task) {
+  const out = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await task(items[i], i);
+      }
+    }),
+  );
+  return out;
+}
+
+async function seedRecords(base, token, log) {
+  const r = rng(2026);
+  const users = await must(base, "/api/users?per_page=100", undefined, token);
+  const owners = users.filter((u) => u.role !== "viewer").map((u) => u.id);
+  const [pipeline] = (await must(base, "/api/pipelines", undefined, token)).filter((p) => p.isDefault);
+  const open = pipeline.stages.filter((s) => s.probability > 0 && s.probability < 100);
+
+  const t = Date.now();
+  log(`  ${SIZES.companies} companies…`);
+  const companies = makeCompanies(r, SIZES.companies);
+  const companyIds = await pool(companies, 6, async (c, i) => (await must(base, "/api/companies", { ...c, ownerId: owners[i % owners.length] }, token)).id);
+
+  log(`  ${SIZES.contacts} contacts… (${Date.now() - t} ms)`);
+  const contacts = makeContacts(r, SIZES.contacts, companies);
+  const contactIds = await pool(contacts, 8, async ({ companyIndex, ...c }, i) =>
+    (await must(base, "/api/contacts", { ...c, companyId: companyIds[companyIndex], ownerId: owners[i % owners.length] }, token)).id,
+  );
+
+  log(`  ${SIZES.leads} leads… (${Date.now() - t} ms)`);
+  await pool(makeLeads(r, SIZES.leads), 6, (l, i) => must(base, "/api/leads", { ...l, ownerId: owners[i % owners.length] }, token));
+
+  log(`  ${SIZES.deals} deals… (${Date.now() - t} ms)`);
+  const dealIds = await pool(Array.from({ length: SIZES.deals }), 4, async (_, i) => {
+    const ci = r.int(0, companies.length - 1);
+    const closed = r.chance(0.2);
+    const won = r.chance(0.55);
+    const stage = closed ? pipeline.stages.find((s) => s.probability === (won ? 100 : 0)) : r.pick(open);
+    const deal = await must(base, "/api/deals", {
+      ...makeDeal(r, companies[ci]), pipelineId: pipeline.id, stageId: stage.id, companyId: companyIds[ci],
+      contactId: contactIds[(ci + i * SIZES.companies) % contactIds.length], ownerId: owners[i % owners.length],
+      status: closed ? (stage.probability === 100 ? "won" : "lost") : "open",
+    }, token);
+    return deal.id;
+  });
+
+  log(`  ${SIZES.activities} activities… (${Date.now() - t} ms)`);
+  const types = Object.keys(ACTIVITY_SUBJECTS);
+  await pool(Array.from({ length: SIZES.activities }), 6, (_, i) => {
+    const type = r.pick(types);
+    const dueAt = type === "task" || type === "meeting" ? Date.now() + r.int(-5, 20) * 86400000 : undefined;
+    return must(base, "/api/activities", {
+      type, subject: r.pick(ACTIVITY_SUBJECTS[type]), dealId: dealIds[i % dealIds.length], ownerId: owners[i % owners.length],
+      ...(dueAt ? { dueAt } : {}), ...(type === "task" && r.chance(0.4) ? { done: true } : {}),
+    }, token);
+  });
+}
+
+export async function seedDemo(base, log = console.log) {
   const login = await call(base, "/api/auth/login", { email: DEMO.email, password: DEMO.password });
   if (login.status === 200) return { created: false };
-  const reg = await call(base, "/api/auth/register", DEMO);
-  if (reg.status !== 201) throw new Error(`demo registration failed: ${JSON.stringify(reg.json)}`);
-  const token = reg.json.data.accessToken;
+  const reg = await must(base, "/api/auth/register", DEMO);
+  const token = reg.accessToken;
   for (const member of TEAM) {
-    const inv = await call(base, "/api/organizations/current/invitations", { email: member.email, role: member.role }, token);
-    if (inv.status !== 201) throw new Error(`demo invitation failed: ${JSON.stringify(inv.json)}`);
-    const link = inv.json.data.acceptUrl.split("/invite/")[1];
-    const acc = await call(base, `/api/invitations/${link}/accept`, { name: member.name, password: DEMO.password });
-    if (acc.status !== 200) throw new Error(`demo acceptance failed: ${JSON.stringify(acc.json)}`);
+    const inv = await must(base, "/api/organizations/current/invitations", { email: member.email, role: member.role }, token);
+    const link = inv.acceptUrl.split("/invite/")[1];
+    await must(base, `/api/invitations/${link}/accept`, { name: member.name, password: DEMO.password });
   }
+  log("Seeding the demo organization (first start only):");
+  await seedRecords(base, token, log);
   return { created: true };
 }
