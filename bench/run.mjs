@@ -8,6 +8,8 @@ import { existsSync } from "node:fs";
 import { buildWeb, migrate, root, startDevServer } from "../scripts/dev-server.mjs";
 import { benchApi } from "./api.mjs";
 import { benchEditors } from "./editors.mjs";
+import { benchRest } from "./rest.mjs";
+import { loadScaleData, scaleData } from "./scale-data.mjs";
 import { benchRoomSync } from "./room-sync.mjs";
 
 if (!existsSync(join(root, "web", "build", "index.html"))) buildWeb();
@@ -33,6 +35,16 @@ try {
   }).then((r) => r.json());
   const ctx = { url: server.url, token: reg.data.accessToken, orgId: reg.data.organization.id, email, password };
   await benchApi(ctx);
+  const scaleLogin = { email: "scale@example.com", password: "scale-password-2026" };
+  const scale = scaleData(scaleLogin);
+  console.log("\nLoading 100,000 contacts and 20,000 deals…");
+  await loadScaleData(server.url, scale.sql);
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "cf-connecting-ip": "198.18.1.1" },
+    body: JSON.stringify(scaleLogin),
+  }).then((r) => r.json());
+  await benchRest({ url: server.url, token: login.data.accessToken, ...scale });
   await benchRoomSync(ctx);
   await benchEditors(ctx);
 } finally {

@@ -10,7 +10,14 @@ export class BareRoom extends YServer {}
 
 export default {
   async fetch(request, env, ctx) {
-    if (new URL(request.url).pathname.startsWith("/parties/bare-room/")) {
+    const { pathname } = new URL(request.url);
+    // Bench-only bulk loader (this Worker is never deployed): runs SQL statements in one batch.
+    if (pathname === "/__bench/sql" && request.method === "POST") {
+      const statements = await request.json<string[]>();
+      await env.DB.batch(statements.map((s) => env.DB.prepare(s)));
+      return new Response("ok");
+    }
+    if (pathname.startsWith("/parties/bare-room/")) {
       return (await routePartykitRequest(request, env)) ?? new Response("no room", { status: 404 });
     }
     return app.fetch(request, env, ctx);

@@ -2,3 +2,4 @@ export * from "./users";
 export * from "./organizations";
 export * from "./audit";
 export * from "./crm";
+export * from "./imports";

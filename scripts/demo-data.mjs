@@ -46,7 +46,9 @@ export function makeCompanies(r, n) {
   const seen = new Set();
   const out = [];
   while (out.length < n) {
-    const name = `${r.pick(COMPANY_A)} ${r.pick(COMPANY_B)}`;
+    const base = `${r.pick(COMPANY_A)} ${r.pick(COMPANY_B)}`;
+    // Past the 800 distinct pairs, a branch number keeps names unique.
+    const name = seen.has(base) && seen.size >= COMPANY_A.length * COMPANY_B.length ? `${base} ${out.length}` : base;
     if (seen.has(name)) continue;
     seen.add(name);
     out.push({ name, domain: `${slug(name)}.example`, industry: r.pick(INDUSTRIES), size: r.pick(["1-10", "11-50", "51-200", "201-1000", "1000+"]), tags: r.chance(0.3) ? [r.pick(TAGS)] : [] });

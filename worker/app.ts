@@ -4,14 +4,21 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
 import { AppError } from "./lib/errors";
 import { requestContext, securityHeaders } from "./middleware/observability";
+import { activityRoutes } from "./routes/activities";
 import { auditLogRoutes } from "./routes/audit-log";
 import { docsRoutes } from "./routes/docs";
 import { authRoutes } from "./routes/auth";
 import { companyRoutes } from "./routes/companies";
+import { contactRoutes } from "./routes/contacts";
 import { dealRoutes } from "./routes/deals";
 import { kanbanRoutes } from "./routes/kanban";
+import { leadConversionRoutes } from "./routes/lead-conversion";
+import { importRoutes } from "./routes/imports";
 import { invitationRoutes } from "./routes/invitations";
+import { leadRoutes } from "./routes/leads";
 import { organizationRoutes } from "./routes/organizations";
+import { pipelineRoutes } from "./routes/pipelines";
+import { searchRoutes } from "./routes/search";
 import { userRoutes } from "./routes/users";
 
 const MAX_JSON_BODY = 1024 * 1024;
@@ -20,7 +27,7 @@ export const app = new OpenAPIHono<AppEnv>();
 
 app.use("*", requestContext, securityHeaders);
 
-// JSON endpoints take JSON only, and never more than 1 MiB of it.
+// JSON endpoints take JSON only, and never more than 1 MiB of it (imports: see below).
 app.use("/api/*", async (c, next) => {
   const method = c.req.method;
   if (method === "POST" || method === "PUT" || method === "PATCH") {
@@ -32,15 +39,14 @@ app.use("/api/*", async (c, next) => {
   }
   await next();
 });
-app.use(
-  "/api/*",
-  bodyLimit({
-    maxSize: MAX_JSON_BODY,
-    onError: () => {
-      throw new AppError("payload_too_large", `Request body exceeds ${MAX_JSON_BODY} bytes`);
-    },
-  }),
-);
+const jsonBodyLimit = bodyLimit({
+  maxSize: MAX_JSON_BODY,
+  onError: () => {
+    throw new AppError("payload_too_large", `Request body exceeds ${MAX_JSON_BODY} bytes`);
+  },
+});
+// CSV imports carry up to 5 MB of CSV and set their own limit (routes/imports.ts).
+app.use("/api/*", (c, next) => (c.req.path === "/api/imports" ? next() : jsonBodyLimit(c, next)));
 
 app.get("/api/health", (c) => c.json({ success: true, data: { status: "ok", time: new Date().toISOString() } }));
 
@@ -50,8 +56,16 @@ const routes = app
   .route("/api/invitations", invitationRoutes)
   .route("/api/users", userRoutes)
   .route("/api/audit-log", auditLogRoutes)
+  .route("/api/companies", companyRoutes)
+  .route("/api/contacts", contactRoutes)
+  .route("/api/leads", leadRoutes)
+  .route("/api/pipelines", pipelineRoutes)
+  .route("/api/activities", activityRoutes)
+  .route("/api/search", searchRoutes)
+  .route("/api/imports", importRoutes)
   .route("/api/deals", dealRoutes)
-  .route("/api/kanban", kanbanRoutes);
+  .route("/api/kanban", kanbanRoutes)
+  .route("/api/leads", leadConversionRoutes);
 
 export type AppType = typeof routes;
 

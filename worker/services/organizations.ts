@@ -4,6 +4,7 @@ import { notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { memberships, organizations, type OrganizationSettings, type Role } from "../../schema";
 import { auditStatement } from "./audit";
+import { defaultPipelineStatements } from "./pipelines";
 
 export type Organization = typeof organizations.$inferSelect;
 
@@ -46,6 +47,8 @@ export function createOrganizationStatements(db: Db, ownerId: string, name: stri
       changes: { name },
       requestId,
     }),
+    // Every organization starts with a pipeline, so deals have somewhere to go.
+    ...defaultPipelineStatements(db, org.id, now),
   ] as const;
   return { org, statements };
 }

@@ -80,8 +80,11 @@ export function describeEvent(event: LiveEvent): { title: string; detail: string
 	const str = (key: string) => (typeof d[key] === 'string' ? (d[key] as string) : null);
 	const detail = str('message') ?? str('body') ?? str('description') ?? str('summary');
 	switch (event.type) {
-		case 'deal_updated':
-			return { title: `Deal updated${str('name') ? `: ${str('name')}` : ''}`, detail };
+		case 'deal_updated': {
+			const deal = d.deal && typeof d.deal === 'object' ? (d.deal as Record<string, unknown>) : {};
+			const name = typeof deal.title === 'string' ? deal.title : str('name');
+			return { title: `Deal updated${name ? `: ${name}` : ''}`, detail };
+		}
 		case 'lead_scored':
 			return {
 				title: `Lead scored${typeof d.score === 'number' ? ` ${d.score}` : ''}`,

@@ -1,12 +1,21 @@
 /**
- * The live connection to the signed-in organization's room: who is online
- * (Yjs awareness) and the events the server pushes (custom messages).
+ * The live connection to the signed-in organization's room: the board
+ * document (deals, see board.svelte.ts), who is online and what they are
+ * looking at (Yjs awareness), and the events the server pushes (custom
+ * messages).
+ *
+ * The board document is also kept in IndexedDB (y-indexeddb, one database per
+ * organization), so the board opens and takes edits with no network after one
+ * visit; Yjs merges the offline edits when the socket comes back. Members the
+ * server restricts to their own records get an event-only socket and never a
+ * local copy of the board.
  *
  * One connection per tab; `connect` is idempotent for the same org and user and
  * replaces the connection when either changes. Each (re)connect asks for a
  * fresh access token, because the socket authenticates with `?token=` and a
  * reconnect can happen long after the first token expired.
  */
+import { IndexeddbPersistence, clearDocument } from 'y-indexeddb';
 import YProvider from 'y-partyserver/provider';
 import * as Y from 'yjs';
 import { getFreshAccessToken } from './api';
@@ -25,14 +34,60 @@ export interface Presence {
 	isSelf: boolean;
 }
 
+/** Someone else looking at or dragging a card. */
+export interface CardPeer {
+	userId: string;
+	name: string;
+	dragging: boolean;
+}
+
 interface AwarenessState {
 	user?: { id?: unknown; name?: unknown; color?: unknown };
 	view?: unknown;
+	viewingDeal?: unknown;
+	dragging?: unknown;
 }
 
 interface RoomUser {
 	id: string;
 	name: string;
+}
+
+/**
+ * "board": the shared board document (synced, and kept in IndexedDB);
+ * "events": a member restricted to their own records, who only gets events.
+ */
+export type RoomScope = 'board' | 'events';
+
+const LOCAL_DB_PREFIX = 'neuracrm-org-';
+/** localStorage flag: this organization's board has synced at least once on this device. */
+const SYNCED_FLAG_PREFIX = 'neuracrm.boardSynced.';
+
+function localDbName(organizationId: string) {
+	return `${LOCAL_DB_PREFIX}${organizationId}`;
+}
+
+/**
+ * Deletes every organization's local board copy (on sign-out: the next person
+ * at this browser must not find the last one's deals).
+ */
+export async function clearLocalBoards(): Promise<void> {
+	const names = new Set<string>();
+	for (let i = 0; i < localStorage.length; i++) {
+		const key = localStorage.key(i);
+		if (key?.startsWith(SYNCED_FLAG_PREFIX)) names.add(localDbName(key.slice(SYNCED_FLAG_PREFIX.length)));
+	}
+	try {
+		for (const db of (await indexedDB.databases?.()) ?? []) {
+			if (db.name?.startsWith(LOCAL_DB_PREFIX)) names.add(db.name);
+		}
+	} catch {
+		// databases() is missing in some browsers; the flags above still name what we stored.
+	}
+	for (const key of [...names].map((n) => SYNCED_FLAG_PREFIX + n.slice(LOCAL_DB_PREFIX.length))) {
+		localStorage.removeItem(key);
+	}
+	await Promise.all([...names].map((name) => clearDocument(name).catch(() => undefined)));
 }
 
 /** Close code the room uses when it ends a member's sockets (rooms/events.ts). */
@@ -44,14 +99,34 @@ const OFFLINE_AFTER_FAILURES = 3;
 class RoomConnection {
 	status = $state<RoomStatus>('idle');
 	peers = $state<Presence[]>([]);
+	/** The organization's board document while connected with scope "board". */
+	doc = $state.raw<Y.Doc | null>(null);
+	scope = $state<RoomScope>('board');
+	/** The local (IndexedDB) copy has been loaded into `doc`. */
+	localLoaded = $state(false);
+	/** The server's state has been merged into `doc` since connecting. */
+	synced = $state(false);
+	/** This device has synced this organization's board before, so the local copy is a real board. */
+	hadLocalCopy = $state(false);
+	/** Who else looks at or drags which card: dealId → peers (self excluded). */
+	cardPeers = $state.raw<ReadonlyMap<string, CardPeer[]>>(new Map());
 
 	#provider: YProvider | null = null;
 	#doc: Y.Doc | null = null;
+	#persistence: IndexeddbPersistence | null = null;
+	#organizationId: string | null = null;
+	#retryTimer: ReturnType<typeof setTimeout> | undefined;
 	#key: string | null = null;
 	#user: RoomUser | null = null;
-	#view = '/';
+	/** This tab's awareness fields, re-applied to each new provider. */
+	#local: { view: string; viewingDeal: string | null; dragging: string | null } = {
+		view: '/',
+		viewingDeal: null,
+		dragging: null
+	};
 	#everOnline = false;
 	#cleanups: (() => void)[] = [];
+	#providerCleanups: (() => void)[] = [];
 	#onRevoked: (() => void) | null = null;
 
 	/** Called when the server closes our sockets on purpose. */
@@ -59,16 +134,76 @@ class RoomConnection {
 		this.#onRevoked = handler;
 	}
 
-	connect(organizationId: string, user: RoomUser) {
-		const key = `${organizationId}:${user.id}`;
+	connect(organizationId: string, user: RoomUser, scope: RoomScope = 'board') {
+		const key = `${organizationId}:${user.id}:${scope}`;
 		if (key === this.#key) return;
 		this.disconnect();
 		this.#key = key;
 		this.#user = user;
+		this.#organizationId = organizationId;
 		this.#everOnline = false;
 		this.status = 'connecting';
+		this.scope = scope;
 
 		const doc = new Y.Doc();
+		const flag = SYNCED_FLAG_PREFIX + organizationId;
+		if (scope === 'board') {
+			this.hadLocalCopy = localStorage.getItem(flag) !== null;
+			const persistence = new IndexeddbPersistence(localDbName(organizationId), doc);
+			this.#persistence = persistence;
+			persistence.whenSynced.then(
+				() => {
+					if (this.#persistence === persistence) this.localLoaded = true;
+				},
+				() => {
+					// No IndexedDB (private mode): the board works online only.
+				}
+			);
+		} else {
+			// Restricted to their own records: never keep (or show) a copy of the whole board.
+			localStorage.removeItem(flag);
+			void clearDocument(localDbName(organizationId)).catch(() => undefined);
+		}
+		this.#doc = doc;
+		this.doc = scope === 'board' ? doc : null;
+
+		// The browser knows when the network is gone. Chromium leaves open sockets
+		// hanging then (even close() does not finish), so drop the provider and
+		// start a fresh one when the network is back; the document stays.
+		const onBrowserOffline = () => {
+			this.#stopProvider();
+			this.status = 'offline';
+		};
+		const onBrowserOnline = () => {
+			if (!this.#provider) this.#startProvider();
+			this.#updateOfflineStatus();
+		};
+		window.addEventListener('online', onBrowserOnline);
+		window.addEventListener('offline', onBrowserOffline);
+		this.#cleanups.push(() => {
+			window.removeEventListener('online', onBrowserOnline);
+			window.removeEventListener('offline', onBrowserOffline);
+		});
+
+		if (navigator.onLine) {
+			this.#startProvider();
+		} else {
+			this.status = 'offline';
+			this.peers = [this.#selfPresence(user)];
+		}
+	}
+
+	#selfPresence(user: RoomUser): Presence {
+		return { userId: user.id, name: user.name, color: colorFor(user.id).hex, view: this.#local.view, isSelf: true };
+	}
+
+	#startProvider() {
+		const doc = this.#doc;
+		const user = this.#user;
+		const organizationId = this.#organizationId;
+		if (!doc || !user || !organizationId) return;
+		const scope = this.scope;
+		const flag = SYNCED_FLAG_PREFIX + organizationId;
 		const provider = new YProvider(location.host, organizationId, doc, {
 			party: 'org-room',
 			protocol: location.protocol === 'https:' ? 'wss' : 'ws',
@@ -78,14 +213,20 @@ class RoomConnection {
 			maxBackoffTime: 10_000,
 			params: async () => ({ token: await getFreshAccessToken() })
 		});
-		this.#doc = doc;
 		this.#provider = provider;
 
 		provider.awareness.setLocalState({
 			user: { id: user.id, name: user.name, color: colorFor(user.id).hex },
-			view: this.#view
+			...this.#local
 		});
 
+		const onSynced = (synced: boolean) => {
+			this.synced = synced || this.synced;
+			if (synced && scope === 'board') {
+				localStorage.setItem(flag, String(Date.now()));
+				this.hadLocalCopy = true;
+			}
+		};
 		const onStatus = ({ status }: { status: 'connected' | 'connecting' | 'disconnected' }) => {
 			if (status === 'connected') {
 				this.#everOnline = true;
@@ -104,51 +245,108 @@ class RoomConnection {
 			liveEvents.receive(text);
 		};
 		const onAwareness = () => this.#recomputePeers();
-		const onBrowserNetwork = () => this.#updateOfflineStatus();
 
+		provider.on('synced', onSynced);
 		provider.on('status', onStatus);
 		provider.on('connection-close', onClose);
 		provider.on('custom-message', onMessage);
 		provider.awareness.on('change', onAwareness);
-		window.addEventListener('online', onBrowserNetwork);
-		window.addEventListener('offline', onBrowserNetwork);
-		this.#cleanups.push(() => {
-			window.removeEventListener('online', onBrowserNetwork);
-			window.removeEventListener('offline', onBrowserNetwork);
-		});
+		this.#providerCleanups.push(() => provider.awareness.off('change', onAwareness));
 
 		this.#recomputePeers();
+		this.#open(provider);
+	}
+
+	#stopProvider() {
+		clearTimeout(this.#retryTimer);
+		for (const cleanup of this.#providerCleanups.splice(0)) cleanup();
+		const provider = this.#provider;
+		this.#provider = null;
+		if (provider) {
+			// Only our own state: the document is shared with the next provider.
+			provider.awareness.destroy();
+			provider.destroy();
+		}
+		this.peers = this.#user ? [this.#selfPresence(this.#user)] : [];
+		this.cardPeers = new Map();
+	}
+
+	/**
+	 * Opens the socket. Getting a token can fail (offline with an expired access
+	 * token, or the server is unreachable); then try again a little later
+	 * rather than giving up, as long as this is still the current connection.
+	 */
+	#open(provider: YProvider) {
+		clearTimeout(this.#retryTimer);
+		if (provider.wsconnected) return;
+		// Safe while a socket is still closing: the provider then reconnects from its close handler.
 		provider.connect().catch(() => {
-			// No token (signed out meanwhile): the session handler tears the room down.
-			this.status = 'offline';
+			if (this.#provider !== provider) return;
+			this.#updateOfflineStatus();
+			if (this.status !== 'offline') this.status = 'reconnecting';
+			this.#retryTimer = setTimeout(() => {
+				if (this.#provider === provider && navigator.onLine) this.#open(provider);
+			}, 5_000);
 		});
 	}
 
 	disconnect() {
 		for (const cleanup of this.#cleanups.splice(0)) cleanup();
-		this.#provider?.destroy();
+		this.#stopProvider();
+		// Closing (not clearing) the local copy: its writes are already in IndexedDB.
+		void this.#persistence?.destroy();
 		this.#doc?.destroy();
-		this.#provider = null;
 		this.#doc = null;
+		this.#persistence = null;
 		this.#key = null;
 		this.#user = null;
+		this.#organizationId = null;
 		this.status = 'idle';
 		this.peers = [];
+		this.doc = null;
+		this.localLoaded = false;
+		this.synced = false;
+		this.hadLocalCopy = false;
+		this.cardPeers = new Map();
+	}
+
+	/** The organization the current connection is for. */
+	get organizationId() {
+		return this.#organizationId;
+	}
+
+	/** The board document is usable: synced with the server, or a local copy from an earlier visit. */
+	get boardReady() {
+		return this.synced || (this.localLoaded && this.hadLocalCopy);
+	}
+
+	#setLocal(field: 'view' | 'viewingDeal' | 'dragging', value: string | null) {
+		if (this.#local[field] === value) return;
+		this.#local = { ...this.#local, [field]: value };
+		this.#provider?.awareness.setLocalStateField(field, value);
 	}
 
 	/** Tell others which page this tab shows. */
 	setView(path: string) {
-		this.#view = path;
-		this.#provider?.awareness.setLocalStateField('view', path);
+		this.#setLocal('view', path);
+	}
+
+	/** Tell others which card this tab has open, hovers or focuses (null: none). */
+	setViewingDeal(dealId: string | null) {
+		this.#setLocal('viewingDeal', dealId);
+	}
+
+	/** Tell others which card this tab is dragging (null: none). */
+	setDragging(dealId: string | null) {
+		this.#setLocal('dragging', dealId);
 	}
 
 	#updateOfflineStatus() {
 		const provider = this.#provider;
-		if (!provider) return;
-		if (provider.wsconnected) {
-			this.status = 'online';
-		} else if (!navigator.onLine) {
+		if (!navigator.onLine || !provider) {
 			this.status = 'offline';
+		} else if (provider.wsconnected) {
+			this.status = 'online';
 		} else if (!this.#everOnline && provider.wsUnsuccessfulReconnects === 0) {
 			this.status = 'connecting';
 		} else if (provider.wsUnsuccessfulReconnects >= OFFLINE_AFTER_FAILURES) {
@@ -183,6 +381,43 @@ class RoomConnection {
 		this.peers = [...byUser.values()]
 			.map(({ updated: _updated, ...presence }) => presence)
 			.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name));
+		this.#recomputeCardPeers();
+	}
+
+	#recomputeCardPeers() {
+		const provider = this.#provider;
+		const me = this.#user;
+		if (!provider || !me) return;
+		const next = new Map<string, CardPeer[]>();
+		const seen = new Set<string>();
+		for (const raw of provider.awareness.getStates().values()) {
+			const state = raw as AwarenessState;
+			const id = state.user?.id;
+			if (typeof id !== 'string' || id === me.id) continue;
+			const name = typeof state.user?.name === 'string' ? state.user.name : 'Someone';
+			const dragging = typeof state.dragging === 'string' ? state.dragging : null;
+			const viewing = typeof state.viewingDeal === 'string' ? state.viewingDeal : null;
+			const dealId = dragging ?? viewing;
+			if (!dealId || seen.has(`${dealId}:${id}`)) continue;
+			seen.add(`${dealId}:${id}`);
+			const list = next.get(dealId) ?? [];
+			list.push({ userId: id, name, dragging: dragging !== null });
+			next.set(dealId, list);
+		}
+		// Keep the previous arrays where nothing changed, so only affected cards re-render.
+		const previous = this.cardPeers;
+		for (const [dealId, list] of next) {
+			const before = previous.get(dealId);
+			if (
+				before &&
+				before.length === list.length &&
+				before.every((p, i) => p.userId === list[i]!.userId && p.dragging === list[i]!.dragging)
+			) {
+				next.set(dealId, before);
+			}
+		}
+		if (next.size === 0 && previous.size === 0) return;
+		this.cardPeers = next;
 	}
 }
 

@@ -2,6 +2,10 @@
  * Who is signed in, to which organization, with which permissions. Tokens are
  * kept by `api.ts`; this mirrors the identity they carry for the UI and keeps
  * it in step when another tab signs in, switches organization or signs out.
+ *
+ * The last identity is remembered on the device, so with no network the app
+ * still opens as the same person (working on the local board copy) instead of
+ * failing or signing out; only the server saying 401 ends a session.
  */
 import {
 	api,
@@ -12,7 +16,20 @@ import {
 	storeAuth,
 	type SessionEndReason
 } from './api';
+import { clearOfflineCache, isNetworkError } from './offline-cache';
+import { clearLocalBoards } from './room.svelte';
 import type { AuthResult, Me, Organization, Role, User } from './types';
+
+const LAST_ME_KEY = 'neuracrm.me';
+
+function readLastMe(userId: string, organizationId: string): Me | null {
+	try {
+		const me = JSON.parse(localStorage.getItem(LAST_ME_KEY) ?? 'null') as Me | null;
+		return me?.user?.id === userId && me.organization?.id === organizationId ? me : null;
+	} catch {
+		return null;
+	}
+}
 
 export type SessionStatus = 'loading' | 'authenticated' | 'anonymous' | 'error';
 
@@ -25,6 +42,8 @@ class Session {
 	/** Set when the session ended on its own (expired, signed out elsewhere). */
 	endReason = $state<SessionEndReason | null>(null);
 	loadError = $state<string | null>(null);
+	/** Signed in from the remembered identity because the server could not be reached. */
+	offline = $state(false);
 
 	#started = false;
 
@@ -50,6 +69,10 @@ class Session {
 				void this.reload();
 			}
 		});
+		// Back online after starting offline: confirm the identity with the server.
+		window.addEventListener('online', () => {
+			if (this.offline || this.status === 'error') void this.reload();
+		});
 		void this.reload();
 	}
 
@@ -64,8 +87,12 @@ class Session {
 		try {
 			this.#apply(await api<Me>('/api/auth/me'));
 		} catch (err) {
+			const last = readLastMe(tokens.userId, tokens.organizationId);
 			if (err instanceof ApiError && err.status === 401) {
 				this.#reset();
+			} else if (isNetworkError(err) && last) {
+				this.#apply(last);
+				this.offline = true;
 			} else {
 				this.loadError = err instanceof Error ? err.message : 'Something went wrong.';
 				this.status = 'error';
@@ -74,6 +101,13 @@ class Session {
 	}
 
 	#apply(me: Me) {
+		this.offline = false;
+		try {
+			const { user, organization, role, permissions } = me;
+			localStorage.setItem(LAST_ME_KEY, JSON.stringify({ user, organization, role, permissions }));
+		} catch {
+			// Storage blocked: offline start-up just won't know who this was.
+		}
 		this.user = me.user;
 		this.organization = me.organization;
 		this.role = me.role;
@@ -84,6 +118,8 @@ class Session {
 	}
 
 	#reset() {
+		localStorage.removeItem(LAST_ME_KEY);
+		this.offline = false;
 		this.user = null;
 		this.organization = null;
 		this.role = null;
@@ -144,6 +180,9 @@ class Session {
 			clearTokens('signed-out');
 			this.endReason = null;
 			this.#reset();
+			// Nothing of this organization stays on the device after signing out.
+			clearOfflineCache();
+			await clearLocalBoards();
 		}
 	}
 }

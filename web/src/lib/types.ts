@@ -9,10 +9,18 @@ export interface User {
 	email: string;
 }
 
+export interface OrganizationSettings {
+	defaultCountry?: string;
+	/** "own": agents see only records they own (and get an event-only room socket). */
+	recordVisibility?: 'all' | 'own';
+	timeZone?: string;
+}
+
 export interface Organization {
 	id: string;
 	name: string;
 	slug: string;
+	settings?: OrganizationSettings;
 }
 
 export interface AuthResult {
@@ -69,4 +77,104 @@ export interface ListMeta {
 	page: number;
 	per_page: number;
 	total: number;
+}
+
+export const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
+export type DealStatus = (typeof DEAL_STATUSES)[number];
+
+/** A deal as the API and the board document hold it (times are epoch ms, closeDate YYYY-MM-DD). */
+export interface Deal {
+	id: string;
+	title: string;
+	amount: number;
+	currency: string;
+	pipelineId: string;
+	stageId: string;
+	/** Fractional-index key: order within the stage, compared as plain strings, ties by id. */
+	position: string;
+	ownerId: string | null;
+	contactId: string | null;
+	companyId: string | null;
+	leadId: string | null;
+	closeDate: string | null;
+	status: DealStatus;
+	lostReason: string | null;
+	tags: string[];
+	createdBy: string | null;
+	createdAt: number;
+	updatedBy: string | null;
+	updatedAt: number;
+}
+
+/** Fields a board client may change (the room reverts anything else). */
+export type DealPatch = Partial<
+	Pick<
+		Deal,
+		| 'title'
+		| 'amount'
+		| 'currency'
+		| 'stageId'
+		| 'position'
+		| 'ownerId'
+		| 'closeDate'
+		| 'status'
+		| 'lostReason'
+		| 'tags'
+	>
+>;
+
+export interface Stage {
+	id: string;
+	name: string;
+	/** Win probability in percent, 0–100. */
+	probability: number;
+}
+
+export interface Pipeline {
+	id: string;
+	name: string;
+	isDefault: boolean;
+	stages: Stage[];
+}
+
+export interface KanbanBoard {
+	pipeline: { id: string; name: string; isDefault: boolean };
+	stages: (Stage & {
+		deals: Deal[];
+		totals: { count: number; amount: number; weightedAmount: number };
+	})[];
+}
+
+export const ACTIVITY_TYPES = ['note', 'task', 'call', 'email', 'meeting'] as const;
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+
+export interface Activity {
+	id: string;
+	type: ActivityType;
+	subject: string;
+	body: string | null;
+	dueAt: number | null;
+	doneAt: number | null;
+	dealId: string | null;
+	contactId: string | null;
+	companyId: string | null;
+	leadId?: string | null;
+	ownerId: string | null;
+	createdBy: string | null;
+	createdAt: number;
+	updatedAt: number;
+}
+
+export interface ContactSummary {
+	id: string;
+	firstName: string;
+	lastName: string;
+	email: string | null;
+	title?: string | null;
+}
+
+export interface CompanySummary {
+	id: string;
+	name: string;
+	domain?: string | null;
 }

@@ -1,0 +1,89 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { orgDb } from "../lib/db";
+import { AppError } from "../lib/errors";
+import { createRouter, envelope, jsonBody, jsonResponse, ok, standardErrors } from "../lib/http";
+import { requirePermission } from "../middleware/auth";
+import { CSV_RESOURCES, IMPORT_FIELDS } from "../services/csv-fields";
+import { MAX_IMPORT_BYTES, runImport } from "../services/imports";
+import { actorOf } from "../services/records";
+
+/**
+ * The JSON body of an import: up to 5 MB of CSV, which JSON escaping can
+ * roughly double. The app-wide 1 MiB limit skips this path (see app.ts).
+ */
+export const MAX_IMPORT_BODY = 12 * 1024 * 1024;
+
+const importBodyLimit = bodyLimit({
+  maxSize: MAX_IMPORT_BODY,
+  onError: () => {
+    throw new AppError("payload_too_large", `Request body exceeds ${MAX_IMPORT_BODY} bytes`);
+  },
+});
+
+const fieldList = CSV_RESOURCES.map((r) => `${r}: ${Object.keys(IMPORT_FIELDS[r]).join(", ")}`).join("; ");
+
+const ImportBody = z
+  .object({
+    resource: z.enum(CSV_RESOURCES),
+    csv: z.string().min(1).openapi({ description: "The CSV text, header row first, at most 5 MB (UTF-8)" }),
+    mapping: z
+      .record(z.string().max(200), z.string().max(40).nullable())
+      .optional()
+      .openapi({
+        description: `CSV column → field (null ignores the column); other columns are matched by header name, Salesforce's included. Fields: ${fieldList}`,
+        example: { "E-mail": "email", Notes: null },
+      }),
+    dedupe: z.enum(["skip", "update"]).default("skip").openapi({
+      description: "What a row matching an existing record (contacts and leads by email, companies by domain) does",
+    }),
+    dryRun: z.boolean().default(false),
+    ownerId: z.uuid().optional().openapi({ description: "Owner of the created records; you by default" }),
+  })
+  .strict();
+
+const ImportReportSchema = z
+  .object({
+    resource: z.enum(CSV_RESOURCES),
+    dryRun: z.boolean(),
+    committed: z.boolean().openapi({ description: "False for a dry run or when any row has an error: then nothing was written" }),
+    importId: z.string().nullable(),
+    rows: z.number().int(),
+    created: z.number().int(),
+    updated: z.number().int(),
+    skipped: z.number().int(),
+    companiesCreated: z.number().int(),
+    errors: z.array(z.object({ row: z.number().int(), field: z.string(), message: z.string() })).openapi({
+      description: "Up to 1,000; `row` is the spreadsheet row (the header is row 1)",
+    }),
+    errorCount: z.number().int(),
+    mapping: z.record(z.string(), z.string()),
+    ignoredColumns: z.array(z.string()),
+  })
+  .openapi("ImportReport");
+
+const importRoute = createRoute({
+  method: "post",
+  path: "/",
+  tags: ["Imports"],
+  security: [{ bearerAuth: [] }],
+  summary: "Import contacts, companies or leads from CSV, all rows or none",
+  description:
+    "Rows are validated like the API's own create requests. A file with any bad row imports nothing and answers the " +
+    "report with `committed: false`; so does `dryRun: true`. Within the file, the first row of a duplicate email " +
+    "(or domain) wins and later ones are skipped. A contact's company (Account Name) links to the company of that " +
+    "name, created if missing.",
+  middleware: [requirePermission("records:write"), importBodyLimit] as const,
+  request: jsonBody(ImportBody),
+  responses: {
+    200: jsonResponse(envelope(ImportReportSchema), "The import report"),
+    ...standardErrors,
+    413: jsonResponse(z.any(), `More than ${MAX_IMPORT_BYTES} bytes of CSV`),
+  },
+});
+
+export const importRoutes = createRouter().openapi(importRoute, async (c) => {
+  const { orgId } = c.get("auth");
+  const actor = actorOf(c.get("auth"), c.get("requestId"));
+  return ok(c, await runImport(orgDb(c.env, orgId), orgId, actor, c.req.valid("json")), { status: 200 });
+});

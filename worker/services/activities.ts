@@ -1,0 +1,223 @@
+import { and, eq, gte, isNotNull, isNull, lt, sql } from "drizzle-orm";
+import type { Db } from "../lib/db";
+import { invalid } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { hasTag, pageOf } from "../lib/list";
+import { activities, companies, contacts, deals, leads, organizations, ACTIVITY_TYPES } from "../../schema";
+import { auditStatementIf } from "./audit";
+import {
+  assertLink,
+  assertOwner,
+  baseConditions,
+  changesOf,
+  cleanTags,
+  idTaken,
+  publicRecord,
+  requireVisible,
+  sortBy,
+  text,
+  type Actor,
+} from "./records";
+
+/**
+ * Activities (notes, tasks, calls, emails, meetings) link to any of a deal,
+ * contact, lead and company, or to none: an unlinked task is a personal to-do.
+ */
+export type Activity = typeof activities.$inferSelect;
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+
+export interface ActivityInput {
+  type?: ActivityType;
+  subject?: string;
+  body?: string | null;
+  dueAt?: number | null;
+  doneAt?: number | null;
+  /** Convenience: true marks it done now (keeping an earlier doneAt), false reopens it. */
+  done?: boolean;
+  dealId?: string | null;
+  contactId?: string | null;
+  leadId?: string | null;
+  companyId?: string | null;
+  ownerId?: string;
+  tags?: string[];
+}
+
+export const ACTIVITY_SORTS = ["dueAt", "createdAt"] as const;
+export const DUE_FILTERS = ["overdue", "today", "upcoming"] as const;
+
+export interface ActivityQuery {
+  page: number;
+  perPage: number;
+  sort: (typeof ACTIVITY_SORTS)[number] | `-${(typeof ACTIVITY_SORTS)[number]}`;
+  dealId?: string;
+  contactId?: string;
+  leadId?: string;
+  companyId?: string;
+  ownerId?: string;
+  type?: ActivityType;
+  tag?: string;
+  done?: boolean;
+  due?: (typeof DUE_FILTERS)[number];
+}
+
+const LINKS = [
+  ["dealId", deals],
+  ["contactId", contacts],
+  ["leadId", leads],
+  ["companyId", companies],
+] as const;
+
+async function activityValues(db: Db, orgId: string, actor: Actor, input: ActivityInput, before?: Activity) {
+  if (input.done !== undefined && input.doneAt !== undefined) {
+    throw invalid({ done: ["Send either done or doneAt, not both"] });
+  }
+  const values: Partial<Activity> = {};
+  if (input.type !== undefined) values.type = input.type;
+  if (input.subject !== undefined) values.subject = input.subject.trim();
+  if (input.body !== undefined) values.body = text(input.body);
+  if (input.dueAt !== undefined) values.dueAt = input.dueAt;
+  if (input.doneAt !== undefined) values.doneAt = input.doneAt;
+  if (input.done !== undefined) values.doneAt = input.done ? (before?.doneAt ?? Date.now()) : null;
+  for (const [field, table] of LINKS) {
+    if (input[field] === undefined) continue;
+    await assertLink(db, table, orgId, actor, input[field], field);
+    values[field] = input[field];
+  }
+  if (input.tags !== undefined) values.tags = cleanTags(input.tags);
+  if (input.ownerId !== undefined) {
+    await assertOwner(db, orgId, actor, input.ownerId);
+    values.ownerId = input.ownerId;
+  }
+  return values;
+}
+
+/** [start, end) of today in the organization's time zone (UTC when it has none), in epoch ms. */
+export function todayBounds(now: number, timeZone: string): [number, number] {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric", hourCycle: "h23" })
+      .formatToParts(new Date(now))
+      .map((p) => [p.type, Number(p.value)]),
+  ) as Record<string, number>;
+  const wallClock = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  const offset = wallClock - Math.floor(now / 1000) * 1000;
+  const start = Date.UTC(parts.year!, parts.month! - 1, parts.day!) - offset;
+  return [start, start + 86_400_000];
+}
+
+/** The organization's IANA time zone; UTC when unset or unknown to the runtime (Intl throws RangeError). */
+async function timeZoneOf(db: Db, orgId: string): Promise<string> {
+  const org = await db.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, orgId)).get();
+  const zone = org?.settings.timeZone;
+  if (!zone) return "UTC";
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return zone;
+  } catch (err) {
+    if (err instanceof RangeError) return "UTC";
+    throw err;
+  }
+}
+
+async function dueCondition(db: Db, orgId: string, due: ActivityQuery["due"]) {
+  if (!due) return undefined;
+  const now = Date.now();
+  if (due === "overdue") return and(lt(activities.dueAt, now), isNull(activities.doneAt));
+  const [start, end] = todayBounds(now, await timeZoneOf(db, orgId));
+  if (due === "today") return and(gte(activities.dueAt, start), lt(activities.dueAt, end));
+  return gte(activities.dueAt, end);
+}
+
+export async function listActivities(db: Db, orgId: string, actor: Actor, q: ActivityQuery) {
+  const { rows, total } = await pageOf<Activity>(
+    db,
+    activities,
+    [
+      ...baseConditions(activities, orgId, actor),
+      ...LINKS.map(([field]) => (q[field] ? eq(activities[field], q[field]) : undefined)),
+      q.ownerId ? eq(activities.ownerId, q.ownerId) : undefined,
+      q.type ? eq(activities.type, q.type) : undefined,
+      q.tag ? hasTag(activities.tags, q.tag) : undefined,
+      q.done === undefined ? undefined : q.done ? isNotNull(activities.doneAt) : isNull(activities.doneAt),
+      await dueCondition(db, orgId, q.due),
+    ],
+    sortBy(q.sort, { dueAt: activities.dueAt, createdAt: activities.createdAt }, activities.id),
+    q.page,
+    q.perPage,
+  );
+  return { rows: rows.map(publicRecord), total };
+}
+
+export async function getActivity(db: Db, orgId: string, actor: Actor, id: string) {
+  return publicRecord(await requireVisible<Activity>(db, activities, orgId, actor, id, "Activity"));
+}
+
+export async function createActivity(
+  db: Db,
+  orgId: string,
+  actor: Actor,
+  input: ActivityInput & { id?: string; type: ActivityType; subject: string },
+) {
+  const values = await activityValues(db, orgId, actor, input);
+  const now = Date.now();
+  const row: Activity = {
+    id: input.id ?? newId(),
+    orgId,
+    type: values.type!,
+    subject: values.subject!,
+    body: values.body ?? null,
+    dueAt: values.dueAt ?? null,
+    doneAt: values.doneAt ?? null,
+    dealId: values.dealId ?? null,
+    contactId: values.contactId ?? null,
+    leadId: values.leadId ?? null,
+    companyId: values.companyId ?? null,
+    ownerId: values.ownerId ?? actor.userId,
+    tags: values.tags ?? [],
+    createdBy: actor.userId,
+    updatedBy: actor.userId,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const [inserted] = await db.batch([
+    db.insert(activities).values(row).onConflictDoNothing().returning({ id: activities.id }),
+    auditStatementIf(
+      db,
+      orgId,
+      { actorId: actor.userId, action: "create", entity: "activity", entityId: row.id, changes: { type: row.type, subject: row.subject }, requestId: actor.requestId },
+      sql`changes() > 0`,
+    ),
+  ]);
+  if (inserted.length === 0) throw idTaken(row.id);
+  return publicRecord(row);
+}
+
+export async function updateActivity(db: Db, orgId: string, actor: Actor, id: string, input: ActivityInput) {
+  const before = await requireVisible<Activity>(db, activities, orgId, actor, id, "Activity");
+  const values = await activityValues(db, orgId, actor, input, before);
+  const changes = changesOf(before, values);
+  if (Object.keys(changes).length === 0) return publicRecord(before);
+  const next = { ...values, updatedBy: actor.userId, updatedAt: Date.now() };
+  await db.batch([
+    db.update(activities).set(next).where(and(eq(activities.orgId, orgId), eq(activities.id, id))),
+    auditStatementIf(
+      db,
+      orgId,
+      { actorId: actor.userId, action: "update", entity: "activity", entityId: id, changes, requestId: actor.requestId },
+      sql`changes() > 0`,
+    ),
+  ]);
+  return publicRecord({ ...before, ...next });
+}
+
+export async function deleteActivity(db: Db, orgId: string, actor: Actor, id: string) {
+  const activity = await requireVisible<Activity>(db, activities, orgId, actor, id, "Activity");
+  await db.batch([
+    db.delete(activities).where(and(eq(activities.orgId, orgId), eq(activities.id, id))),
+    auditStatementIf(
+      db,
+      orgId,
+      { actorId: actor.userId, action: "delete", entity: "activity", entityId: id, changes: { type: activity.type, subject: activity.subject }, requestId: actor.requestId },
+      sql`changes() > 0`,
+    ),
+  ]);
+}

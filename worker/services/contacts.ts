@@ -1,0 +1,210 @@
+import { and, eq, sql } from "drizzle-orm";
+import { canSeeRecord } from "../lib/access";
+import type { Db } from "../lib/db";
+import { conflict, invalid, notFound } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { hasTag, pageOf } from "../lib/list";
+import { activities, companies, contacts, deals } from "../../schema";
+import { auditStatementIf } from "./audit";
+import { parsePhone, PHONE_MESSAGE } from "./phone";
+import {
+  assertLink,
+  assertOwner,
+  baseConditions,
+  changesOf,
+  cleanTags,
+  defaultCountryOf,
+  idTaken,
+  matchesAny,
+  publicRecord,
+  requireVisible,
+  sortBy,
+  text,
+  type Actor,
+} from "./records";
+
+export type Contact = typeof contacts.$inferSelect;
+
+export interface ContactInput {
+  firstName?: string;
+  lastName?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  title?: string | null;
+  companyId?: string | null;
+  source?: string | null;
+  ownerId?: string;
+  tags?: string[];
+}
+
+export const CONTACT_SORTS = ["name", "email", "createdAt", "updatedAt"] as const;
+
+export interface ContactQuery {
+  page: number;
+  perPage: number;
+  sort: (typeof CONTACT_SORTS)[number] | `-${(typeof CONTACT_SORTS)[number]}`;
+  q?: string;
+  companyId?: string;
+  ownerId?: string;
+  tag?: string;
+  email?: string;
+}
+
+/** Validated, normalized column values from the input; only the fields given. */
+async function contactValues(db: Db, orgId: string, actor: Actor, input: ContactInput) {
+  const values: Partial<Contact> = {};
+  if (input.firstName !== undefined) values.firstName = input.firstName.trim();
+  if (input.lastName !== undefined) values.lastName = input.lastName?.trim() ?? "";
+  for (const key of ["email", "title", "source"] as const) {
+    if (input[key] !== undefined) values[key] = text(input[key]);
+  }
+  if (input.phone !== undefined) {
+    const phone = input.phone?.trim() ? parsePhone(input.phone, await defaultCountryOf(db, orgId)) : null;
+    if (phone === undefined) throw invalid({ phone: [PHONE_MESSAGE] });
+    values.phone = phone;
+  }
+  if (input.companyId !== undefined) {
+    await assertLink(db, companies, orgId, actor, input.companyId, "companyId");
+    values.companyId = input.companyId;
+  }
+  if (input.tags !== undefined) values.tags = cleanTags(input.tags);
+  if (input.ownerId !== undefined) {
+    await assertOwner(db, orgId, actor, input.ownerId);
+    values.ownerId = input.ownerId;
+  }
+  return values;
+}
+
+export async function listContacts(db: Db, orgId: string, actor: Actor, q: ContactQuery) {
+  const { rows, total } = await pageOf<Contact>(
+    db,
+    contacts,
+    [
+      ...baseConditions(contacts, orgId, actor),
+      q.q
+        ? matchesAny(q.q, [contacts.firstName, contacts.lastName, contacts.email, sql`${contacts.firstName} || ' ' || ${contacts.lastName}`])
+        : undefined,
+      q.companyId ? eq(contacts.companyId, q.companyId) : undefined,
+      q.ownerId ? eq(contacts.ownerId, q.ownerId) : undefined,
+      q.tag ? hasTag(contacts.tags, q.tag) : undefined,
+      q.email ? eq(contacts.email, q.email.trim().toLowerCase()) : undefined,
+    ],
+    sortBy(
+      q.sort,
+      {
+        name: [contacts.lastName, contacts.firstName],
+        email: contacts.email,
+        createdAt: contacts.createdAt,
+        updatedAt: contacts.updatedAt,
+      },
+      contacts.id,
+    ),
+    q.page,
+    q.perPage,
+  );
+  return { rows: rows.map(publicRecord), total };
+}
+
+/** One contact with its company (`{id, name}`, null when none or not visible to the caller). */
+export async function getContact(db: Db, orgId: string, actor: Actor, id: string) {
+  const contact = await requireVisible<Contact>(db, contacts, orgId, actor, id, "Contact");
+  let company: { id: string; name: string } | null = null;
+  if (contact.companyId) {
+    const row = await db
+      .select({ id: companies.id, name: companies.name, ownerId: companies.ownerId })
+      .from(companies)
+      .where(and(eq(companies.orgId, orgId), eq(companies.id, contact.companyId)))
+      .get();
+    if (row && canSeeRecord(actor, row.ownerId)) company = { id: row.id, name: row.name };
+  }
+  return { ...publicRecord(contact), company };
+}
+
+export async function createContact(db: Db, orgId: string, actor: Actor, input: ContactInput & { id?: string; firstName: string }) {
+  const values = await contactValues(db, orgId, actor, input);
+  const now = Date.now();
+  const row: Contact = {
+    id: input.id ?? newId(),
+    orgId,
+    firstName: values.firstName!,
+    lastName: values.lastName ?? "",
+    email: values.email ?? null,
+    phone: values.phone ?? null,
+    title: values.title ?? null,
+    companyId: values.companyId ?? null,
+    source: values.source ?? null,
+    ownerId: values.ownerId ?? actor.userId,
+    tags: values.tags ?? [],
+    createdBy: actor.userId,
+    updatedBy: actor.userId,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const [inserted] = await db.batch([
+    db.insert(contacts).values(row).onConflictDoNothing().returning({ id: contacts.id }),
+    auditStatementIf(
+      db,
+      orgId,
+      {
+        actorId: actor.userId,
+        action: "create",
+        entity: "contact",
+        entityId: row.id,
+        changes: { firstName: row.firstName, lastName: row.lastName, email: row.email },
+        requestId: actor.requestId,
+      },
+      sql`changes() > 0`,
+    ),
+  ]);
+  if (inserted.length === 0) throw idTaken(row.id);
+  return publicRecord(row);
+}
+
+export async function updateContact(db: Db, orgId: string, actor: Actor, id: string, input: ContactInput) {
+  const before = await requireVisible<Contact>(db, contacts, orgId, actor, id, "Contact");
+  const values = await contactValues(db, orgId, actor, input);
+  const changes = changesOf(before, values);
+  if (Object.keys(changes).length === 0) return publicRecord(before);
+  const next = { ...values, updatedBy: actor.userId, updatedAt: Date.now() };
+  await db.batch([
+    db.update(contacts).set(next).where(and(eq(contacts.orgId, orgId), eq(contacts.id, id))),
+    auditStatementIf(
+      db,
+      orgId,
+      { actorId: actor.userId, action: "update", entity: "contact", entityId: id, changes, requestId: actor.requestId },
+      sql`changes() > 0`,
+    ),
+  ]);
+  return publicRecord({ ...before, ...next });
+}
+
+/**
+ * Deletes a contact; its activities stay, unlinked. A contact that deals point
+ * at is kept (409), checked inside the DELETE itself.
+ */
+export async function deleteContact(db: Db, orgId: string, actor: Actor, id: string) {
+  const contact = await requireVisible<Contact>(db, contacts, orgId, actor, id, "Contact");
+  const noDeals = sql`NOT EXISTS (SELECT 1 FROM ${deals} WHERE ${deals.orgId} = ${orgId} AND ${deals.contactId} = ${id})`;
+  const gone = sql`NOT EXISTS (SELECT 1 FROM ${contacts} WHERE ${contacts.id} = ${id})`;
+  const [deleted] = await db.batch([
+    db.delete(contacts).where(and(eq(contacts.orgId, orgId), eq(contacts.id, id), noDeals)).returning({ id: contacts.id }),
+    auditStatementIf(
+      db,
+      orgId,
+      {
+        actorId: actor.userId,
+        action: "delete",
+        entity: "contact",
+        entityId: id,
+        changes: { firstName: contact.firstName, lastName: contact.lastName, email: contact.email },
+        requestId: actor.requestId,
+      },
+      sql`changes() > 0`,
+    ),
+    db.update(activities).set({ contactId: null }).where(and(eq(activities.orgId, orgId), eq(activities.contactId, id), gone)),
+  ]);
+  if (deleted.length === 0) {
+    if (!(await db.$count(contacts, and(eq(contacts.orgId, orgId), eq(contacts.id, id))))) throw notFound("Contact");
+    throw conflict("Deals are linked to this contact; move them to another contact first");
+  }
+}

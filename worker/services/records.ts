@@ -1,0 +1,160 @@
+import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { AuthContext } from "../env";
+import { canSeeRecord, visibleTo } from "../lib/access";
+import type { Db } from "../lib/db";
+import { conflict, invalid, notFound } from "../lib/errors";
+import { memberships, organizations } from "../../schema";
+
+/**
+ * Helpers every CRM record service shares: who is acting, owner and link
+ * validation, client-supplied ids, text cleanup and audit diffs.
+ */
+export interface Actor extends AuthContext {
+  requestId?: string;
+}
+
+export const actorOf = (auth: AuthContext, requestId?: string): Actor => ({ ...auth, requestId });
+
+/** A table with the columns every record has (`recordColumns` in schema/crm.ts). */
+type RecordTable = SQLiteTable & { id: SQLiteColumn; orgId: SQLiteColumn; ownerId: SQLiteColumn };
+
+/**
+ * The record with this id in the organization, if the caller may see it.
+ * Another organization's record and a record hidden by row-level access are
+ * both "not found", so neither existence leaks.
+ */
+export async function findVisible<T extends { ownerId: string | null }>(
+  db: Db,
+  table: RecordTable,
+  orgId: string,
+  actor: Actor,
+  id: string,
+): Promise<T | null> {
+  const row = (await db
+    .select()
+    .from(table)
+    .where(and(eq(table.orgId, orgId), eq(table.id, id)))
+    .get()) as T | undefined;
+  return row && canSeeRecord(actor, row.ownerId) ? row : null;
+}
+
+export async function requireVisible<T extends { ownerId: string | null }>(
+  db: Db,
+  table: RecordTable,
+  orgId: string,
+  actor: Actor,
+  id: string,
+  what: string,
+): Promise<T> {
+  const row = await findVisible<T>(db, table, orgId, actor, id);
+  if (!row) throw notFound(what);
+  return row;
+}
+
+/** A link to another record (`companyId`, `dealId`, ...) must name one the caller can see in the organization. */
+export async function assertLink(db: Db, table: RecordTable, orgId: string, actor: Actor, id: string | null | undefined, field: string) {
+  if (!id) return;
+  const row = await db
+    .select({ ownerId: table.ownerId })
+    .from(table)
+    .where(and(eq(table.orgId, orgId), eq(table.id, id)))
+    .get();
+  if (!row || !canSeeRecord(actor, row.ownerId as string | null)) {
+    throw invalid({ [field]: ["No such record in this organization"] });
+  }
+}
+
+/**
+ * Owners must be members of the organization. Memberships are a directory
+ * table; `orgDb` and `directoryDb` are one database today (lib/db.ts).
+ */
+export async function assertOwner(db: Db, orgId: string, actor: Actor, ownerId: string | undefined, field = "ownerId") {
+  if (!ownerId || ownerId === actor.userId) return;
+  const member = await db
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, ownerId)))
+    .get();
+  if (!member) throw invalid({ [field]: ["Not a member of this organization"] });
+}
+
+/** Client-minted ids (offline creation) must be new; ids are global, so a row with it anywhere conflicts. */
+export async function assertIdFree(db: Db, table: SQLiteTable & { id: SQLiteColumn }, id: string | undefined) {
+  if (!id) return;
+  const taken = await db.select({ id: table.id }).from(table).where(eq(table.id, id)).get();
+  if (taken) throw idTaken(id);
+}
+
+export const idTaken = (id: string) => conflict(`A record with id ${id} already exists`, { id: ["Already taken"] });
+
+/** Whether a D1 error is a primary key or unique index violation (a create racing another with the same id). */
+export const isUniqueViolation = (err: unknown) => err instanceof Error && /UNIQUE constraint failed/i.test(`${err.message} ${String(err.cause ?? "")}`);
+
+/** The organization's default country, for reading phone numbers written without a country code. */
+export async function defaultCountryOf(db: Db, orgId: string): Promise<string> {
+  const org = await db.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, orgId)).get();
+  return org?.settings.defaultCountry ?? "US";
+}
+
+/** Trimmed text, with empty strings stored as null. */
+export const text = (value: string | null | undefined): string | null => {
+  const t = value?.trim();
+  return t ? t : null;
+};
+
+/** Tags trimmed and deduplicated, in the order given. */
+export const cleanTags = (tags: readonly string[]): string[] => [...new Set(tags.map((t) => t.trim()).filter(Boolean))];
+
+/** `%value%` for LIKE, with LIKE's own wildcards escaped (use with `ESCAPE '\'`). */
+export const containsPattern = (value: string) => `%${value.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+
+/** Case-insensitive substring match on any of `columns`. */
+export function matchesAny(value: string, columns: (SQLiteColumn | SQL)[]): SQL {
+  const pattern = containsPattern(value);
+  return sql`(${sql.join(
+    columns.map((c) => sql`lower(${c}) LIKE ${pattern} ESCAPE '\\'`),
+    sql` OR `,
+  )})`;
+}
+
+/** The WHERE conditions of every record list: organization, row-level access, owner and tag filters. */
+export function baseConditions(table: RecordTable, orgId: string, actor: Actor) {
+  return [eq(table.orgId, orgId), visibleTo(actor, table.ownerId)];
+}
+
+/**
+ * ORDER BY for a `sort` value such as `name` or `-createdAt`; a key may sort by
+ * several columns (contacts' name is last name, then first name). Text sorts
+ * ignore case, and the id breaks ties so pages never overlap.
+ */
+export function sortBy<K extends string>(
+  sort: K | `-${K}`,
+  columns: Record<K, SQLiteColumn | SQLiteColumn[]>,
+  tiebreak: SQLiteColumn,
+): SQL[] {
+  const descending = sort.startsWith("-");
+  const key = (descending ? sort.slice(1) : sort) as K;
+  const cols = ([] as SQLiteColumn[]).concat(columns[key]);
+  const order = cols.map((col) => {
+    const expr = col.columnType === "SQLiteText" ? sql`${col} COLLATE NOCASE` : sql`${col}`;
+    return descending ? sql`${expr} DESC NULLS LAST` : sql`${expr} ASC NULLS LAST`;
+  });
+  return [...order, descending ? desc(tiebreak) : asc(tiebreak)];
+}
+
+/** `{field: {from, to}}` for each field whose value changes, for the audit row. */
+export function changesOf(before: Record<string, unknown>, after: Record<string, unknown>) {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  for (const [key, to] of Object.entries(after)) {
+    const from = before[key];
+    if (to !== undefined && JSON.stringify(from) !== JSON.stringify(to)) out[key] = { from: from ?? null, to };
+  }
+  return out;
+}
+
+/** Drops the tenant column from a row before it is answered. */
+export function publicRecord<T extends { orgId: string }>(row: T): Omit<T, "orgId"> {
+  const { orgId: _org, ...rest } = row;
+  return rest;
+}
