@@ -187,20 +187,25 @@ export class OrgRoom extends YServer<Env> {
     }
   }
 
-  /** A valid change: baseline, outbox, event; closed deals leave the board. */
+  /** A valid client change: baseline, outbox, event; closed deals leave the board. */
   private commit(deal: DealRecord, by: string) {
     this.board.accept(deal);
     this.projection.record("upsert", deal);
     this.scheduleDrain();
-    this.announce(deal, by);
+    // Board members saw this edit through Yjs already; only event-only members need the event.
+    this.announce(deal, by, { boardMembers: false });
     if (deal.status !== "open") queueMicrotask(() => this.board.remove(deal.id));
   }
 
-  private announce(deal: DealRecord, by: string) {
+  /** `deal_updated` to board members (unless they have it through Yjs) and to the deal's owner. */
+  private announce(deal: DealRecord, by: string, { boardMembers = true } = {}) {
     const text = JSON.stringify(roomEvent("deal_updated", { deal, by }));
     for (const conn of super.getConnections<MemberState>()) {
       const state = conn.state;
-      if (state && (state.scope === "board" || state.userId === deal.ownerId)) this.sendCustomMessage(conn, text);
+      if (!state) continue;
+      if ((boardMembers && state.scope === "board") || (state.scope === "events" && state.userId === deal.ownerId)) {
+        this.sendCustomMessage(conn, text);
+      }
     }
   }
 

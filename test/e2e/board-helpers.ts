@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Browser, type Locator, type Page } from '@playwright/test';
 
 export interface Stage {
 	id: string;
@@ -98,4 +98,44 @@ export async function waitForOfflineShell(page: Page) {
 		const registration = await navigator.serviceWorker?.ready;
 		return Boolean(registration?.active && navigator.serviceWorker.controller);
 	});
+}
+
+/** What register, login and invitation accept answer (the parts the app stores). */
+export interface AuthTokens {
+	accessToken: string;
+	refreshToken: string;
+	expiresIn: number;
+	user: { id: string; name: string };
+	organization: { id: string; name: string };
+}
+
+/** Accept an invitation through the API and keep the session it answers. */
+export async function acceptForTokens(request: APIRequestContext, link: string, person: { name: string; password: string }) {
+	const token = new URL(link).pathname.split('/').pop();
+	const res = await request.post(`/api/invitations/${token}/accept`, { data: { name: person.name, password: person.password } });
+	expect(res.status(), await res.text()).toBe(200);
+	return ((await res.json()) as { data: AuthTokens }).data;
+}
+
+/**
+ * A browser context already signed in with `auth` (as the app stores a session),
+ * so a test with many people does not run into the sign-in rate limit. The
+ * tokens are written only when the context has none: refresh tokens rotate,
+ * and a reload must not put back one the app has already spent.
+ */
+export async function signedInContext(browser: Browser, auth: AuthTokens) {
+	const context = await browser.newContext();
+	const stored = {
+		accessToken: auth.accessToken,
+		refreshToken: auth.refreshToken,
+		expiresAt: Date.now() + auth.expiresIn * 1000,
+		userId: auth.user.id,
+		organizationId: auth.organization.id
+	};
+	await context.addInitScript((value) => {
+		if (location.origin !== 'null' && !localStorage.getItem('neuracrm.auth')) {
+			localStorage.setItem('neuracrm.auth', value);
+		}
+	}, JSON.stringify(stored));
+	return context;
 }

@@ -5,24 +5,18 @@ import {
 	column,
 	createDealViaApi,
 	defaultPipelineViaApi,
+	acceptForTokens,
 	dragCard,
 	findDealViaApi,
+	signedInContext,
+	type AuthTokens,
 	waitForOfflineShell,
 	type Pipeline
 } from './board-helpers';
-import {
-	acceptViaApi,
-	inviteViaApi,
-	newPerson,
-	registerViaApi,
-	screenshot,
-	signInViaUi,
-	watchPageErrors,
-	type Person
-} from './helpers';
+import { inviteViaApi, newPerson, registerViaApi, screenshot, watchPageErrors } from './helpers';
 
 interface Team {
-	owner: Person;
+	owner: AuthTokens;
 	ownerToken: string;
 	pipeline: Pipeline;
 }
@@ -37,21 +31,22 @@ async function seedTeam(request: APIRequestContext, name: string, deals: [title:
 		if (!stage) throw new Error(`no stage ${stageName}`);
 		await createDealViaApi(request, auth.accessToken, { title, amount, stageId: stage.id, pipelineId: pipeline.id, tags });
 	}
-	return { owner, ownerToken: auth.accessToken, pipeline };
+	return { owner: auth as AuthTokens, ownerToken: auth.accessToken, pipeline };
 }
 
-async function addMember(request: APIRequestContext, team: Team, first: string, role: string): Promise<Person> {
+async function addMember(request: APIRequestContext, team: Team, first: string, role: string): Promise<AuthTokens & { email: string }> {
 	const person = newPerson(first, role[0]!.toUpperCase() + role.slice(1));
 	const link = await inviteViaApi(request, team.ownerToken, person.email, role);
-	await acceptViaApi(request, link, person);
-	return person;
+	return { ...(await acceptForTokens(request, link, person)), email: person.email };
 }
 
-async function openBoard(browser: Browser, person: Person) {
-	const context = await browser.newContext();
+/** A signed-in browser on the pipeline page, arrived at through the sidebar. */
+async function openBoard(browser: Browser, auth: AuthTokens) {
+	const context = await signedInContext(browser, auth);
 	const page = await context.newPage();
 	const errors = watchPageErrors(page);
-	await signInViaUi(page, person);
+	await page.goto('/');
+	await expect(page.getByTestId('welcome')).toBeVisible();
 	await page.getByRole('link', { name: 'Pipeline' }).first().click();
 	await expect(page).toHaveURL(/\/pipeline/);
 	await expect(page.getByTestId('board')).toBeVisible();
@@ -136,6 +131,45 @@ test('a move and a quick-add in one browser appear live in the other, with who i
 		await screenshot(a.page, 'pipeline-04-after-moves');
 	});
 
+	await test.step('keyboard: Alt+→ moves the focused card to the next stage', async () => {
+		const slot = a.page.locator('[data-card-slot]').filter({ has: a.page.getByText('Initech licences', { exact: true }) });
+		await slot.focus();
+		await a.page.keyboard.press('Alt+ArrowRight');
+		await expect(cardIn(a.page, 'Proposal', 'Initech licences')).toBeVisible();
+		await expect(cardIn(b.page, 'Proposal', 'Initech licences')).toBeVisible();
+	});
+
+	await test.step('the deal page co-edits live: B changes the amount, A sees B there and the new amount', async () => {
+		await card(b.page, 'Umbrella pilot').getByTestId('deal-title').click();
+		await expect(b.page).toHaveURL(/\/deals\//);
+		await expect(b.page.getByTestId('deal-live')).toBeVisible();
+		await expect(card(a.page, 'Umbrella pilot').locator('[data-peer-kind="viewing"]')).toBeVisible();
+		const amount = b.page.getByTestId('deal-amount-input');
+		await amount.fill('42000');
+		await amount.press('Enter');
+		await expect(card(a.page, 'Umbrella pilot').getByTestId('deal-amount')).toHaveText('$42,000');
+		await expect(amount).toHaveValue('$42,000');
+	});
+
+	await test.step('B logs a task and completes it in the activity timeline', async () => {
+		const activities = b.page.getByTestId('activities');
+		await activities.getByRole('radio', { name: 'Task' }).click();
+		await activities.getByPlaceholder('What needs doing?').fill('Send the security questionnaire');
+		await activities.getByRole('button', { name: 'Add task' }).click();
+		const task = activities.getByTestId('activity').filter({ hasText: 'Send the security questionnaire' });
+		await expect(task).toBeVisible();
+		await task.getByTestId('task-toggle').click();
+		await expect(task.getByTestId('task-toggle')).toHaveText(/Done/);
+		await screenshot(b.page, 'pipeline-05-deal-page');
+	});
+
+	await test.step('marking it won takes it off both boards', async () => {
+		await b.page.getByTestId('mark-won').click();
+		await expect(b.page.getByTestId('deal-status')).toHaveText('won');
+		await expect(card(a.page, 'Umbrella pilot')).toHaveCount(0);
+		await expect.poll(async () => (await findDealViaApi(request, team.ownerToken, 'Umbrella pilot'))?.status).toBe('won');
+	});
+
 	expect(a.errors).toEqual([]);
 	expect(b.errors).toEqual([]);
 	await a.context.close();
@@ -178,7 +212,7 @@ test('edits made offline merge with a teammate’s edits when the connection ret
 		await expect(title).toHaveValue('Cyberdyne security (3-year)');
 		await a.page.getByRole('link', { name: 'Pipeline' }).first().click();
 		await expect(cardIn(a.page, 'Qualified', 'Cyberdyne security (3-year)')).toBeVisible();
-		await screenshot(a.page, 'pipeline-05-offline-edits');
+		await screenshot(a.page, 'pipeline-06-offline-edits');
 	});
 
 	await test.step('meanwhile B, online, makes different edits that A cannot see yet', async () => {
@@ -198,7 +232,7 @@ test('edits made offline merge with a teammate’s edits when the connection ret
 			await expect(cardIn(page, 'Lead', 'Tyrell fleet')).toBeVisible();
 			await expect(page.getByTestId('deal-card')).toHaveCount(4);
 		}
-		await screenshot(b.page, 'pipeline-06-converged');
+		await screenshot(b.page, 'pipeline-07-converged');
 	});
 
 	await test.step('and the server stored them', async () => {
@@ -242,7 +276,7 @@ test('a viewer sees the live board but cannot drag, add or move cards', async ({
 	await test.step("the owner's move still reaches the viewer live", async () => {
 		await dragCard(o.page, card(o.page, 'Oscorp grant'), 'Proposal');
 		await expect(cardIn(v.page, 'Proposal', 'Oscorp grant')).toBeVisible();
-		await screenshot(v.page, 'pipeline-07-viewer');
+		await screenshot(v.page, 'pipeline-08-viewer');
 	});
 
 	expect(v.errors).toEqual([]);
@@ -258,8 +292,7 @@ test('an agent restricted to their own deals gets a board of just those, kept li
 	const team = await seedTeam(request, 'Own', [['Owner-only deal', 'Lead', 50_000]]);
 	const agent = await addMember(request, team, 'Rosa', 'agent');
 	const headers = { authorization: `Bearer ${team.ownerToken}` };
-	const members = ((await (await request.get('/api/users', { headers })).json()) as { data: { id: string; email: string }[] }).data;
-	const agentId = members.find((m) => m.email === agent.email)!.id;
+	const agentId = agent.user.id;
 	const lead = team.pipeline.stages.find((s) => s.name === 'Lead')!;
 	const created = await request.post('/api/deals', {
 		headers,
@@ -291,7 +324,7 @@ test('an agent restricted to their own deals gets a board of just those, kept li
 		await r.page.getByRole('menuitem', { name: 'Proposal' }).click();
 		await expect(cardIn(r.page, 'Proposal', 'Rosa’s renewal')).toBeVisible();
 		await expect(cardIn(o.page, 'Proposal', 'Rosa’s renewal')).toBeVisible();
-		await screenshot(r.page, 'pipeline-08-own-records-agent');
+		await screenshot(r.page, 'pipeline-09-own-records-agent');
 	});
 
 	expect(r.errors).toEqual([]);

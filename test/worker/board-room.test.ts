@@ -71,9 +71,10 @@ describe("board document", () => {
   it("projects a client's edit to D1, where lists see it", async () => {
     const { owner, deal } = await boardWithDeal("bproj");
     const a = await joinRoom(owner.orgId, owner.token);
+    const b = await joinRoom(owner.orgId, owner.token);
     cards(a).get(deal.id)!.set("amount", 777);
     cards(a).get(deal.id)!.set("title", "Renamed live");
-    await until(() => a.events.filter((e) => e.type === "deal_updated").length >= 2, "the edits to be accepted");
+    await until(() => cards(b).get(deal.id)?.get("title") === "Renamed live", "the edits to reach a peer");
     await drain(owner.orgId);
     const row = await d1Deal(deal.id);
     expect(row).toMatchObject({ amount: 777, title: "Renamed live" });
@@ -81,6 +82,7 @@ describe("board document", () => {
     const listed = await api("/api/deals?q=renamed", { token: owner.token });
     expect(listed.body.data.map((d: { id: string }) => d.id)).toEqual([deal.id]);
     a.close();
+    b.close();
   });
 
   it("lets a client create a card offline-style, with its own id", async () => {
@@ -94,11 +96,13 @@ describe("board document", () => {
       position: "a5", ownerId: owner.userId, contactId: null, companyId: null, leadId: null, closeDate: null, status: "open",
       lostReason: null, tags: [], createdBy: owner.userId, createdAt: now, updatedBy: owner.userId, updatedAt: now,
     }).forEach(([k, v]) => card.set(k, v));
+    const b = await joinRoom(owner.orgId, owner.token);
     cards(a).set(id, card);
-    await until(() => a.events.some((e) => e.type === "deal_updated" && e.data.deal.id === id), "the card to be accepted");
+    await until(() => cards(b).has(id), "the card to reach a peer");
     await drain(owner.orgId);
     expect((await api(`/api/deals/${id}`, { token: owner.token })).body.data.title).toBe("Made in the browser");
     a.close();
+    b.close();
   });
 });
 
@@ -146,7 +150,10 @@ describe("board rules for Yjs clients", () => {
     await until(() => cards(a).get(deal.id)!.get("ownerId") === owner.userId, "owner revert");
     const m = await joinRoom(owner.orgId, manager.token);
     cards(m).get(deal.id)!.set("ownerId", agent.userId);
-    await until(() => m.events.some((e) => e.type === "deal_updated" && e.data.deal.ownerId === agent.userId), "reassignment");
+    await until(() => cards(a).get(deal.id)!.get("ownerId") === agent.userId, "reassignment to reach the agent");
+    await drain(owner.orgId);
+    expect((await d1Deal(deal.id))!.owner_id).toBe(agent.userId);
+    expect(m.events.some((e) => e.data?.code === "edit_rejected")).toBe(false);
     a.close();
     m.close();
   });
@@ -174,8 +181,9 @@ describe("board persistence", () => {
   it("keeps the board and the pending projection across a crash", async () => {
     const { owner, deal } = await boardWithDeal("bcrash");
     const a = await joinRoom(owner.orgId, owner.token);
+    const b = await joinRoom(owner.orgId, owner.token);
     cards(a).get(deal.id)!.set("amount", 4242);
-    await until(() => a.events.some((e) => e.data?.deal?.amount === 4242), "edit accepted");
+    await until(() => cards(b).get(deal.id)?.get("amount") === 4242, "edit acknowledged by fan-out");
     await abortAllDurableObjects();
     const fresh = await joinRoom(owner.orgId, owner.token);
     expect(cards(fresh).get(deal.id)!.get("amount")).toBe(4242);

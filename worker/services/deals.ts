@@ -1,7 +1,7 @@
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import type { DealRecord } from "../../rooms/board-schema";
 import type { DealResult } from "../../rooms/org-room";
-import { companies, contacts, deals, memberships, pipelines, stages } from "../../schema";
+import { activities, companies, contacts, deals, memberships, pipelines, stages } from "../../schema";
 import type { AuthContext, Env } from "../env";
 import { canSeeRecord, visibleTo } from "../lib/access";
 import { orgDb, type Db } from "../lib/db";
@@ -189,6 +189,10 @@ export async function deleteDeal(env: Env, auth: AuthContext, id: string, reques
   await getDeal(db, auth, id);
   await (await orgRoom(env, auth.orgId)).deleteDeal(id, auth.userId);
   await destroyDealRoom(env, id);
-  await auditStatement(db, auth.orgId, { actorId: auth.userId, action: "delete", entity: "deal", entityId: id, requestId });
+  // The deal's timeline stays with its contact and company; only the link to the deal goes.
+  await db.batch([
+    db.update(activities).set({ dealId: null }).where(and(eq(activities.orgId, auth.orgId), eq(activities.dealId, id))),
+    auditStatement(db, auth.orgId, { actorId: auth.userId, action: "delete", entity: "deal", entityId: id, requestId }),
+  ]);
 }
 

@@ -136,9 +136,11 @@ export function sortBy<K extends string>(
   const descending = sort.startsWith("-");
   const key = (descending ? sort.slice(1) : sort) as K;
   const cols = ([] as SQLiteColumn[]).concat(columns[key]);
+  // NULLS LAST only where NULLs can occur, so NOT NULL sorts can walk an index (migration 0004).
   const order = cols.map((col) => {
     const expr = col.columnType === "SQLiteText" ? sql`${col} COLLATE NOCASE` : sql`${col}`;
-    return descending ? sql`${expr} DESC NULLS LAST` : sql`${expr} ASC NULLS LAST`;
+    const nulls = col.notNull ? sql`` : sql` NULLS LAST`;
+    return descending ? sql`${expr} DESC${nulls}` : sql`${expr} ASC${nulls}`;
   });
   return [...order, descending ? desc(tiebreak) : asc(tiebreak)];
 }

@@ -40,17 +40,47 @@ const reduceMotion = () =>
 const [sendBase, receiveBase] = crossfade({
 	duration: (d) => Math.min(450, Math.max(220, Math.sqrt(d) * 18)),
 	easing: cubicOut,
+	// The other end is not shown (filtered out, or past "show more"): just fade.
 	fallback: (node) => fade(node, { duration: 150 })
 });
 
 const NONE: TransitionConfig = { duration: 0 };
 
+/** Cards that just changed column, arrived on or left the board; cleared once their motion has started. */
+const moved = new Set<string>();
+const arrived = new Set<string>();
+const left = new Set<string>();
+let clearTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Records what an update did to which cards, so only those animate: every
+ * other card entering or leaving a list (a column's "first 50" shifting by
+ * one) just appears, without being measured.
+ */
+export function noteCardChanges(changes: { moved: string[]; arrived: string[]; left: string[] }) {
+	for (const id of changes.moved) moved.add(id);
+	for (const id of changes.arrived) arrived.add(id);
+	for (const id of changes.left) left.add(id);
+	clearTimeout(clearTimer);
+	clearTimer = setTimeout(() => {
+		moved.clear();
+		arrived.clear();
+		left.clear();
+	}, 500);
+}
+
+const quiet = () => localDrag || performance.now() < quietUntil || reduceMotion();
+
 export function send(node: Element, params: { key: string }): () => TransitionConfig {
-	if (localDrag || performance.now() < quietUntil || reduceMotion()) return () => NONE;
-	return sendBase(node, params);
+	if (quiet()) return () => NONE;
+	if (moved.has(params.key)) return sendBase(node, params);
+	if (left.has(params.key)) return () => fade(node, { duration: 150 });
+	return () => NONE;
 }
 
 export function receive(node: Element, params: { key: string }): () => TransitionConfig {
-	if (localDrag || performance.now() < quietUntil || reduceMotion()) return () => NONE;
-	return receiveBase(node, params);
+	if (quiet()) return () => NONE;
+	if (moved.has(params.key)) return receiveBase(node, params);
+	if (arrived.has(params.key)) return () => fade(node, { duration: 200 });
+	return () => NONE;
 }

@@ -16,7 +16,7 @@
 import { uuidv7 } from 'uuidv7';
 import * as Y from 'yjs';
 import { api, ApiError } from './api';
-import { quietMotion } from './board-motion';
+import { noteCardChanges, quietMotion } from './board-motion';
 import { compareCards, dealFromJson, sortedIndex } from './deals';
 import { liveEvents } from './live-events.svelte';
 import type { Deal, DealPatch, KanbanBoard } from './types';
@@ -86,16 +86,21 @@ class Columns {
 		// A sync or import, not a person moving a card: no fly-overs.
 		if (changes.size > BULK_CHANGES) quietMotion();
 		const dirty = new Set<string>();
+		const motion = { moved: [] as string[], arrived: [] as string[], left: [] as string[] };
 		for (const [id, next] of changes) {
 			const before = this.#cards.get(id);
 			if (before) dirty.add(before.stageId);
 			if (next && next.status === 'open') {
 				this.#cards.set(id, next);
 				dirty.add(next.stageId);
+				if (!before) motion.arrived.push(id);
+				else if (before.stageId !== next.stageId) motion.moved.push(id);
 			} else {
 				this.#cards.delete(id);
+				if (before) motion.left.push(id);
 			}
 		}
+		noteCardChanges(motion);
 		for (const stageId of dirty) {
 			const kept = (this.#byStage.get(stageId) ?? EMPTY).filter((c) => !changes.has(c.id));
 			for (const id of changes.keys()) {
