@@ -27,7 +27,8 @@ export type DealResult =
   | { type: "not_found" };
 
 const MAX_CONNECTIONS = 250;
-const DRAIN_DELAY_MS = 20;
+/** Client edits reach D1 within this; repeated edits to one deal in the window coalesce into one write. */
+const DRAIN_DELAY_MS = 250;
 
 function scopeOf(request: Request, role: Role): MemberState["scope"] {
   const ownOnly = request.headers.get(MEMBER_VISIBILITY_HEADER) === "own" && !can(role, "records:read_all");

@@ -34,6 +34,8 @@ WHERE excluded.version > deals.version AND deals.org_id = excluded.org_id`;
 
 export class Projection {
   private draining: Promise<void> | null = null;
+  /** Last version handed out; kept in memory so recording a change is a single INSERT. */
+  private version: number;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -51,14 +53,19 @@ export class Projection {
         payload TEXT NOT NULL, last_error TEXT, parked_at INTEGER NOT NULL)`);
       sql.exec(`INSERT INTO projection_meta (key, value) VALUES ('schema', 1), ('version', 0)`);
     }
+    // Versions only grow: past the highest one drained (meta) and the highest still queued.
+    this.version = sql
+      .exec<{ v: number }>(
+        `SELECT max((SELECT value FROM projection_meta WHERE key = 'version'),
+           coalesce((SELECT max(version) FROM outbox), 0)) AS v`,
+      )
+      .one().v;
   }
 
   /** Records the latest state of one deal; coalesces with an undrained earlier change. */
   record(op: Op, deal: DealRecord): number {
     const sql = this.storage.sql;
-    const version = sql
-      .exec<{ value: number }>(`UPDATE projection_meta SET value = value + 1 WHERE key = 'version' RETURNING value`)
-      .one().value;
+    const version = ++this.version;
     sql.exec(
       `INSERT INTO outbox (deal_id, version, op, payload) VALUES (?, ?, ?, ?)
        ON CONFLICT (deal_id) DO UPDATE SET version = excluded.version, op = excluded.op,
@@ -116,6 +123,7 @@ export class Projection {
   /** A newer change recorded while the write was in flight stays queued. */
   private done(row: OutboxRow) {
     this.storage.sql.exec(`DELETE FROM outbox WHERE deal_id = ? AND version = ?`, row.deal_id, row.version);
+    this.storage.sql.exec(`UPDATE projection_meta SET value = max(value, ?) WHERE key = 'version'`, row.version);
   }
 
   private statement(row: OutboxRow): D1PreparedStatement {
