@@ -16,7 +16,7 @@ const TEAM = [
   { name: "Victor Viewer", email: "victor@neuracrm.dev", role: "viewer" },
 ];
 
-const SIZES = { companies: 60, contacts: 2000, leads: 120, deals: 320, activities: 400 };
+const SIZES = { companies: 60, contacts: 2000, leads: 120, deals: 320, activities: 240 };
 
 async function call(base, path, body, token) {
   const res = await fetch(`${base}${path}`, {
@@ -62,10 +62,21 @@ async function seedRecords(base, token, log) {
   const companyIds = await pool(companies, 6, async (c, i) => (await must(base, "/api/companies", { ...c, ownerId: owners[i % owners.length] }, token)).id);
 
   log(`  ${SIZES.contacts} contacts… (${Date.now() - t} ms)`);
+  // One CSV import per owner: the same path a user's Salesforce export takes.
   const contacts = makeContacts(r, SIZES.contacts, companies);
-  const contactIds = await pool(contacts, 8, async ({ companyIndex, ...c }, i) =>
-    (await must(base, "/api/contacts", { ...c, companyId: companyIds[companyIndex], ownerId: owners[i % owners.length] }, token)).id,
-  );
+  const cell = (v) => `"${String(v ?? "").replace(/"/g, '""')}"`;
+  for (const [o, ownerId] of owners.entries()) {
+    const rows = contacts.filter((_, i) => i % owners.length === o);
+    const csv = [
+      "First Name,Last Name,Email,Phone,Title,Account Name,Lead Source",
+      ...rows.map((c) => [c.firstName, c.lastName, c.email, c.phone, c.title, companies[c.companyIndex].name, c.source].map(cell).join(",")),
+    ].join("\n");
+    const report = await must(base, "/api/imports", { resource: "contacts", csv, dedupe: "skip", dryRun: false, ownerId }, token);
+    if (!report.committed) throw new Error(`demo seed: contact import refused: ${JSON.stringify(report.errors.slice(0, 3))}`);
+  }
+  const contactIds = (await pool(Array.from({ length: Math.ceil(SIZES.contacts / 100) }), 4, (_, p) =>
+    must(base, `/api/contacts?per_page=100&page=${p + 1}&sort=createdAt`, undefined, token),
+  )).flat().map((c) => c.id);
 
   log(`  ${SIZES.leads} leads… (${Date.now() - t} ms)`);
   await pool(makeLeads(r, SIZES.leads), 6, (l, i) => must(base, "/api/leads", { ...l, ownerId: owners[i % owners.length] }, token));
