@@ -279,6 +279,21 @@ test('a viewer sees the live board but cannot drag, add or move cards', async ({
 		await screenshot(v.page, 'pipeline-08-viewer');
 	});
 
+	await test.step('the pipeline switcher shows another pipeline’s stages', async () => {
+		const created = await request.post('/api/pipelines', {
+			headers: { authorization: `Bearer ${team.ownerToken}` },
+			data: { name: 'Renewals', stages: [{ name: 'Due', probability: 60 }, { name: 'Renewed', probability: 100 }] }
+		});
+		expect(created.status(), await created.text()).toBe(201);
+		await v.page.reload();
+		await v.page.getByTestId('pipeline-switcher').selectOption({ label: 'Renewals' });
+		await expect(v.page).toHaveURL(/\?pipeline=/);
+		await expect(v.page.getByTestId('board-column')).toHaveCount(2);
+		await expect(column(v.page, 'Due').getByTestId('column-empty')).toHaveText('No deals yet');
+		await v.page.getByTestId('pipeline-switcher').selectOption({ label: 'Sales pipeline' });
+		await expect(cardIn(v.page, 'Lead', 'Massive Dynamic POC')).toBeVisible();
+	});
+
 	expect(v.errors).toEqual([]);
 	expect(o.errors).toEqual([]);
 	await v.context.close();
@@ -318,6 +333,8 @@ test('an agent restricted to their own deals gets a board of just those, kept li
 	});
 
 	await test.step("the agent's move goes through the API and reaches the owner's live board", async () => {
+		// Once the card has landed (the flight from the old column is over).
+		await expect(card(r.page, 'Rosa’s renewal')).toHaveCount(1);
 		const mine = card(r.page, 'Rosa’s renewal');
 		await mine.hover();
 		await mine.getByTestId('card-menu').click();

@@ -104,6 +104,7 @@ export function viewLabel(path: string): string {
 	if (path === '/' || path === '') return 'Dashboard';
 	if (path.startsWith('/members')) return 'Members';
 	if (path.startsWith('/settings')) return 'Settings';
+	if (path.startsWith('/deals/')) return 'a deal';
 	const segment = path.split('/').filter(Boolean)[0] ?? '';
 	return segment ? segment[0]!.toUpperCase() + segment.slice(1) : 'Dashboard';
 }

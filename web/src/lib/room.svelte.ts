@@ -175,7 +175,8 @@ class RoomConnection {
 			this.status = 'offline';
 		};
 		const onBrowserOnline = () => {
-			if (!this.#provider) this.#startProvider();
+			if (this.#provider) this.#open(this.#provider);
+			else this.#startProvider();
 			this.#updateOfflineStatus();
 		};
 		window.addEventListener('online', onBrowserOnline);

@@ -182,7 +182,8 @@ class Session {
 			this.#reset();
 			// Nothing of this organization stays on the device after signing out.
 			clearOfflineCache();
-			await clearLocalBoards();
+			// Not awaited: another tab may hold a board copy open until it notices the sign-out.
+			void clearLocalBoards();
 		}
 	}
 }
