@@ -1,19 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { orgDb } from "../lib/db";
-import {
-  createRouter,
-  envelope,
-  IdParam,
-  jsonBody,
-  jsonResponse,
-  listEnvelope,
-  metaOf,
-  ok,
-  paginationQuery,
-  standardErrors,
-} from "../lib/http";
+import { z } from "@hono/zod-openapi";
+import { createRouter, metaOf, ok } from "../lib/http";
 import { sortParam } from "../lib/list";
-import { requirePermission } from "../middleware/auth";
 import {
   ACTIVITY_SORTS,
   createActivity,
@@ -24,11 +11,8 @@ import {
   updateActivity,
 } from "../services/activities";
 import { ClientId, Millis, optionalText, RecordRef, recordFields, recordInput } from "../services/record-schemas";
-import { actorOf } from "../services/records";
 import { ACTIVITY_TYPES } from "../../schema";
-
-const tags = ["Activities"];
-const security = [{ bearerAuth: [] }];
+import { recordRoutes, requestScope } from "./record-routes";
 
 export const ActivitySchema = z
   .object({
@@ -61,92 +45,46 @@ const fields = {
   ...recordInput,
 };
 
-const CreateBody = z
-  .object({ id: ClientId.optional(), type: z.enum(ACTIVITY_TYPES), subject: z.string().trim().min(1).max(300), ...fields })
-  .strict();
-const UpdateBody = z
-  .object({ type: z.enum(ACTIVITY_TYPES).optional(), subject: z.string().trim().min(1).max(300).optional(), ...fields })
-  .strict();
-
-const routes = {
-  list: createRoute({
-    method: "get",
-    path: "/",
-    tags,
-    security,
-    summary: "Activities, filtered by link, owner, type, done and due date",
-    description:
-      "`due=overdue`: not done and due before now. `due=today`: due today in the organization's time zone. " +
-      "`due=upcoming`: due after today. Combine with `done=false` to hide finished ones.",
-    middleware: [requirePermission("records:read")] as const,
-    request: {
-      query: z.object({
-        ...paginationQuery,
-        sort: sortParam(ACTIVITY_SORTS, "-createdAt"),
-        dealId: Ref,
-        contactId: Ref,
-        leadId: Ref,
-        companyId: Ref,
-        ownerId: Ref,
-        type: z.enum(ACTIVITY_TYPES).optional(),
-        tag: z.string().trim().min(1).max(40).optional(),
-        done: z.enum(["true", "false"]).optional(),
-        due: z.enum(DUE_FILTERS).optional(),
-      }),
-    },
-    responses: { 200: jsonResponse(listEnvelope(ActivitySchema), "Activities"), ...standardErrors },
-  }),
-  create: createRoute({
-    method: "post",
-    path: "/",
-    tags,
-    security,
-    summary: "Log an activity or create a task",
-    middleware: [requirePermission("records:write")] as const,
-    request: jsonBody(CreateBody),
-    responses: {
-      201: jsonResponse(envelope(ActivitySchema), "Created"),
-      ...standardErrors,
-      409: jsonResponse(z.any(), "The client-supplied id is taken"),
-    },
-  }),
-  get: createRoute({
-    method: "get",
-    path: "/{id}",
-    tags,
-    security,
-    summary: "One activity",
-    middleware: [requirePermission("records:read")] as const,
-    request: { params: IdParam },
-    responses: { 200: jsonResponse(envelope(ActivitySchema), "Activity"), ...standardErrors },
-  }),
-  update: createRoute({
-    method: "patch",
-    path: "/{id}",
-    tags,
-    security,
-    summary: "Change an activity; `done: true` completes a task",
-    middleware: [requirePermission("records:write")] as const,
-    request: { params: IdParam, ...jsonBody(UpdateBody) },
-    responses: { 200: jsonResponse(envelope(ActivitySchema), "Updated"), ...standardErrors },
-  }),
-  remove: createRoute({
-    method: "delete",
-    path: "/{id}",
-    tags,
-    security,
-    summary: "Delete an activity",
-    middleware: [requirePermission("records:delete")] as const,
-    request: { params: IdParam },
-    responses: { 200: jsonResponse(envelope(z.null()), "Deleted"), ...standardErrors },
-  }),
-};
+const routes = recordRoutes({
+  tag: "Activities",
+  name: "Activity",
+  schema: ActivitySchema,
+  detailSchema: ActivitySchema,
+  listFilters: {
+    sort: sortParam(ACTIVITY_SORTS, "-createdAt"),
+    dealId: Ref,
+    contactId: Ref,
+    leadId: Ref,
+    companyId: Ref,
+    ownerId: Ref,
+    type: z.enum(ACTIVITY_TYPES).optional(),
+    tag: z.string().trim().min(1).max(40).optional(),
+    done: z.enum(["true", "false"]).optional(),
+    due: z.enum(DUE_FILTERS).optional(),
+  },
+  createBody: z
+    .object({ id: ClientId.optional(), type: z.enum(ACTIVITY_TYPES), subject: z.string().trim().min(1).max(300), ...fields })
+    .strict(),
+  updateBody: z
+    .object({ type: z.enum(ACTIVITY_TYPES).optional(), subject: z.string().trim().min(1).max(300).optional(), ...fields })
+    .strict(),
+  summaries: {
+    list: "Activities, filtered by link, owner, type, done and due date",
+    create: "Log an activity or create a task",
+    get: "One activity",
+    update: "Change an activity; `done: true` completes a task",
+    remove: "Delete an activity",
+  },
+  listDescription:
+    "`due=overdue`: not done and due before now. `due=today`: due today in the organization's time zone. " +
+    "`due=upcoming`: due after today. Combine with `done=false` to hide finished ones.",
+});
 
 export const activityRoutes = createRouter()
   .openapi(routes.list, async (c) => {
     const q = c.req.valid("query");
-    const { orgId } = c.get("auth");
-    const { rows, total } = await listActivities(orgDb(c.env, orgId), orgId, actorOf(c.get("auth")), {
+    const { db, orgId, actor } = requestScope(c);
+    const { rows, total } = await listActivities(db, orgId, actor, {
       page: q.page,
       perPage: q.per_page,
       sort: q.sort,
@@ -163,23 +101,19 @@ export const activityRoutes = createRouter()
     return ok(c, rows, { status: 200, meta: metaOf(q.page, q.per_page, total) });
   })
   .openapi(routes.create, async (c) => {
-    const { orgId } = c.get("auth");
-    const actor = actorOf(c.get("auth"), c.get("requestId"));
-    return ok(c, await createActivity(orgDb(c.env, orgId), orgId, actor, c.req.valid("json")), { status: 201 });
+    const { db, orgId, actor } = requestScope(c);
+    return ok(c, await createActivity(db, orgId, actor, c.req.valid("json")), { status: 201 });
   })
   .openapi(routes.get, async (c) => {
-    const { orgId } = c.get("auth");
-    return ok(c, await getActivity(orgDb(c.env, orgId), orgId, actorOf(c.get("auth")), c.req.valid("param").id), { status: 200 });
+    const { db, orgId, actor } = requestScope(c);
+    return ok(c, await getActivity(db, orgId, actor, c.req.valid("param").id), { status: 200 });
   })
   .openapi(routes.update, async (c) => {
-    const { orgId } = c.get("auth");
-    const actor = actorOf(c.get("auth"), c.get("requestId"));
-    const activity = await updateActivity(orgDb(c.env, orgId), orgId, actor, c.req.valid("param").id, c.req.valid("json"));
-    return ok(c, activity, { status: 200 });
+    const { db, orgId, actor } = requestScope(c);
+    return ok(c, await updateActivity(db, orgId, actor, c.req.valid("param").id, c.req.valid("json")), { status: 200 });
   })
   .openapi(routes.remove, async (c) => {
-    const { orgId } = c.get("auth");
-    const actor = actorOf(c.get("auth"), c.get("requestId"));
-    await deleteActivity(orgDb(c.env, orgId), orgId, actor, c.req.valid("param").id);
+    const { db, orgId, actor } = requestScope(c);
+    await deleteActivity(db, orgId, actor, c.req.valid("param").id);
     return ok(c, null, { status: 200, message: "Activity deleted" });
   });

@@ -1,14 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { orgDb } from "../lib/db";
 import { createRouter, envelope, IdParam, jsonBody, jsonResponse, ok, standardErrors } from "../lib/http";
 import { requirePermission } from "../middleware/auth";
 import { createPipeline, deletePipeline, listPipelines, requirePipeline, updatePipeline } from "../services/pipelines";
 import { ClientId } from "../services/record-schemas";
-import { actorOf } from "../services/records";
 import { addStage, deleteStage, MAX_STAGES, reorderStages, updateStage } from "../services/stages";
+import { requestScope, SECURITY } from "./record-routes";
 
 const tags = ["Pipelines"];
-const security = [{ bearerAuth: [] }];
 
 const StageSchema = z.object({ id: z.string(), name: z.string(), probability: z.number().int() }).openapi("Stage");
 
@@ -33,14 +31,15 @@ const StageParams = z.object({
 const pipelineResponse = (description: string) => jsonResponse(envelope(PipelineSchema), description);
 const conflictResponse = (description: string) => jsonResponse(z.any(), description);
 
-
+/** Changing pipelines and stages is a settings task, not record editing. */
+const settingsRoute = { tags, security: SECURITY, middleware: [requirePermission("settings:manage")] };
 
 const routes = {
   list: createRoute({
     method: "get",
     path: "/",
     tags,
-    security,
+    security: SECURITY,
     summary: "The organization's pipelines, each with its stages in order",
     middleware: [requirePermission("records:read")] as const,
     responses: { 200: jsonResponse(envelope(z.array(PipelineSchema)), "Pipelines"), ...standardErrors },
@@ -49,16 +48,14 @@ const routes = {
     method: "get",
     path: "/{id}",
     tags,
-    security,
+    security: SECURITY,
     summary: "One pipeline with its stages",
     middleware: [requirePermission("records:read")] as const,
     request: { params: IdParam },
     responses: { 200: pipelineResponse("Pipeline"), ...standardErrors },
   }),
   create: createRoute({
-    tags,
-    security,
-    middleware: [requirePermission("settings:manage")] as const,
+    ...settingsRoute,
     method: "post",
     path: "/",
     summary: "Create a pipeline with at least one stage",
@@ -75,9 +72,7 @@ const routes = {
     responses: { 201: pipelineResponse("Created"), ...standardErrors, 409: conflictResponse("A client-supplied id is taken") },
   }),
   update: createRoute({
-    tags,
-    security,
-    middleware: [requirePermission("settings:manage")] as const,
+    ...settingsRoute,
     method: "patch",
     path: "/{id}",
     summary: "Rename a pipeline, or make it the default",
@@ -85,9 +80,7 @@ const routes = {
     responses: { 200: pipelineResponse("Updated"), ...standardErrors },
   }),
   remove: createRoute({
-    tags,
-    security,
-    middleware: [requirePermission("settings:manage")] as const,
+    ...settingsRoute,
     method: "delete",
     path: "/{id}",
     summary: "Delete a pipeline and its stages",
@@ -99,9 +92,7 @@ const routes = {
     },
   }),
   addStage: createRoute({
-    tags,
-    security,
-    middleware: [requirePermission("settings:manage")] as const,
+    ...settingsRoute,
     method: "post",
     path: "/{id}/stages",
     summary: "Add a stage at a position (0-based; at the end by default)",
@@ -112,9 +103,7 @@ const routes = {
     responses: { 201: pipelineResponse("The pipeline with the new stage"), ...standardErrors, 409: conflictResponse("Too many stages, or the id is taken") },
   }),
   reorder: createRoute({
-    tags,
-    security,
-    middleware: [requirePermission("settings:manage")] as const,
+    ...settingsRoute,
     method: "put",
     path: "/{id}/stages/order",
     summary: "Reorder the stages; list every stage id once",
@@ -122,9 +111,7 @@ const routes = {
     responses: { 200: pipelineResponse("Reordered"), ...standardErrors },
   }),
   updateStage: createRoute({
-    tags,
-    security,
-    middleware: [requirePermission("settings:manage")] as const,
+    ...settingsRoute,
     method: "patch",
     path: "/{id}/stages/{stageId}",
     summary: "Rename a stage or change its probability",
@@ -132,9 +119,7 @@ const routes = {
     responses: { 200: pipelineResponse("Updated"), ...standardErrors },
   }),
   removeStage: createRoute({
-    tags,
-    security,
-    middleware: [requirePermission("settings:manage")] as const,
+    ...settingsRoute,
     method: "delete",
     path: "/{id}/stages/{stageId}",
     summary: "Delete a stage that holds no open deals",
@@ -145,49 +130,42 @@ const routes = {
 
 export const pipelineRoutes = createRouter()
   .openapi(routes.list, async (c) => {
-    const { orgId } = c.get("auth");
-    return ok(c, await listPipelines(orgDb(c.env, orgId), orgId), { status: 200 });
+    const { db, orgId } = requestScope(c);
+    return ok(c, await listPipelines(db, orgId), { status: 200 });
   })
   .openapi(routes.get, async (c) => {
-    const { orgId } = c.get("auth");
-    return ok(c, await requirePipeline(orgDb(c.env, orgId), orgId, c.req.valid("param").id), { status: 200 });
+    const { db, orgId } = requestScope(c);
+    return ok(c, await requirePipeline(db, orgId, c.req.valid("param").id), { status: 200 });
   })
   .openapi(routes.create, async (c) => {
-    const { orgId } = c.get("auth");
-    const actor = actorOf(c.get("auth"), c.get("requestId"));
-    return ok(c, await createPipeline(orgDb(c.env, orgId), orgId, actor, c.req.valid("json")), { status: 201 });
+    const { db, orgId, actor } = requestScope(c);
+    return ok(c, await createPipeline(db, orgId, actor, c.req.valid("json")), { status: 201 });
   })
   .openapi(routes.update, async (c) => {
-    const { orgId } = c.get("auth");
-    const actor = actorOf(c.get("auth"), c.get("requestId"));
-    return ok(c, await updatePipeline(orgDb(c.env, orgId), orgId, actor, c.req.valid("param").id, c.req.valid("json")), { status: 200 });
+    const { db, orgId, actor } = requestScope(c);
+    return ok(c, await updatePipeline(db, orgId, actor, c.req.valid("param").id, c.req.valid("json")), { status: 200 });
   })
   .openapi(routes.remove, async (c) => {
-    const { orgId } = c.get("auth");
-    const actor = actorOf(c.get("auth"), c.get("requestId"));
-    await deletePipeline(orgDb(c.env, orgId), orgId, actor, c.req.valid("param").id);
+    const { db, orgId, actor } = requestScope(c);
+    await deletePipeline(db, orgId, actor, c.req.valid("param").id);
     return ok(c, null, { status: 200, message: "Pipeline deleted" });
   })
   .openapi(routes.addStage, async (c) => {
-    const { orgId } = c.get("auth");
-    const actor = actorOf(c.get("auth"), c.get("requestId"));
-    return ok(c, await addStage(orgDb(c.env, orgId), orgId, actor, c.req.valid("param").id, c.req.valid("json")), { status: 201 });
+    const { db, orgId, actor } = requestScope(c);
+    return ok(c, await addStage(db, orgId, actor, c.req.valid("param").id, c.req.valid("json")), { status: 201 });
   })
   .openapi(routes.reorder, async (c) => {
-    const { orgId } = c.get("auth");
-    const actor = actorOf(c.get("auth"), c.get("requestId"));
-    const pipeline = await reorderStages(orgDb(c.env, orgId), orgId, actor, c.req.valid("param").id, c.req.valid("json").stageIds);
+    const { db, orgId, actor } = requestScope(c);
+    const pipeline = await reorderStages(db, orgId, actor, c.req.valid("param").id, c.req.valid("json").stageIds);
     return ok(c, pipeline, { status: 200 });
   })
   .openapi(routes.updateStage, async (c) => {
-    const { orgId } = c.get("auth");
-    const actor = actorOf(c.get("auth"), c.get("requestId"));
+    const { db, orgId, actor } = requestScope(c);
     const { id, stageId } = c.req.valid("param");
-    return ok(c, await updateStage(orgDb(c.env, orgId), orgId, actor, id, stageId, c.req.valid("json")), { status: 200 });
+    return ok(c, await updateStage(db, orgId, actor, id, stageId, c.req.valid("json")), { status: 200 });
   })
   .openapi(routes.removeStage, async (c) => {
-    const { orgId } = c.get("auth");
-    const actor = actorOf(c.get("auth"), c.get("requestId"));
+    const { db, orgId, actor } = requestScope(c);
     const { id, stageId } = c.req.valid("param");
-    return ok(c, await deleteStage(orgDb(c.env, orgId), orgId, actor, id, stageId), { status: 200 });
+    return ok(c, await deleteStage(db, orgId, actor, id, stageId), { status: 200 });
   });

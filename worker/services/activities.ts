@@ -5,13 +5,12 @@ import { newId } from "../lib/ids";
 import { hasTag, pageOf } from "../lib/list";
 import { activities, companies, contacts, deals, leads, organizations, ACTIVITY_TYPES } from "../../schema";
 import { auditStatementIf } from "./audit";
+import { creationColumns, insertRecord, updateRecord } from "./record-writes";
 import {
   assertLink,
   assertOwner,
   baseConditions,
-  changesOf,
   cleanTags,
-  idTaken,
   publicRecord,
   requireVisible,
   sortBy,
@@ -171,44 +170,17 @@ export async function createActivity(
     contactId: values.contactId ?? null,
     leadId: values.leadId ?? null,
     companyId: values.companyId ?? null,
-    ownerId: values.ownerId ?? actor.userId,
-    tags: values.tags ?? [],
-    createdBy: actor.userId,
-    updatedBy: actor.userId,
-    createdAt: now,
-    updatedAt: now,
+    ...creationColumns(actor, values, now),
   };
-  const [inserted] = await db.batch([
-    db.insert(activities).values(row).onConflictDoNothing().returning({ id: activities.id }),
-    auditStatementIf(
-      db,
-      orgId,
-      { actorId: actor.userId, action: "create", entity: "activity", entityId: row.id, changes: { type: row.type, subject: row.subject }, requestId: actor.requestId },
-      sql`changes() > 0`,
-    ),
-  ]);
-  if (inserted.length === 0) throw idTaken(row.id);
-  return publicRecord(row);
+  return insertRecord(db, activities, orgId, actor, row, { entity: "activity", changes: { type: row.type, subject: row.subject } });
 }
 
 export async function updateActivity(db: Db, orgId: string, actor: Actor, id: string, input: ActivityInput) {
   const before = await requireVisible<Activity>(db, activities, orgId, actor, id, "Activity");
-  const values = await activityValues(db, orgId, actor, input, before);
-  const changes = changesOf(before, values);
-  if (Object.keys(changes).length === 0) return publicRecord(before);
-  const next = { ...values, updatedBy: actor.userId, updatedAt: Date.now() };
-  await db.batch([
-    db.update(activities).set(next).where(and(eq(activities.orgId, orgId), eq(activities.id, id))),
-    auditStatementIf(
-      db,
-      orgId,
-      { actorId: actor.userId, action: "update", entity: "activity", entityId: id, changes, requestId: actor.requestId },
-      sql`changes() > 0`,
-    ),
-  ]);
-  return publicRecord({ ...before, ...next });
+  return updateRecord(db, activities, orgId, actor, before, await activityValues(db, orgId, actor, input, before), "activity");
 }
 
+/** Deletes an activity; nothing points at one, so nothing stops it. */
 export async function deleteActivity(db: Db, orgId: string, actor: Actor, id: string) {
   const activity = await requireVisible<Activity>(db, activities, orgId, actor, id, "Activity");
   await db.batch([

@@ -1,20 +1,18 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { visibleTo } from "../lib/access";
 import type { Db } from "../lib/db";
-import { conflict, invalid, notFound } from "../lib/errors";
+import { invalid } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { hasTag, pageOf } from "../lib/list";
 import { activities, companies, contacts, deals } from "../../schema";
-import { auditStatementIf } from "./audit";
-import { parsePhone, PHONE_MESSAGE } from "./phone";
+import { PHONE_MESSAGE } from "./phone";
+import { creationColumns, deleteUnlessDeals, insertRecord, updateRecord } from "./record-writes";
 import {
   assertOwner,
   baseConditions,
-  changesOf,
   cleanTags,
-  defaultCountryOf,
-  idTaken,
   matchesAny,
+  phoneOf,
   publicRecord,
   requireVisible,
   sortBy,
@@ -99,7 +97,7 @@ export async function companyValues(db: Db, orgId: string, input: CompanyInput) 
     else values.website = website;
   }
   if (input.phone !== undefined) {
-    const phone = input.phone?.trim() ? parsePhone(input.phone, await defaultCountryOf(db, orgId)) : null;
+    const phone = await phoneOf(db, orgId, input.phone);
     if (phone === undefined) errors.phone = [PHONE_MESSAGE];
     else values.phone = phone;
   }
@@ -152,69 +150,28 @@ export async function createCompany(db: Db, orgId: string, actor: Actor, input: 
     phone: values.phone ?? null,
     website: values.website ?? null,
     address: values.address ?? null,
-    ownerId: values.ownerId ?? actor.userId,
-    tags: values.tags ?? [],
-    createdBy: actor.userId,
-    updatedBy: actor.userId,
-    createdAt: now,
-    updatedAt: now,
+    ...creationColumns(actor, values, now),
   };
-  const [inserted] = await db.batch([
-    db.insert(companies).values(row).onConflictDoNothing().returning({ id: companies.id }),
-    auditStatementIf(
-      db,
-      orgId,
-      { actorId: actor.userId, action: "create", entity: "company", entityId: row.id, changes: { name: row.name, domain: row.domain }, requestId: actor.requestId },
-      sql`changes() > 0`,
-    ),
-  ]);
-  if (inserted.length === 0) throw idTaken(row.id);
-  return publicRecord(row);
+  return insertRecord(db, companies, orgId, actor, row, { entity: "company", changes: { name: row.name, domain: row.domain } });
 }
 
 export async function updateCompany(db: Db, orgId: string, actor: Actor, id: string, input: CompanyInput) {
   const before = await requireVisible<Company>(db, companies, orgId, actor, id, "Company");
   await assertOwner(db, orgId, actor, input.ownerId);
-  const values = await companyValues(db, orgId, input);
-  const changes = changesOf(before, values);
-  if (Object.keys(changes).length === 0) return publicRecord(before);
-  const next = { ...values, updatedBy: actor.userId, updatedAt: Date.now() };
-  await db.batch([
-    db.update(companies).set(next).where(and(eq(companies.orgId, orgId), eq(companies.id, id))),
-    auditStatementIf(
-      db,
-      orgId,
-      { actorId: actor.userId, action: "update", entity: "company", entityId: id, changes, requestId: actor.requestId },
-      sql`changes() > 0`,
-    ),
-  ]);
-  return publicRecord({ ...before, ...next });
+  return updateRecord(db, companies, orgId, actor, before, await companyValues(db, orgId, input), "company");
 }
 
-/**
- * Deletes a company; its contacts and activities stay, unlinked. A company
- * that deals point at is kept (409): deals are edited in the organization
- * room, so they are moved off it there first. The check sits inside the
- * DELETE so a deal linked meanwhile still stops it.
- */
+/** Deletes a company; its contacts and activities stay, unlinked. One that deals point at is kept (409). */
 export async function deleteCompany(db: Db, orgId: string, actor: Actor, id: string) {
   const company = await requireVisible<Company>(db, companies, orgId, actor, id, "Company");
-  const noDeals = sql`NOT EXISTS (SELECT 1 FROM ${deals} WHERE ${deals.orgId} = ${orgId} AND ${deals.companyId} = ${id})`;
-  const gone = sql`NOT EXISTS (SELECT 1 FROM ${companies} WHERE ${companies.id} = ${id})`;
-  const [deleted] = await db.batch([
-    db.delete(companies).where(and(eq(companies.orgId, orgId), eq(companies.id, id), noDeals)).returning({ id: companies.id }),
-    auditStatementIf(
-      db,
-      orgId,
-      { actorId: actor.userId, action: "delete", entity: "company", entityId: id, changes: { name: company.name }, requestId: actor.requestId },
-      sql`changes() > 0`,
-    ),
-    db.update(contacts).set({ companyId: null }).where(and(eq(contacts.orgId, orgId), eq(contacts.companyId, id), gone)),
-    db.update(activities).set({ companyId: null }).where(and(eq(activities.orgId, orgId), eq(activities.companyId, id), gone)),
-  ]);
-  if (deleted.length === 0) {
-    const stillThere = await db.$count(companies, and(eq(companies.orgId, orgId), eq(companies.id, id)));
-    if (!stillThere) throw notFound("Company");
-    throw conflict("Deals are linked to this company; move them to another company first");
-  }
+  await deleteUnlessDeals(db, companies, orgId, actor, id, {
+    what: "Company",
+    dealColumn: deals.companyId,
+    audit: { entity: "company", changes: { name: company.name } },
+    unlink: (gone) => [
+      db.update(contacts).set({ companyId: null }).where(and(eq(contacts.orgId, orgId), eq(contacts.companyId, id), gone)),
+      db.update(activities).set({ companyId: null }).where(and(eq(activities.orgId, orgId), eq(activities.companyId, id), gone)),
+    ],
+    conflictMessage: "Deals are linked to this company; move them to another company first",
+  });
 }

@@ -1,21 +1,19 @@
 import { and, eq, sql } from "drizzle-orm";
 import { canSeeRecord } from "../lib/access";
 import type { Db } from "../lib/db";
-import { conflict, invalid, notFound } from "../lib/errors";
+import { invalid } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { hasTag, pageOf } from "../lib/list";
 import { activities, companies, contacts, deals } from "../../schema";
-import { auditStatementIf } from "./audit";
-import { parsePhone, PHONE_MESSAGE } from "./phone";
+import { PHONE_MESSAGE } from "./phone";
+import { creationColumns, deleteUnlessDeals, insertRecord, updateRecord } from "./record-writes";
 import {
   assertLink,
   assertOwner,
   baseConditions,
-  changesOf,
   cleanTags,
-  defaultCountryOf,
-  idTaken,
   matchesAny,
+  phoneOf,
   publicRecord,
   requireVisible,
   sortBy,
@@ -59,7 +57,7 @@ async function contactValues(db: Db, orgId: string, actor: Actor, input: Contact
     if (input[key] !== undefined) values[key] = text(input[key]);
   }
   if (input.phone !== undefined) {
-    const phone = input.phone?.trim() ? parsePhone(input.phone, await defaultCountryOf(db, orgId)) : null;
+    const phone = await phoneOf(db, orgId, input.phone);
     if (phone === undefined) throw invalid({ phone: [PHONE_MESSAGE] });
     values.phone = phone;
   }
@@ -133,78 +131,29 @@ export async function createContact(db: Db, orgId: string, actor: Actor, input: 
     title: values.title ?? null,
     companyId: values.companyId ?? null,
     source: values.source ?? null,
-    ownerId: values.ownerId ?? actor.userId,
-    tags: values.tags ?? [],
-    createdBy: actor.userId,
-    updatedBy: actor.userId,
-    createdAt: now,
-    updatedAt: now,
+    ...creationColumns(actor, values, now),
   };
-  const [inserted] = await db.batch([
-    db.insert(contacts).values(row).onConflictDoNothing().returning({ id: contacts.id }),
-    auditStatementIf(
-      db,
-      orgId,
-      {
-        actorId: actor.userId,
-        action: "create",
-        entity: "contact",
-        entityId: row.id,
-        changes: { firstName: row.firstName, lastName: row.lastName, email: row.email },
-        requestId: actor.requestId,
-      },
-      sql`changes() > 0`,
-    ),
-  ]);
-  if (inserted.length === 0) throw idTaken(row.id);
-  return publicRecord(row);
+  return insertRecord(db, contacts, orgId, actor, row, {
+    entity: "contact",
+    changes: { firstName: row.firstName, lastName: row.lastName, email: row.email },
+  });
 }
 
 export async function updateContact(db: Db, orgId: string, actor: Actor, id: string, input: ContactInput) {
   const before = await requireVisible<Contact>(db, contacts, orgId, actor, id, "Contact");
-  const values = await contactValues(db, orgId, actor, input);
-  const changes = changesOf(before, values);
-  if (Object.keys(changes).length === 0) return publicRecord(before);
-  const next = { ...values, updatedBy: actor.userId, updatedAt: Date.now() };
-  await db.batch([
-    db.update(contacts).set(next).where(and(eq(contacts.orgId, orgId), eq(contacts.id, id))),
-    auditStatementIf(
-      db,
-      orgId,
-      { actorId: actor.userId, action: "update", entity: "contact", entityId: id, changes, requestId: actor.requestId },
-      sql`changes() > 0`,
-    ),
-  ]);
-  return publicRecord({ ...before, ...next });
+  return updateRecord(db, contacts, orgId, actor, before, await contactValues(db, orgId, actor, input), "contact");
 }
 
-/**
- * Deletes a contact; its activities stay, unlinked. A contact that deals point
- * at is kept (409), checked inside the DELETE itself.
- */
+/** Deletes a contact; its activities stay, unlinked. One that deals point at is kept (409). */
 export async function deleteContact(db: Db, orgId: string, actor: Actor, id: string) {
   const contact = await requireVisible<Contact>(db, contacts, orgId, actor, id, "Contact");
-  const noDeals = sql`NOT EXISTS (SELECT 1 FROM ${deals} WHERE ${deals.orgId} = ${orgId} AND ${deals.contactId} = ${id})`;
-  const gone = sql`NOT EXISTS (SELECT 1 FROM ${contacts} WHERE ${contacts.id} = ${id})`;
-  const [deleted] = await db.batch([
-    db.delete(contacts).where(and(eq(contacts.orgId, orgId), eq(contacts.id, id), noDeals)).returning({ id: contacts.id }),
-    auditStatementIf(
-      db,
-      orgId,
-      {
-        actorId: actor.userId,
-        action: "delete",
-        entity: "contact",
-        entityId: id,
-        changes: { firstName: contact.firstName, lastName: contact.lastName, email: contact.email },
-        requestId: actor.requestId,
-      },
-      sql`changes() > 0`,
-    ),
-    db.update(activities).set({ contactId: null }).where(and(eq(activities.orgId, orgId), eq(activities.contactId, id), gone)),
-  ]);
-  if (deleted.length === 0) {
-    if (!(await db.$count(contacts, and(eq(contacts.orgId, orgId), eq(contacts.id, id))))) throw notFound("Contact");
-    throw conflict("Deals are linked to this contact; move them to another contact first");
-  }
+  await deleteUnlessDeals(db, contacts, orgId, actor, id, {
+    what: "Contact",
+    dealColumn: deals.contactId,
+    audit: { entity: "contact", changes: { firstName: contact.firstName, lastName: contact.lastName, email: contact.email } },
+    unlink: (gone) => [
+      db.update(activities).set({ contactId: null }).where(and(eq(activities.orgId, orgId), eq(activities.contactId, id), gone)),
+    ],
+    conflictMessage: "Deals are linked to this contact; move them to another contact first",
+  });
 }

@@ -1,19 +1,17 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../lib/db";
-import { conflict, invalid, notFound } from "../lib/errors";
+import { conflict, invalid } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { hasTag, pageOf } from "../lib/list";
 import { activities, deals, leads, LEAD_STATUSES } from "../../schema";
-import { auditStatementIf } from "./audit";
-import { parsePhone, PHONE_MESSAGE } from "./phone";
+import { PHONE_MESSAGE } from "./phone";
+import { creationColumns, deleteUnlessDeals, insertRecord, updateRecord } from "./record-writes";
 import {
   assertOwner,
   baseConditions,
-  changesOf,
   cleanTags,
-  defaultCountryOf,
-  idTaken,
   matchesAny,
+  phoneOf,
   publicRecord,
   requireVisible,
   sortBy,
@@ -63,7 +61,7 @@ async function leadValues(db: Db, orgId: string, actor: Actor, input: LeadInput)
     if (input[key] !== undefined) values[key] = text(input[key]);
   }
   if (input.phone !== undefined) {
-    const phone = input.phone?.trim() ? parsePhone(input.phone, await defaultCountryOf(db, orgId)) : null;
+    const phone = await phoneOf(db, orgId, input.phone);
     if (phone === undefined) throw invalid({ phone: [PHONE_MESSAGE] });
     values.phone = phone;
   }
@@ -132,31 +130,12 @@ export async function createLead(db: Db, orgId: string, actor: Actor, input: Lea
     convertedContactId: null,
     convertedCompanyId: null,
     convertedDealId: null,
-    ownerId: values.ownerId ?? actor.userId,
-    tags: values.tags ?? [],
-    createdBy: actor.userId,
-    updatedBy: actor.userId,
-    createdAt: now,
-    updatedAt: now,
+    ...creationColumns(actor, values, now),
   };
-  const [inserted] = await db.batch([
-    db.insert(leads).values(row).onConflictDoNothing().returning({ id: leads.id }),
-    auditStatementIf(
-      db,
-      orgId,
-      {
-        actorId: actor.userId,
-        action: "create",
-        entity: "lead",
-        entityId: row.id,
-        changes: { firstName: row.firstName, lastName: row.lastName, email: row.email, status: row.status },
-        requestId: actor.requestId,
-      },
-      sql`changes() > 0`,
-    ),
-  ]);
-  if (inserted.length === 0) throw idTaken(row.id);
-  return publicRecord(row);
+  return insertRecord(db, leads, orgId, actor, row, {
+    entity: "lead",
+    changes: { firstName: row.firstName, lastName: row.lastName, email: row.email, status: row.status },
+  });
 }
 
 export async function updateLead(db: Db, orgId: string, actor: Actor, id: string, input: LeadInput) {
@@ -165,45 +144,19 @@ export async function updateLead(db: Db, orgId: string, actor: Actor, id: string
   if (before.status === "converted" && values.status !== undefined && values.status !== "converted") {
     throw conflict("This lead has been converted; its status no longer changes");
   }
-  const changes = changesOf(before, values);
-  if (Object.keys(changes).length === 0) return publicRecord(before);
-  const next = { ...values, updatedBy: actor.userId, updatedAt: Date.now() };
-  await db.batch([
-    db.update(leads).set(next).where(and(eq(leads.orgId, orgId), eq(leads.id, id))),
-    auditStatementIf(
-      db,
-      orgId,
-      { actorId: actor.userId, action: "update", entity: "lead", entityId: id, changes, requestId: actor.requestId },
-      sql`changes() > 0`,
-    ),
-  ]);
-  return publicRecord({ ...before, ...next });
+  return updateRecord(db, leads, orgId, actor, before, values, "lead");
 }
 
 /** Deletes a lead; its activities stay, unlinked. A lead that deals point at (one converted into a deal) is kept (409). */
 export async function deleteLead(db: Db, orgId: string, actor: Actor, id: string) {
   const lead = await requireVisible<Lead>(db, leads, orgId, actor, id, "Lead");
-  const noDeals = sql`NOT EXISTS (SELECT 1 FROM ${deals} WHERE ${deals.orgId} = ${orgId} AND ${deals.leadId} = ${id})`;
-  const gone = sql`NOT EXISTS (SELECT 1 FROM ${leads} WHERE ${leads.id} = ${id})`;
-  const [deleted] = await db.batch([
-    db.delete(leads).where(and(eq(leads.orgId, orgId), eq(leads.id, id), noDeals)).returning({ id: leads.id }),
-    auditStatementIf(
-      db,
-      orgId,
-      {
-        actorId: actor.userId,
-        action: "delete",
-        entity: "lead",
-        entityId: id,
-        changes: { firstName: lead.firstName, lastName: lead.lastName, email: lead.email },
-        requestId: actor.requestId,
-      },
-      sql`changes() > 0`,
-    ),
-    db.update(activities).set({ leadId: null }).where(and(eq(activities.orgId, orgId), eq(activities.leadId, id), gone)),
-  ]);
-  if (deleted.length === 0) {
-    if (!(await db.$count(leads, and(eq(leads.orgId, orgId), eq(leads.id, id))))) throw notFound("Lead");
-    throw conflict("Deals are linked to this lead; it stays as their origin");
-  }
+  await deleteUnlessDeals(db, leads, orgId, actor, id, {
+    what: "Lead",
+    dealColumn: deals.leadId,
+    audit: { entity: "lead", changes: { firstName: lead.firstName, lastName: lead.lastName, email: lead.email } },
+    unlink: (gone) => [
+      db.update(activities).set({ leadId: null }).where(and(eq(activities.orgId, orgId), eq(activities.leadId, id), gone)),
+    ],
+    conflictMessage: "Deals are linked to this lead; it stays as their origin",
+  });
 }

@@ -5,10 +5,12 @@ import { canSeeRecord, visibleTo } from "../lib/access";
 import type { Db } from "../lib/db";
 import { conflict, invalid, notFound } from "../lib/errors";
 import { memberships, organizations } from "../../schema";
+import { parsePhone } from "./phone";
 
 /**
  * Helpers every CRM record service shares: who is acting, owner and link
- * validation, client-supplied ids, text cleanup and audit diffs.
+ * validation, client-supplied ids, text cleanup and audit diffs. The audited
+ * writes built on them are in record-writes.ts.
  */
 export interface Actor extends AuthContext {
   requestId?: string;
@@ -17,7 +19,7 @@ export interface Actor extends AuthContext {
 export const actorOf = (auth: AuthContext, requestId?: string): Actor => ({ ...auth, requestId });
 
 /** A table with the columns every record has (`recordColumns` in schema/crm.ts). */
-type RecordTable = SQLiteTable & { id: SQLiteColumn; orgId: SQLiteColumn; ownerId: SQLiteColumn };
+export type RecordTable = SQLiteTable & { id: SQLiteColumn; orgId: SQLiteColumn; ownerId: SQLiteColumn };
 
 /**
  * The record with this id in the organization, if the caller may see it.
@@ -95,6 +97,14 @@ export const isUniqueViolation = (err: unknown) => err instanceof Error && /UNIQ
 export async function defaultCountryOf(db: Db, orgId: string): Promise<string> {
   const org = await db.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, orgId)).get();
   return org?.settings.defaultCountry ?? "US";
+}
+
+/**
+ * A phone number in E.164: null when blank, undefined when it is not a phone
+ * number. The organization's country is only looked up when there is a number.
+ */
+export async function phoneOf(db: Db, orgId: string, raw: string | null): Promise<string | null | undefined> {
+  return raw?.trim() ? parsePhone(raw, await defaultCountryOf(db, orgId)) : null;
 }
 
 /** Trimmed text, with empty strings stored as null. */
