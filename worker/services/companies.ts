@@ -11,7 +11,7 @@ import {
   assertOwner,
   baseConditions,
   cleanTags,
-  matchesAny,
+  matchesWords,
   phoneOf,
   publicRecord,
   requireVisible,
@@ -113,7 +113,7 @@ export async function listCompanies(db: Db, orgId: string, actor: Actor, q: Comp
     companies,
     [
       ...baseConditions(companies, orgId, actor),
-      q.q ? matchesAny(q.q, [companies.name, companies.domain]) : undefined,
+      q.q ? matchesWords(q.q, "companies_fts", companies, orgId, [companies.name, companies.domain]) : undefined,
       q.ownerId ? eq(companies.ownerId, q.ownerId) : undefined,
       q.tag ? hasTag(companies.tags, q.tag) : undefined,
     ],

@@ -12,7 +12,7 @@ import {
   assertOwner,
   baseConditions,
   cleanTags,
-  matchesAny,
+  matchesWords,
   phoneOf,
   publicRecord,
   requireVisible,
@@ -80,7 +80,7 @@ export async function listContacts(db: Db, orgId: string, actor: Actor, q: Conta
     [
       ...baseConditions(contacts, orgId, actor),
       q.q
-        ? matchesAny(q.q, [contacts.firstName, contacts.lastName, contacts.email, sql`${contacts.firstName} || ' ' || ${contacts.lastName}`])
+        ? matchesWords(q.q, "contacts_fts", contacts, orgId, [contacts.firstName, contacts.lastName, contacts.email])
         : undefined,
       q.companyId ? eq(contacts.companyId, q.companyId) : undefined,
       q.ownerId ? eq(contacts.ownerId, q.ownerId) : undefined,

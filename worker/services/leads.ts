@@ -10,7 +10,7 @@ import {
   assertOwner,
   baseConditions,
   cleanTags,
-  matchesAny,
+  matchesWords,
   phoneOf,
   publicRecord,
   requireVisible,
@@ -82,7 +82,7 @@ export async function listLeads(db: Db, orgId: string, actor: Actor, q: LeadQuer
     [
       ...baseConditions(leads, orgId, actor),
       q.q
-        ? matchesAny(q.q, [leads.firstName, leads.lastName, leads.email, leads.companyName, sql`${leads.firstName} || ' ' || ${leads.lastName}`])
+        ? matchesWords(q.q, "leads_fts", leads, orgId, [leads.firstName, leads.lastName, leads.email, leads.companyName])
         : undefined,
       q.status ? eq(leads.status, q.status) : undefined,
       q.ownerId ? eq(leads.ownerId, q.ownerId) : undefined,
