@@ -17,6 +17,7 @@ import {
 	type SessionEndReason
 } from './api';
 import { clearOfflineCache, isNetworkError } from './offline-cache';
+import { clearLocalDealNotes } from './deal-notes.svelte';
 import { clearLocalBoards } from './room.svelte';
 import type { AuthResult, Me, Organization, Role, User } from './types';
 
@@ -184,6 +185,7 @@ class Session {
 			clearOfflineCache();
 			// Not awaited: another tab may hold a board copy open until it notices the sign-out.
 			void clearLocalBoards();
+			void clearLocalDealNotes();
 		}
 	}
 }
