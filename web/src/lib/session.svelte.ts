@@ -18,7 +18,7 @@ import {
 } from './api';
 import { clearOfflineCache, isNetworkError } from './offline-cache';
 import { clearLocalDealNotes } from './deal-notes.svelte';
-import { clearLocalBoards } from './room.svelte';
+import { clearLocalBoards } from './local-board';
 import type { AuthResult, Me, Organization, Role, User } from './types';
 
 const LAST_ME_KEY = 'neuracrm.me';

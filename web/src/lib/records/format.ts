@@ -4,6 +4,9 @@ import type { LeadStatus, RecordResource } from './types';
 export const personName = (r: { firstName: string; lastName: string }) =>
 	[r.firstName, r.lastName].filter(Boolean).join(' ');
 
+/** `lead` → `Lead`; for status values and record labels shown as titles. */
+export const capitalize = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
+
 export const RESOURCE_LABELS: Record<RecordResource, { one: string; many: string }> = {
 	contacts: { one: 'contact', many: 'contacts' },
 	companies: { one: 'company', many: 'companies' },
