@@ -23,7 +23,10 @@ const server = await startDevServer({
   persistTo,
   config,
   quiet: true,
-  extraArgs: ["--var", `JWT_SECRET:${randomBytes(32).toString("hex")}`],
+  extraArgs: [
+    "--var", `JWT_SECRET:${randomBytes(32).toString("hex")}`,
+    "--var", `ENCRYPTION_KEY:${randomBytes(32).toString("base64")}`,
+  ],
 });
 
 try {

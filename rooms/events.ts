@@ -11,6 +11,16 @@ export const ROOM_EVENT_TYPES = [
   "ticket_assigned",
   "notification",
   "ai_insight",
+  // Beyond the seed's list: the live boards need these too.
+  "deal_removed",
+  "activity_changed",
+  "import_progress",
+  "call_updated",
+  "queue_updated",
+  "agent_status_changed",
+  "ticket_created",
+  "ticket_updated",
+  "ticket_viewing",
 ] as const;
 
 export type RoomEventType = (typeof ROOM_EVENT_TYPES)[number];

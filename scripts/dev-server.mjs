@@ -12,6 +12,7 @@ const wrangler = join(root, "node_modules", ".bin", "wrangler");
 /** Secrets that must exist in `.dev.vars`; missing ones are generated, never hard-coded. */
 const GENERATED_SECRETS = {
   JWT_SECRET: () => randomBytes(48).toString("base64url"),
+  ENCRYPTION_KEY: () => randomBytes(32).toString("base64"),
 };
 
 export function ensureDevVars() {

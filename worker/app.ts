@@ -27,9 +27,20 @@ export const app = new OpenAPIHono<AppEnv>();
 
 app.use("*", requestContext, securityHeaders);
 
-// JSON endpoints take JSON only, and never more than 1 MiB of it (imports: see below).
+/**
+ * Endpoints that read their own body format: vendor webhooks (form-encoded, as
+ * Twilio and PBXs send them) and file uploads. Each validates and
+ * limits its body itself; everything else takes JSON only, at most 1 MiB.
+ */
+const RAW_BODY_PATHS: RegExp[] = [];
+
+export function takesRawBody(path: string): boolean {
+  return RAW_BODY_PATHS.some((re) => re.test(path));
+}
+
 app.use("/api/*", async (c, next) => {
   const method = c.req.method;
+  if (takesRawBody(c.req.path)) return next();
   if (method === "POST" || method === "PUT" || method === "PATCH") {
     const type = c.req.header("content-type") ?? "";
     const length = Number(c.req.header("content-length") ?? "0");
@@ -46,7 +57,9 @@ const jsonBodyLimit = bodyLimit({
   },
 });
 // CSV imports carry up to 5 MB of CSV and set their own limit (routes/imports.ts).
-app.use("/api/*", (c, next) => (c.req.path === "/api/imports" ? next() : jsonBodyLimit(c, next)));
+app.use("/api/*", (c, next) =>
+  takesRawBody(c.req.path) || c.req.path === "/api/imports" ? next() : jsonBodyLimit(c, next),
+);
 
 app.get("/api/health", (c) => c.json({ success: true, data: { status: "ok", time: new Date().toISOString() } }));
 

@@ -1,6 +1,7 @@
 import type { DealRoom } from "../rooms/deal-room";
 import type { OrgRoom } from "../rooms/org-room";
 import type { Role } from "../schema";
+import type { Job } from "./jobs/queue";
 
 /** Every binding and secret the Worker has; README "Configuration" lists the same. */
 export interface Bindings {
@@ -8,7 +9,13 @@ export interface Bindings {
   ORG_ROOM: DurableObjectNamespace<OrgRoom>;
   DEAL_ROOM: DurableObjectNamespace<DealRoom>;
   ASSETS: Fetcher;
+  /** Recordings, attachments and mail parts; keys are prefixed with the organization id. */
+  FILES: R2Bucket;
+  CACHE: KVNamespace;
+  JOBS: Queue<Job>;
   JWT_SECRET: string;
+  /** Base64 of 32 random bytes: the AES-GCM key that encrypts provider credentials at rest. */
+  ENCRYPTION_KEY: string;
 }
 
 export type Env = Bindings;

@@ -1,6 +1,8 @@
 import { routePartykitRequest } from "partyserver";
 import { app } from "./app";
 import type { Env } from "./env";
+import { handleQueue, type Job } from "./jobs/queue";
+import { runScheduled } from "./jobs/scheduled";
 import { roomGate } from "./middleware/room-gate";
 import { withSecurityHeaders } from "./middleware/observability";
 
@@ -21,4 +23,10 @@ export default {
     if (pathname.startsWith("/api/") || pathname === "/api") return app.fetch(request, env, ctx);
     return withSecurityHeaders(await env.ASSETS.fetch(request));
   },
-} satisfies ExportedHandler<Env>;
+  async queue(batch, env) {
+    await handleQueue(batch as MessageBatch<Job>, env);
+  },
+  async scheduled(controller, env) {
+    await runScheduled(env, new Date(controller.scheduledTime));
+  },
+} satisfies ExportedHandler<Env, Job>;
