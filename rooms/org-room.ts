@@ -264,10 +264,13 @@ export class OrgRoom extends YServer<Env> {
     await this.refreshDirectory();
   }
 
-  async publish(event: RoomEvent): Promise<number> {
+  /** Sends an event to every member connected, or only to `userIds` (e.g. a personal notification). */
+  async publish(event: RoomEvent, userIds?: string[]): Promise<number> {
     const text = JSON.stringify(event);
+    const only = userIds ? new Set(userIds) : null;
     let reached = 0;
-    for (const conn of super.getConnections()) {
+    for (const conn of super.getConnections<MemberState>()) {
+      if (only && !only.has(conn.state?.userId ?? "")) continue;
       this.sendCustomMessage(conn, text);
       reached++;
     }

@@ -3,3 +3,4 @@ export * from "./organizations";
 export * from "./audit";
 export * from "./crm";
 export * from "./imports";
+export * from "./agents";

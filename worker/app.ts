@@ -5,6 +5,7 @@ import type { AppEnv } from "./env";
 import { AppError } from "./lib/errors";
 import { requestContext, securityHeaders } from "./middleware/observability";
 import { activityRoutes } from "./routes/activities";
+import { agentRoutes } from "./routes/agents";
 import { auditLogRoutes } from "./routes/audit-log";
 import { docsRoutes } from "./routes/docs";
 import { authRoutes } from "./routes/auth";
@@ -78,6 +79,7 @@ const routes = app
   .route("/api/imports", importRoutes)
   .route("/api/deals", dealRoutes)
   .route("/api/kanban", kanbanRoutes)
+  .route("/api/agents", agentRoutes)
   .route("/api/leads", leadConversionRoutes);
 
 export type AppType = typeof routes;

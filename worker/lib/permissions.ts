@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   "records:read_all": ["owner", "admin", "manager", "viewer"],
   "settings:manage": ["owner", "admin"],
   "room:write": ["owner", "admin", "manager", "agent"],
+  "agents:status": ["owner", "admin", "manager", "agent"],
+  "agents:manage": ["owner", "admin", "manager"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

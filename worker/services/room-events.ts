@@ -9,10 +9,16 @@ export const orgRoom = (env: Pick<Env, "ORG_ROOM">, orgId: string) => getServerB
 /** A deal's notes room. */
 export const dealRoom = (env: Pick<Env, "DEAL_ROOM">, dealId: string) => getServerByName(env.DEAL_ROOM, dealRoomName(dealId));
 
-/** Pushes one of the seed's events to every member connected to the organization room. */
-export async function publishEvent(env: Pick<Env, "ORG_ROOM">, orgId: string, type: RoomEventType, data: unknown) {
+/** Pushes one of the seed's events to every member connected to the organization room, or only to `userIds`. */
+export async function publishEvent(
+  env: Pick<Env, "ORG_ROOM">,
+  orgId: string,
+  type: RoomEventType,
+  data: unknown,
+  userIds?: string[],
+) {
   const room = await orgRoom(env, orgId);
-  return room.publish(roomEvent(type, data));
+  return room.publish(roomEvent(type, data), userIds);
 }
 
 /** Logs and swallows: the change that triggered the call is already committed, and rooms re-check on connect. */
