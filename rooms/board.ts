@@ -1,6 +1,7 @@
 import { generateKeyBetween } from "fractional-indexing";
 import * as Y from "yjs";
 import type { Role } from "../schema";
+import { can } from "../worker/lib/permissions";
 import {
   BOARD_DEALS,
   CLIENT_EDITABLE,
@@ -102,12 +103,15 @@ export class Board {
       for (const key of Object.keys(next) as (keyof DealState)[]) {
         if (sameValue(next[key], previous[key])) continue;
         if (!CLIENT_EDITABLE.has(key)) return { ok: false, unsure: false, message: `${key} can only be changed through the API` };
-        if (MANAGER_ONLY.has(key) && !["owner", "admin", "manager"].includes(author.role)) {
+        if (MANAGER_ONLY.has(key) && !can(author.role, "records:reassign")) {
           return { ok: false, unsure: false, message: "Only managers can reassign a deal" };
         }
       }
     } else if (next.createdBy !== author.userId || next.contactId || next.companyId || next.leadId || next.status !== "open") {
       return { ok: false, unsure: false, message: "A new card must be an open deal created by you, without links" };
+    }
+    if (!previous && next.ownerId !== author.userId && !can(author.role, "records:reassign")) {
+      return { ok: false, unsure: false, message: "Only managers can give a new card to someone else" };
     }
     return this.checkDirectory(id, next);
   }

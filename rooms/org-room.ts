@@ -190,7 +190,9 @@ export class OrgRoom extends YServer<Env> {
 
   /** A valid client change: baseline, outbox, event; closed deals leave the board. */
   private commit(deal: DealRecord, by: string) {
+    const before = this.board.get(deal.id);
     this.board.accept(deal);
+    this.dropFromFormerOwner(before, deal, by);
     this.projection.record("upsert", deal);
     this.scheduleDrain();
     // Board members saw this edit through Yjs already; only event-only members need the event.
@@ -207,6 +209,24 @@ export class OrgRoom extends YServer<Env> {
       if ((boardMembers && state.scope === "board") || (state.scope === "events" && state.userId === deal.ownerId)) {
         this.sendCustomMessage(conn, text);
       }
+    }
+  }
+
+  /**
+   * Event-only members hold a copy of their own open deals: when one is
+   * reassigned away, its former owner is told to drop it (the new owner gets
+   * the deal through `announce`).
+   */
+  private dropFromFormerOwner(before: DealRecord | undefined, after: DealRecord | null, by: string) {
+    if (!before?.ownerId || before.ownerId === after?.ownerId) return;
+    const reason = after ? "reassigned" : "deleted";
+    this.sendToOwnOnly(before.ownerId, roomEvent("deal_removed", { id: before.id, pipelineId: before.pipelineId, reason, by }));
+  }
+
+  private sendToOwnOnly(userId: string, event: RoomEvent) {
+    const text = JSON.stringify(event);
+    for (const conn of super.getConnections<MemberState>()) {
+      if (conn.state?.scope === "events" && conn.state.userId === userId) this.sendCustomMessage(conn, text);
     }
   }
 
@@ -229,10 +249,12 @@ export class OrgRoom extends YServer<Env> {
       verdict = this.board.checkDirectory(deal.id, parsed.data);
     }
     if (!verdict.ok) return { type: "invalid", message: verdict.message };
+    const before = this.board.get(deal.id);
     if (deal.status === "open") this.board.put(verdict.deal);
     else this.board.remove(deal.id);
     this.projection.record("upsert", verdict.deal);
     this.announce(verdict.deal, by);
+    this.dropFromFormerOwner(before, verdict.deal, by);
     await this.projection.drain();
     return { type: "ok", deal: verdict.deal };
   }
@@ -255,6 +277,7 @@ export class OrgRoom extends YServer<Env> {
     const deal = this.board.get(id);
     this.board.remove(id);
     if (deal) this.announce({ ...deal, status: "lost" }, by);
+    this.dropFromFormerOwner(deal, null, by);
     this.projection.record("delete", { ...(deal ?? ({} as DealRecord)), id });
     await this.projection.drain();
   }

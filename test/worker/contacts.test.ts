@@ -129,8 +129,8 @@ describe("contacts", () => {
     expect(list.body.meta.total).toBe(1);
     expectError(await api(`/api/contacts/${other.id}`, { token: agent.token }), 404, "not_found");
     expect(ids((await api("/api/contacts", { token: manager.token })).body.data).sort()).toEqual([mine.id, other.id].sort());
-    // A record handed to someone else leaves the agent's view.
-    await api(`/api/contacts/${mine.id}`, { method: "PATCH", token: agent.token, body: { ownerId: manager.userId } });
+    // A record a manager hands to someone else leaves the agent's view.
+    await api(`/api/contacts/${mine.id}`, { method: "PATCH", token: manager.token, body: { ownerId: manager.userId } });
     expectError(await api(`/api/contacts/${mine.id}`, { token: agent.token }), 404, "not_found");
   });
 

@@ -16,10 +16,21 @@ export const PERMISSIONS = {
   "records:write": ["owner", "admin", "manager", "agent"],
   "records:delete": ["owner", "admin", "manager"],
   "records:read_all": ["owner", "admin", "manager", "viewer"],
+  "records:reassign": ["owner", "admin", "manager"],
   "settings:manage": ["owner", "admin"],
   "room:write": ["owner", "admin", "manager", "agent"],
   "agents:status": ["owner", "admin", "manager", "agent"],
   "agents:manage": ["owner", "admin", "manager"],
+  "tickets:read": ["owner", "admin", "manager", "agent", "viewer"],
+  "tickets:write": ["owner", "admin", "manager", "agent"],
+  "tickets:delete": ["owner", "admin", "manager"],
+  "support:manage": ["owner", "admin", "manager"],
+  "kb:read": ["owner", "admin", "manager", "agent", "viewer"],
+  "kb:write": ["owner", "admin", "manager", "agent"],
+  "kb:publish": ["owner", "admin", "manager"],
+  "telephony:read": ["owner", "admin", "manager", "agent", "viewer"],
+  "telephony:work": ["owner", "admin", "manager", "agent"],
+  "telephony:manage": ["owner", "admin", "manager"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

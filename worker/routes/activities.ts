@@ -10,6 +10,7 @@ import {
   listActivities,
   updateActivity,
 } from "../services/activities";
+import { publishActivityChanged } from "../services/activity-events";
 import { ClientId, Millis, optionalText, RecordRef, recordFields, recordInput } from "../services/record-schemas";
 import { ACTIVITY_TYPES } from "../../schema";
 import { recordRoutes, requestScope } from "./record-routes";
@@ -50,6 +51,14 @@ const routes = recordRoutes({
   name: "Activity",
   schema: ActivitySchema,
   detailSchema: ActivitySchema,
+  listSchema: ActivitySchema.extend({
+    dealTitle: z.string().nullable(),
+    contactName: z.string().nullable(),
+    leadName: z.string().nullable(),
+    companyName: z.string().nullable(),
+  })
+    .openapi({ description: "Linked records' names are null when there is no link or you may not see it" })
+    .openapi("ActivityRow"),
   listFilters: {
     sort: sortParam(ACTIVITY_SORTS, "-createdAt"),
     dealId: Ref,
@@ -102,7 +111,9 @@ export const activityRoutes = createRouter()
   })
   .openapi(routes.create, async (c) => {
     const { db, orgId, actor } = requestScope(c);
-    return ok(c, await createActivity(db, orgId, actor, c.req.valid("json")), { status: 201 });
+    const created = await createActivity(db, orgId, actor, c.req.valid("json"));
+    await publishActivityChanged(c.env, db, orgId, actor, "created", created);
+    return ok(c, created, { status: 201 });
   })
   .openapi(routes.get, async (c) => {
     const { db, orgId, actor } = requestScope(c);
@@ -110,10 +121,17 @@ export const activityRoutes = createRouter()
   })
   .openapi(routes.update, async (c) => {
     const { db, orgId, actor } = requestScope(c);
-    return ok(c, await updateActivity(db, orgId, actor, c.req.valid("param").id, c.req.valid("json")), { status: 200 });
+    const { id } = c.req.valid("param");
+    const before = await getActivity(db, orgId, actor, id);
+    const updated = await updateActivity(db, orgId, actor, id, c.req.valid("json"));
+    if (updated.updatedAt !== before.updatedAt) await publishActivityChanged(c.env, db, orgId, actor, "updated", updated, before.ownerId);
+    return ok(c, updated, { status: 200 });
   })
   .openapi(routes.remove, async (c) => {
     const { db, orgId, actor } = requestScope(c);
-    await deleteActivity(db, orgId, actor, c.req.valid("param").id);
+    const { id } = c.req.valid("param");
+    const gone = await getActivity(db, orgId, actor, id);
+    await deleteActivity(db, orgId, actor, id);
+    await publishActivityChanged(c.env, db, orgId, actor, "deleted", gone);
     return ok(c, null, { status: 200, message: "Activity deleted" });
   });

@@ -30,6 +30,10 @@ const ContactDetailSchema = ContactSchema.extend({
   company: z.object({ id: z.string(), name: z.string() }).nullable(),
 }).openapi("ContactDetail");
 
+const ContactRowSchema = ContactSchema.extend({
+  companyName: z.string().nullable().openapi({ description: "The linked company's name; null when none or not visible to you" }),
+}).openapi("ContactRow");
+
 const filters = {
   ...recordFilters,
   sort: sortParam(CONTACT_SORTS, "name"),
@@ -43,6 +47,7 @@ const routes = {
     name: "Contact",
     schema: ContactSchema,
     detailSchema: ContactDetailSchema,
+    listSchema: ContactRowSchema,
     listFilters: filters,
     createBody: z.object({ id: ClientId.optional(), ...contactFields, ...recordInput }).strict(),
     updateBody: z.object({ ...contactFields, firstName: contactFields.firstName.optional(), ...recordInput }).strict(),

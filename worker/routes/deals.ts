@@ -32,6 +32,13 @@ export const DealSchema = z
   })
   .openapi("Deal");
 
+const DealRowSchema = DealSchema.extend({
+  contactName: z.string().nullable(),
+  companyName: z.string().nullable(),
+})
+  .openapi({ description: "Linked records' names are null when there is no link or you may not see it" })
+  .openapi("DealRow");
+
 const Id = z.string().min(1).max(64);
 const Fields = {
   title: z.string().trim().min(1).max(200),
@@ -69,7 +76,7 @@ const routes = {
         tag: z.string().max(40).optional(), q: z.string().trim().min(1).max(100).optional(),
       }),
     },
-    responses: { 200: jsonResponse(listEnvelope(DealSchema), "Deals"), ...standardErrors },
+    responses: { 200: jsonResponse(listEnvelope(DealRowSchema), "Deals"), ...standardErrors },
   }),
   get: createRoute({
     method: "get", path: "/{id}", tags, security, summary: "One deal",

@@ -5,8 +5,10 @@ import { AppError } from "../lib/errors";
 import { createRouter, envelope, jsonBody, jsonResponse, ok, standardErrors } from "../lib/http";
 import { requirePermission } from "../middleware/auth";
 import { CSV_RESOURCES, IMPORT_FIELDS } from "../services/csv-fields";
-import { MAX_IMPORT_BYTES, runImport } from "../services/imports";
+import { MAX_IMPORT_BYTES, runImport, type ImportProgress } from "../services/imports";
 import { actorOf } from "../services/records";
+import { publishEvent } from "../services/room-events";
+import type { Env } from "../env";
 
 /**
  * The JSON body of an import: up to 5 MB of CSV, which JSON escaping can
@@ -39,6 +41,11 @@ const ImportBody = z
     }),
     dryRun: z.boolean().default(false),
     ownerId: z.uuid().optional().openapi({ description: "Owner of the created records; you by default" }),
+    progressId: z.uuid().optional().openapi({
+      description:
+        "An id you choose: while the import runs, the organization room sends you (only you) `import_progress` " +
+        "events `{progressId, phase, processed, total}`, phase being validating, matching, writing, then done or failed",
+    }),
   })
   .strict();
 
@@ -82,8 +89,31 @@ const importRoute = createRoute({
   },
 });
 
+type ProgressEvent = { phase: ImportProgress["phase"] | "failed"; processed: number; total: number; committed?: boolean };
+
+/** Progress goes to the importing user only; a report that cannot be delivered never fails the import. */
+function progressReporter(env: Env, orgId: string, userId: string, progressId: string | undefined) {
+  return async (p: ProgressEvent) => {
+    if (!progressId) return;
+    try {
+      await publishEvent(env, orgId, "import_progress", { progressId, ...p }, [userId]);
+    } catch (err) {
+      console.error(JSON.stringify({ level: "warn", msg: "import progress not delivered", orgId, err: String(err) }));
+    }
+  };
+}
+
 export const importRoutes = createRouter().openapi(importRoute, async (c) => {
-  const { orgId } = c.get("auth");
+  const { orgId, userId } = c.get("auth");
   const actor = actorOf(c.get("auth"), c.get("requestId"));
-  return ok(c, await runImport(orgDb(c.env, orgId), orgId, actor, c.req.valid("json")), { status: 200 });
+  const input = c.req.valid("json");
+  const report = progressReporter(c.env, orgId, userId, input.progressId);
+  try {
+    const result = await runImport(orgDb(c.env, orgId), orgId, actor, input, report);
+    await report({ phase: "done", processed: result.rows, total: result.rows, committed: result.committed });
+    return ok(c, result, { status: 200 });
+  } catch (err) {
+    await report({ phase: "failed", processed: 0, total: 0 });
+    throw err;
+  }
 });

@@ -41,6 +41,8 @@ export interface RecordRouteSpec<
   schema: Row;
   /** The record as GET /{id} answers it: `schema`, or an extension with related data. */
   detailSchema: Detail;
+  /** A list row: `schema`, or an extension with the names of linked records. */
+  listSchema?: z.ZodTypeAny;
   /** The list's query parameters besides `page` and `per_page`. */
   listFilters: ListFilters;
   createBody: CreateBody;
@@ -71,7 +73,7 @@ export function recordRoutes<
       description: spec.listDescription,
       middleware: [requirePermission("records:read")] as const,
       request: { query: z.object({ ...paginationQuery, ...spec.listFilters }) },
-      responses: { 200: jsonResponse(listEnvelope(spec.schema), spec.tag), ...standardErrors },
+      responses: { 200: jsonResponse(listEnvelope(spec.listSchema ?? spec.schema), spec.tag), ...standardErrors },
     }),
     create: createRoute({
       method: "post",

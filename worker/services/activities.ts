@@ -2,9 +2,10 @@ import { and, eq, gte, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../lib/db";
 import { invalid } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { hasTag, pageOf } from "../lib/list";
+import { hasTag } from "../lib/list";
 import { activities, companies, contacts, deals, leads, organizations, ACTIVITY_TYPES } from "../../schema";
 import { auditStatementIf } from "./audit";
+import { link, pageWithNames, personName } from "./record-links";
 import { creationColumns, insertRecord, updateRecord } from "./record-writes";
 import {
   assertLink,
@@ -84,7 +85,7 @@ async function activityValues(db: Db, orgId: string, actor: Actor, input: Activi
   }
   if (input.tags !== undefined) values.tags = cleanTags(input.tags);
   if (input.ownerId !== undefined) {
-    await assertOwner(db, orgId, actor, input.ownerId);
+    await assertOwner(db, orgId, actor, input.ownerId, before?.ownerId);
     values.ownerId = input.ownerId;
   }
   return values;
@@ -127,9 +128,17 @@ async function dueCondition(db: Db, orgId: string, due: ActivityQuery["due"]) {
 }
 
 export async function listActivities(db: Db, orgId: string, actor: Actor, q: ActivityQuery) {
-  const { rows, total } = await pageOf<Activity>(
+  const { rows, total } = await pageWithNames<Activity, "dealTitle" | "contactName" | "leadName" | "companyName">(
     db,
+    actor,
+    orgId,
     activities,
+    {
+      dealTitle: link(deals, activities.dealId, sql`${deals.title}`),
+      contactName: link(contacts, activities.contactId, personName(contacts)),
+      leadName: link(leads, activities.leadId, personName(leads)),
+      companyName: link(companies, activities.companyId, sql`${companies.name}`),
+    },
     [
       ...baseConditions(activities, orgId, actor),
       ...LINKS.map(([field]) => (q[field] ? eq(activities[field], q[field]) : undefined)),

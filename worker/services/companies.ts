@@ -157,7 +157,7 @@ export async function createCompany(db: Db, orgId: string, actor: Actor, input: 
 
 export async function updateCompany(db: Db, orgId: string, actor: Actor, id: string, input: CompanyInput) {
   const before = await requireVisible<Company>(db, companies, orgId, actor, id, "Company");
-  await assertOwner(db, orgId, actor, input.ownerId);
+  await assertOwner(db, orgId, actor, input.ownerId, before.ownerId);
   return updateRecord(db, companies, orgId, actor, before, await companyValues(db, orgId, input), "company");
 }
 

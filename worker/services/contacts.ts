@@ -3,9 +3,10 @@ import { canSeeRecord } from "../lib/access";
 import type { Db } from "../lib/db";
 import { invalid } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { hasTag, pageOf } from "../lib/list";
+import { hasTag } from "../lib/list";
 import { activities, companies, contacts, deals } from "../../schema";
 import { PHONE_MESSAGE } from "./phone";
+import { link, pageWithNames } from "./record-links";
 import { creationColumns, deleteUnlessDeals, insertRecord, updateRecord } from "./record-writes";
 import {
   assertLink,
@@ -49,7 +50,7 @@ export interface ContactQuery {
 }
 
 /** Validated, normalized column values from the input; only the fields given. */
-async function contactValues(db: Db, orgId: string, actor: Actor, input: ContactInput) {
+async function contactValues(db: Db, orgId: string, actor: Actor, input: ContactInput, before?: Contact) {
   const values: Partial<Contact> = {};
   if (input.firstName !== undefined) values.firstName = input.firstName.trim();
   if (input.lastName !== undefined) values.lastName = input.lastName?.trim() ?? "";
@@ -67,16 +68,19 @@ async function contactValues(db: Db, orgId: string, actor: Actor, input: Contact
   }
   if (input.tags !== undefined) values.tags = cleanTags(input.tags);
   if (input.ownerId !== undefined) {
-    await assertOwner(db, orgId, actor, input.ownerId);
+    await assertOwner(db, orgId, actor, input.ownerId, before?.ownerId);
     values.ownerId = input.ownerId;
   }
   return values;
 }
 
 export async function listContacts(db: Db, orgId: string, actor: Actor, q: ContactQuery) {
-  const { rows, total } = await pageOf<Contact>(
+  const { rows, total } = await pageWithNames<Contact, "companyName">(
     db,
+    actor,
+    orgId,
     contacts,
+    { companyName: link(companies, contacts.companyId, sql`${companies.name}`) },
     [
       ...baseConditions(contacts, orgId, actor),
       q.q
@@ -141,7 +145,7 @@ export async function createContact(db: Db, orgId: string, actor: Actor, input: 
 
 export async function updateContact(db: Db, orgId: string, actor: Actor, id: string, input: ContactInput) {
   const before = await requireVisible<Contact>(db, contacts, orgId, actor, id, "Contact");
-  return updateRecord(db, contacts, orgId, actor, before, await contactValues(db, orgId, actor, input), "contact");
+  return updateRecord(db, contacts, orgId, actor, before, await contactValues(db, orgId, actor, input, before), "contact");
 }
 
 /** Deletes a contact; its activities stay, unlinked. One that deals point at is kept (409). */

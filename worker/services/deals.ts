@@ -7,9 +7,11 @@ import { canSeeRecord, visibleTo } from "../lib/access";
 import { orgDb, type Db } from "../lib/db";
 import { AppError, conflict, invalid, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { hasTag, orderFor, pageOf } from "../lib/list";
+import { hasTag, orderFor } from "../lib/list";
 import { auditStatement } from "./audit";
 import { destroyDealRoom, orgRoom } from "./room-events";
+import { link, pageWithNames, personName } from "./record-links";
+import { assertMayAssign } from "./records";
 
 export type DealRow = typeof deals.$inferSelect;
 
@@ -47,8 +49,18 @@ export async function listDeals(db: Db, auth: AuthContext, q: DealQuery) {
     { title: deals.title, amount: deals.amount, closeDate: deals.closeDate, createdAt: deals.createdAt, updatedAt: deals.updatedAt },
     deals.id,
   );
-  const page = await pageOf<DealRow>(db, deals, conditions, order, q.page, q.perPage);
-  return { rows: page.rows.map(toRecord), total: page.total };
+  const page = await pageWithNames<DealRow, "contactName" | "companyName">(
+    db,
+    auth,
+    auth.orgId,
+    deals,
+    { contactName: link(contacts, deals.contactId, personName(contacts)), companyName: link(companies, deals.companyId, sql`${companies.name}`) },
+    conditions,
+    order,
+    q.page,
+    q.perPage,
+  );
+  return { rows: page.rows.map((r) => ({ ...toRecord(r), contactName: r.contactName, companyName: r.companyName })), total: page.total };
 }
 
 export async function getDeal(db: Db, auth: AuthContext, id: string): Promise<DealRecord> {
@@ -117,6 +129,7 @@ function unwrap(result: DealResult): DealRecord {
 
 export async function createDeal(env: Env, auth: AuthContext, input: DealInput & { title: string }, requestId?: string) {
   const db = orgDb(env, auth.orgId);
+  assertMayAssign(auth, input.ownerId);
   const id = input.id ?? newId();
   if (input.id && (await db.select({ id: deals.id }).from(deals).where(eq(deals.id, id)).get())) {
     throw conflict("A deal with this id already exists");
@@ -162,6 +175,7 @@ async function currentDeal(env: Env, auth: AuthContext, id: string): Promise<Dea
 export async function updateDeal(env: Env, auth: AuthContext, id: string, patch: DealInput, requestId?: string) {
   const db = orgDb(env, auth.orgId);
   const current = await currentDeal(env, auth, id);
+  assertMayAssign(auth, patch.ownerId, current.ownerId);
   const next: DealRecord = { ...current, ...patch, id, updatedBy: auth.userId, updatedAt: Date.now() };
   if (patch.stageId && patch.stageId !== current.stageId && patch.position === undefined) next.position = "";
   if (patch.pipelineId && !patch.stageId) Object.assign(next, await defaultPlacement(db, auth.orgId, patch.pipelineId), { position: "" });

@@ -43,21 +43,22 @@ const CHUNK_CHARS = 512 * 1024;
 const CHUNKS_PER_BATCH = 4;
 const STALE_AFTER_MS = 60 * 60 * 1000;
 
-export function chunkOps(ops: StagedOp[]): string[] {
-  const chunks: string[] = [];
+/** The staged JSON chunks and how many operations each holds. */
+export function chunkOps(ops: StagedOp[]): { payload: string; count: number }[] {
+  const chunks: { payload: string; count: number }[] = [];
   let current: string[] = [];
   let size = 2;
   for (const op of ops) {
     const json = JSON.stringify(op);
     if (current.length && size + json.length + 1 > CHUNK_CHARS) {
-      chunks.push(`[${current.join(",")}]`);
+      chunks.push({ payload: `[${current.join(",")}]`, count: current.length });
       current = [];
       size = 2;
     }
     current.push(json);
     size += json.length + 1;
   }
-  if (current.length) chunks.push(`[${current.join(",")}]`);
+  if (current.length) chunks.push({ payload: `[${current.join(",")}]`, count: current.length });
   return chunks;
 }
 
@@ -112,16 +113,30 @@ export interface CommitSummary {
   companiesCreated: number;
 }
 
-export async function commitImport(db: Db, orgId: string, actor: Actor, importId: string, ops: StagedOp[], summary: CommitSummary) {
+/**
+ * `onStaged(n)` is told after each group of chunks is staged, with the number of
+ * operations staged so far; nothing is visible to anyone until the final batch.
+ */
+export async function commitImport(
+  db: Db,
+  orgId: string,
+  actor: Actor,
+  importId: string,
+  ops: StagedOp[],
+  summary: CommitSummary,
+  onStaged: (processed: number) => Promise<void> = async () => {},
+) {
   const now = Date.now();
   await db.delete(importChunks).where(and(eq(importChunks.orgId, orgId), lt(importChunks.createdAt, now - STALE_AFTER_MS)));
   const chunks = chunkOps(ops);
+  let processed = 0;
   try {
     for (let i = 0; i < chunks.length; i += CHUNKS_PER_BATCH) {
-      const group = chunks.slice(i, i + CHUNKS_PER_BATCH).map((payload, k) =>
-        db.insert(importChunks).values({ importId, orgId, seq: i + k, payload, createdAt: now }),
-      );
+      const slice = chunks.slice(i, i + CHUNKS_PER_BATCH);
+      const group = slice.map((c, k) => db.insert(importChunks).values({ importId, orgId, seq: i + k, payload: c.payload, createdAt: now }));
       await db.batch(group as [(typeof group)[number], ...typeof group]);
+      processed += slice.reduce((n, c) => n + c.count, 0);
+      await onStaged(processed);
     }
     // Companies first: contacts being created may link to companies created with them.
     const linked = summary.companiesCreated > 0 && summary.resource !== "companies";

@@ -30,6 +30,23 @@ export interface ImportInput {
   ownerId?: string;
 }
 
+export type ImportPhase = "validating" | "matching" | "writing" | "done";
+
+/** Where an import is: `processed` of `total` rows (validating) or row operations (writing). */
+export interface ImportProgress {
+  phase: ImportPhase;
+  processed: number;
+  total: number;
+}
+
+/** Called between the steps of an import; the import waits for it, so reports arrive in order. */
+export type ProgressReporter = (progress: ImportProgress) => Promise<void>;
+
+/** About this many reports per phase, however large the file. */
+const REPORTS_PER_PHASE = 20;
+const MIN_ROWS_PER_REPORT = 200;
+export const progressStep = (total: number) => Math.max(MIN_ROWS_PER_REPORT, Math.ceil(total / REPORTS_PER_PHASE));
+
 export interface RowError {
   /** The spreadsheet row: the header is row 1, the first record row 2. */
   row: number;
@@ -130,7 +147,13 @@ function candidate(resource: CsvResource, cells: string[], columns: Record<strin
   return out;
 }
 
-export async function runImport(db: Db, orgId: string, actor: Actor, input: ImportInput): Promise<ImportReport> {
+export async function runImport(
+  db: Db,
+  orgId: string,
+  actor: Actor,
+  input: ImportInput,
+  progress: ProgressReporter = async () => {},
+): Promise<ImportReport> {
   if (new TextEncoder().encode(input.csv).length > MAX_IMPORT_BYTES) {
     throw new AppError("payload_too_large", `At most ${MAX_IMPORT_BYTES} bytes of CSV per import`);
   }
@@ -142,9 +165,11 @@ export async function runImport(db: Db, orgId: string, actor: Actor, input: Impo
   const badRows = new Set(errors.map((e) => e.row));
 
   const valid: PlannedRow[] = [];
-  records.forEach((cells, i) => {
+  const step = progressStep(records.length);
+  for (const [i, cells] of records.entries()) {
+    if (i % step === 0) await progress({ phase: "validating", processed: i, total: records.length });
     const row = i + 2;
-    if (badRows.has(row)) return;
+    if (badRows.has(row)) continue;
     const extra = cells.slice(header.length).some((c) => c.trim());
     if (extra) errors.push({ row, field: "_", message: "More cells than header columns" });
     const raw = candidate(input.resource, cells, columns);
@@ -155,7 +180,8 @@ export async function runImport(db: Db, orgId: string, actor: Actor, input: Impo
     }
     if ("errors" in planned) errors.push(...planned.errors);
     else if (parsed.success && !extra) valid.push(planned);
-  });
+  }
+  await progress({ phase: "matching", processed: records.length, total: records.length });
 
   // One record per dedupe key: the file's first row wins, later ones are skipped.
   let skipped = 0;
@@ -222,12 +248,15 @@ export async function runImport(db: Db, orgId: string, actor: Actor, input: Impo
   if (ops.length === 0) return { ...report, committed: true };
 
   const importId = newId();
-  await commitImport(db, orgId, actor, importId, [...newCompanies.values(), ...ops], {
-    resource: input.resource,
-    created,
-    updated,
-    skipped,
-    companiesCreated: newCompanies.size,
-  });
+  const staged = [...newCompanies.values(), ...ops];
+  await commitImport(
+    db,
+    orgId,
+    actor,
+    importId,
+    staged,
+    { resource: input.resource, created, updated, skipped, companiesCreated: newCompanies.size },
+    (processed) => progress({ phase: "writing", processed, total: staged.length }),
+  );
   return { ...report, committed: true, importId };
 }

@@ -53,7 +53,7 @@ export interface LeadQuery {
   source?: string;
 }
 
-async function leadValues(db: Db, orgId: string, actor: Actor, input: LeadInput) {
+async function leadValues(db: Db, orgId: string, actor: Actor, input: LeadInput, before?: Lead) {
   const values: Partial<Lead> = {};
   if (input.firstName !== undefined) values.firstName = input.firstName.trim();
   if (input.lastName !== undefined) values.lastName = input.lastName?.trim() ?? "";
@@ -69,7 +69,7 @@ async function leadValues(db: Db, orgId: string, actor: Actor, input: LeadInput)
   if (input.score !== undefined) values.score = input.score;
   if (input.tags !== undefined) values.tags = cleanTags(input.tags);
   if (input.ownerId !== undefined) {
-    await assertOwner(db, orgId, actor, input.ownerId);
+    await assertOwner(db, orgId, actor, input.ownerId, before?.ownerId);
     values.ownerId = input.ownerId;
   }
   return values;
@@ -140,7 +140,7 @@ export async function createLead(db: Db, orgId: string, actor: Actor, input: Lea
 
 export async function updateLead(db: Db, orgId: string, actor: Actor, id: string, input: LeadInput) {
   const before = await requireVisible<Lead>(db, leads, orgId, actor, id, "Lead");
-  const values = await leadValues(db, orgId, actor, input);
+  const values = await leadValues(db, orgId, actor, input, before);
   if (before.status === "converted" && values.status !== undefined && values.status !== "converted") {
     throw conflict("This lead has been converted; its status no longer changes");
   }

@@ -3,7 +3,8 @@ import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { AuthContext } from "../env";
 import { canSeeRecord, visibleTo } from "../lib/access";
 import type { Db } from "../lib/db";
-import { conflict, invalid, notFound } from "../lib/errors";
+import { conflict, forbidden, invalid, notFound } from "../lib/errors";
+import { can } from "../lib/permissions";
 import { memberships, organizations } from "../../schema";
 import { matchExpression, searchTerms } from "./search";
 import { parsePhone } from "./phone";
@@ -69,10 +70,31 @@ export async function assertLink(db: Db, table: RecordTable, orgId: string, acto
 }
 
 /**
- * Owners must be members of the organization. Memberships are a directory
- * table; `orgDb` and `directoryDb` are one database today (lib/db.ts).
+ * One rule for every record, the board's too (rooms/board.ts): only roles
+ * with records:reassign give a record to someone else. Others create records
+ * for themselves and leave an owner as it is. `current` is the record's owner
+ * for an update, undefined for a create.
  */
-export async function assertOwner(db: Db, orgId: string, actor: Actor, ownerId: string | undefined, field = "ownerId") {
+export function assertMayAssign(actor: Pick<Actor, "userId" | "role">, ownerId: string | null | undefined, current?: string | null) {
+  if (ownerId === undefined || can(actor.role, "records:reassign")) return;
+  const keeps = current === undefined ? ownerId === actor.userId : ownerId === current;
+  if (!keeps) throw forbidden(`Your role (${actor.role}) cannot assign records to someone else; a manager can`);
+}
+
+/**
+ * Owners must be members of the organization, and only some roles may
+ * reassign (see assertMayAssign). Memberships are a directory table; `orgDb`
+ * and `directoryDb` are one database today (lib/db.ts).
+ */
+export async function assertOwner(
+  db: Db,
+  orgId: string,
+  actor: Actor,
+  ownerId: string | null | undefined,
+  current?: string | null,
+  field = "ownerId",
+) {
+  assertMayAssign(actor, ownerId, current);
   if (!ownerId || ownerId === actor.userId) return;
   const member = await db
     .select({ userId: memberships.userId })

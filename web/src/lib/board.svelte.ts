@@ -262,6 +262,7 @@ export class RestBoard implements BoardSource {
 	readonly #pipelineId: string;
 	readonly #columns = new Columns();
 	readonly #off: () => void;
+	readonly #offRemoved: () => void;
 	#destroyed = false;
 
 	constructor(pipelineId: string) {
@@ -271,6 +272,10 @@ export class RestBoard implements BoardSource {
 			if (!deal || typeof deal.id !== 'string') return;
 			if (deal.pipelineId !== this.#pipelineId && !this.#columns.get(deal.id)) return;
 			this.#columns.apply(new Map([[deal.id, deal.pipelineId === this.#pipelineId ? deal : null]]));
+		});
+		// A deal reassigned away (or deleted) leaves a board that only holds your own deals.
+		this.#offRemoved = liveEvents.onSignal('deal_removed', ({ data }) => {
+			if (typeof data.id === 'string' && this.#columns.get(data.id)) this.#columns.apply(new Map([[data.id, null]]));
 		});
 		void this.reload();
 	}
@@ -334,6 +339,7 @@ export class RestBoard implements BoardSource {
 	destroy() {
 		this.#destroyed = true;
 		this.#off();
+		this.#offRemoved();
 	}
 }
 

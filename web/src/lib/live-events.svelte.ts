@@ -14,6 +14,20 @@ export const LIVE_EVENT_TYPES = [
 ] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
+/**
+ * Events that keep views in sync (a card left your board, a timeline changed,
+ * an import moved on) rather than tell the user something: listeners get
+ * them, the activity feed does not.
+ */
+export const SIGNAL_EVENT_TYPES = ['deal_removed', 'activity_changed', 'import_progress'] as const;
+export type SignalEventType = (typeof SIGNAL_EVENT_TYPES)[number];
+
+export interface SignalEvent {
+	type: SignalEventType;
+	data: Record<string, unknown>;
+	at: string;
+}
+
 export interface LiveEvent {
 	/** Local sequence number, for keyed lists. */
 	seq: number;
@@ -23,6 +37,7 @@ export interface LiveEvent {
 }
 
 type Listener = (event: LiveEvent) => void;
+type SignalListener = (event: SignalEvent) => void;
 
 const KEEP = 50;
 
@@ -30,11 +45,18 @@ function isLiveEventType(value: unknown): value is LiveEventType {
 	return typeof value === 'string' && (LIVE_EVENT_TYPES as readonly string[]).includes(value);
 }
 
+function isSignalEventType(value: unknown): value is SignalEventType {
+	return typeof value === 'string' && (SIGNAL_EVENT_TYPES as readonly string[]).includes(value);
+}
+
+const asData = (data: unknown) => (data && typeof data === 'object' ? (data as Record<string, unknown>) : {});
+
 class LiveEvents {
 	/** Newest first. */
 	recent = $state<LiveEvent[]>([]);
 	#seq = 0;
 	#listeners = new Map<LiveEventType | '*', Set<Listener>>();
+	#signalListeners = new Map<SignalEventType, Set<SignalListener>>();
 
 	/** Parse a room message; anything that is not a known event is ignored. */
 	receive(text: string): LiveEvent | null {
@@ -46,13 +68,14 @@ class LiveEvents {
 		}
 		if (!parsed || typeof parsed !== 'object') return null;
 		const { type, data, at } = parsed as { type?: unknown; data?: unknown; at?: unknown };
+		const when = typeof at === 'string' ? at : new Date().toISOString();
+		if (isSignalEventType(type)) {
+			const signal: SignalEvent = { type, data: asData(data), at: when };
+			for (const listener of this.#signalListeners.get(type) ?? []) listener(signal);
+			return null;
+		}
 		if (!isLiveEventType(type)) return null;
-		const event: LiveEvent = {
-			seq: ++this.#seq,
-			type,
-			data: data && typeof data === 'object' ? (data as Record<string, unknown>) : {},
-			at: typeof at === 'string' ? at : new Date().toISOString()
-		};
+		const event: LiveEvent = { seq: ++this.#seq, type, data: asData(data), at: when };
 		this.recent = [event, ...this.recent].slice(0, KEEP);
 		for (const key of [type, '*'] as const) {
 			for (const listener of this.#listeners.get(key) ?? []) listener(event);
@@ -63,6 +86,14 @@ class LiveEvents {
 	on(type: LiveEventType | '*', listener: Listener): () => void {
 		let set = this.#listeners.get(type);
 		if (!set) this.#listeners.set(type, (set = new Set()));
+		set.add(listener);
+		return () => set.delete(listener);
+	}
+
+	/** Listens to a signal event; returns the unsubscribe function. */
+	onSignal(type: SignalEventType, listener: SignalListener): () => void {
+		let set = this.#signalListeners.get(type);
+		if (!set) this.#signalListeners.set(type, (set = new Set()));
 		set.add(listener);
 		return () => set.delete(listener);
 	}
