@@ -4,3 +4,7 @@ export * from "./audit";
 export * from "./crm";
 export * from "./imports";
 export * from "./agents";
+export * from "./telephony";
+export * from "./support";
+export * from "./knowledge-base";
+export * from "./notifications";

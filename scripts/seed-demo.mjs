@@ -2,6 +2,7 @@
 // exactly what a real user could create. Idempotent: an existing demo
 // account is left as it is.
 import { ACTIVITY_SUBJECTS, makeCompanies, makeContacts, makeDeal, makeLeads, rng } from "./demo-data.mjs";
+import { seedKnowledgeBase } from "./seed-kb.mjs";
 
 export const DEMO = {
   email: "demo@neuracrm.dev",
@@ -119,5 +120,7 @@ export async function seedDemo(base, log = console.log) {
   }
   log("Seeding the demo organization (first start only):");
   await seedRecords(base, token, log);
+  log("  knowledge base…");
+  await seedKnowledgeBase((path, body) => must(base, path, body, token));
   return { created: true };
 }

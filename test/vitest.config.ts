@@ -23,6 +23,8 @@ export default defineConfig(async () => {
       root,
       include: ["test/worker/**/*.test.ts"],
       setupFiles: ["test/setup.ts"],
+      // Local fake vendor servers (127.0.0.1) speaking the vendors' wire formats.
+      globalSetup: ["test/fakes/twilio-server.ts", "test/fakes/ari-server.ts"],
       // One JSON line per request is useful in production, noise in test output.
       onConsoleLog: (log: string) => !log.includes('"msg":"request"'),
     },

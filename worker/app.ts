@@ -20,7 +20,23 @@ import { leadRoutes } from "./routes/leads";
 import { organizationRoutes } from "./routes/organizations";
 import { pipelineRoutes } from "./routes/pipelines";
 import { searchRoutes } from "./routes/search";
+import { supportKbRoutes } from "./routes/support-kb";
+import { notificationRoutes } from "./routes/notifications";
+import { supportAnalyticsRoutes } from "./routes/support-analytics";
+import { supportAttachmentRoutes } from "./routes/support-attachments";
+import { supportSettingsRoutes } from "./routes/support-settings";
+import { supportSlaRoutes } from "./routes/support-sla";
+import { supportTeamRoutes } from "./routes/support-teams";
+import { supportTicketActionRoutes } from "./routes/support-ticket-actions";
+import { supportTicketRoutes } from "./routes/support-tickets";
+import { supportViewRoutes } from "./routes/support-views";
+import { helpCenterRoutes } from "./routes/help-center";
 import { userRoutes } from "./routes/users";
+import { telephonyCallRoutes } from "./routes/telephony-calls";
+import { telephonyExtensionRoutes } from "./routes/telephony-extensions";
+import { telephonyLiveRoutes } from "./routes/telephony-live";
+import { telephonyProviderRoutes } from "./routes/telephony-providers";
+import { telephonyQueueRoutes } from "./routes/telephony-queues";
 
 const MAX_JSON_BODY = 1024 * 1024;
 
@@ -33,7 +49,7 @@ app.use("*", requestContext, securityHeaders);
  * Twilio and PBXs send them) and file uploads. Each validates and
  * limits its body itself; everything else takes JSON only, at most 1 MiB.
  */
-const RAW_BODY_PATHS: RegExp[] = [];
+const RAW_BODY_PATHS: RegExp[] = [/^\/api\/support\/tickets\/[^/]+\/attachments$/];
 
 export function takesRawBody(path: string): boolean {
   return RAW_BODY_PATHS.some((re) => re.test(path));
@@ -80,6 +96,22 @@ const routes = app
   .route("/api/deals", dealRoutes)
   .route("/api/kanban", kanbanRoutes)
   .route("/api/agents", agentRoutes)
+  .route("/api/telephony/providers", telephonyProviderRoutes)
+  .route("/api/telephony/extensions", telephonyExtensionRoutes)
+  .route("/api/telephony/queues", telephonyQueueRoutes)
+  .route("/api/telephony/calls", telephonyCallRoutes)
+  .route("/api/telephony", telephonyLiveRoutes)
+  .route("/api/support/knowledge-base", supportKbRoutes)
+  .route("/api/support/tickets", supportTicketRoutes)
+  .route("/api/support/tickets", supportTicketActionRoutes)
+  .route("/api/support/attachments", supportAttachmentRoutes)
+  .route("/api/support/teams", supportTeamRoutes)
+  .route("/api/support/views", supportViewRoutes)
+  .route("/api/support/analytics", supportAnalyticsRoutes)
+  .route("/api/support/settings", supportSettingsRoutes)
+  .route("/api/support", supportSlaRoutes)
+  .route("/api/notifications", notificationRoutes)
+  .route("/api/help", helpCenterRoutes)
   .route("/api/leads", leadConversionRoutes);
 
 export type AppType = typeof routes;

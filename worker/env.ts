@@ -1,5 +1,6 @@
 import type { DealRoom } from "../rooms/deal-room";
 import type { OrgRoom } from "../rooms/org-room";
+import type { SlaClock } from "../rooms/sla-clock";
 import type { Role } from "../schema";
 import type { Job } from "./jobs/queue";
 
@@ -8,6 +9,7 @@ export interface Bindings {
   DB: D1Database;
   ORG_ROOM: DurableObjectNamespace<OrgRoom>;
   DEAL_ROOM: DurableObjectNamespace<DealRoom>;
+  SLA_CLOCK: DurableObjectNamespace<SlaClock>;
   ASSETS: Fetcher;
   /** Recordings, attachments and mail parts; keys are prefixed with the organization id. */
   FILES: R2Bucket;
@@ -16,6 +18,8 @@ export interface Bindings {
   JWT_SECRET: string;
   /** Base64 of 32 random bytes: the AES-GCM key that encrypts provider credentials at rest. */
   ENCRYPTION_KEY: string;
+  /** Domain of each organization's inbound support address (support+<slug>@<domain>); a local default when unset. */
+  EMAIL_DOMAIN?: string;
 }
 
 export type Env = Bindings;

@@ -8,6 +8,7 @@ import { withSecurityHeaders } from "./middleware/observability";
 
 export { DealRoom } from "../rooms/deal-room";
 export { OrgRoom } from "../rooms/org-room";
+export { SlaClock } from "../rooms/sla-clock";
 
 export default {
   async fetch(request, env, ctx): Promise<Response> {

@@ -1,0 +1,247 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, inject, it } from "vitest";
+import { decryptJson, encryptJson } from "../../worker/lib/crypto";
+import { eq } from "drizzle-orm";
+import { telephonyProviders } from "../../schema";
+import { providerSecrets, webhookSecretMatches } from "../../worker/services/telephony/providers";
+import { FAKE_ARI } from "../fakes/ari-fixtures";
+import { FAKE_TWILIO } from "../fakes/twilio-fixtures";
+import { addMember, api, expectError, registerAccount } from "../helpers";
+import { testDb } from "../record-helpers";
+import { createProvider, twilioConfig } from "../telephony-helpers";
+
+async function storedRow(id: string) {
+  return env.DB.prepare("SELECT * FROM telephony_providers WHERE id = ?").bind(id).first<Record<string, unknown>>();
+}
+
+const ariConfig = (password: string = FAKE_ARI.password) => ({
+  baseUrl: inject("ariFakeUrl"),
+  username: FAKE_ARI.username,
+  password,
+  application: "neuracrm",
+});
+
+describe("telephony providers", () => {
+  it("stores credentials encrypted and answers only a redacted view", async () => {
+    const owner = await registerAccount("tpenc");
+    const config = twilioConfig();
+    const created = await createProvider(owner, { type: "twilio", name: " Main line ", config });
+    expect(created).toMatchObject({
+      type: "twilio",
+      name: "Main line",
+      enabled: true,
+      config: { phoneNumbers: ["+14155550100"], twimlAppSid: config.twimlAppSid, apiBaseUrl: config.apiBaseUrl },
+      credentials: {
+        accountSid: { set: true, last4: config.accountSid.slice(-4) },
+        apiKeySid: { set: true, last4: config.apiKeySid.slice(-4) },
+        authToken: { set: true },
+        apiKeySecret: { set: true },
+      },
+      lastTest: null,
+    });
+    expect(typeof created.webhookSecret).toBe("string");
+
+    const row = await storedRow(created.id);
+    const raw = JSON.stringify(row);
+    for (const secret of [config.authToken, config.apiKeySecret, config.accountSid, config.apiKeySid, created.webhookSecret]) {
+      expect(raw).not.toContain(secret);
+    }
+    expect(String(row!.config_ciphertext).length).toBeGreaterThan(40);
+
+    for (const res of [
+      await api(`/api/telephony/providers/${created.id}`, { token: owner.token }),
+      await api("/api/telephony/providers", { token: owner.token }),
+    ]) {
+      expect(res.status).toBe(200);
+      const text = JSON.stringify(res.body);
+      for (const secret of [config.authToken, config.apiKeySecret, config.accountSid, created.webhookSecret]) expect(text).not.toContain(secret);
+    }
+  });
+
+  it("updates a provider, keeping secrets that were left out, and deletes it", async () => {
+    const owner = await registerAccount("tpupd");
+    const created = await createProvider(owner);
+    const before = await storedRow(created.id);
+    const patched = await api(`/api/telephony/providers/${created.id}`, {
+      method: "PATCH",
+      token: owner.token,
+      body: { name: "Renamed", config: { phoneNumbers: ["(415) 555-0199"] } },
+    });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect(patched.body.data).toMatchObject({ name: "Renamed", config: { phoneNumbers: ["+14155550199"] }, credentials: { authToken: { set: true } } });
+    const after = await storedRow(created.id);
+    expect(after!.config_iv).not.toBe(before!.config_iv);
+    // The kept credentials still work: the test connection authenticates with them.
+    const test = await api(`/api/telephony/providers/${created.id}/test`, { method: "POST", token: owner.token });
+    expect(test.body.data.ok, JSON.stringify(test.body)).toBe(true);
+
+    expect((await api(`/api/telephony/providers/${created.id}`, { method: "DELETE", token: owner.token })).status).toBe(200);
+    expectError(await api(`/api/telephony/providers/${created.id}`, { token: owner.token }), 404, "not_found");
+  });
+
+  it("tests a Twilio connection against the Twilio REST API and reports Twilio's own errors", async () => {
+    const owner = await registerAccount("tptest");
+    const good = await createProvider(owner);
+    const ok = await api(`/api/telephony/providers/${good.id}/test`, { method: "POST", token: owner.token });
+    expect(ok.status).toBe(200);
+    expect(ok.body.data).toMatchObject({ ok: true, httpStatus: 200 });
+    expect(ok.body.data.message).toContain(FAKE_TWILIO.active.friendlyName);
+    const saved = await api(`/api/telephony/providers/${good.id}`, { token: owner.token });
+    expect(saved.body.data.lastTest).toMatchObject({ status: "ok" });
+
+    const wrong = await createProvider(owner, {
+      type: "twilio",
+      name: "Wrong token",
+      config: twilioConfig({ accountSid: FAKE_TWILIO.active.accountSid, authToken: "not-the-token" }),
+    });
+    const bad = await api(`/api/telephony/providers/${wrong.id}/test`, { method: "POST", token: owner.token });
+    expect(bad.status).toBe(200);
+    expect(bad.body.data).toMatchObject({ ok: false, httpStatus: 401, providerCode: 20003, message: "Twilio error 20003: Authenticate" });
+    expect((await api(`/api/telephony/providers/${wrong.id}`, { token: owner.token })).body.data.lastTest).toMatchObject({
+      status: "error",
+      message: "Twilio error 20003: Authenticate",
+    });
+
+    const suspended = await createProvider(owner, { type: "twilio", name: "Suspended", config: twilioConfig(FAKE_TWILIO.suspended) });
+    const susp = await api(`/api/telephony/providers/${suspended.id}/test`, { method: "POST", token: owner.token });
+    expect(susp.body.data).toMatchObject({ ok: false });
+    expect(susp.body.data.message).toContain("suspended");
+  });
+
+  it("reports an unreachable Twilio endpoint as a failed test, not a server error", async () => {
+    const owner = await registerAccount("tpdown");
+    const p = await createProvider(owner, { type: "twilio", name: "Down", config: twilioConfig(undefined, { apiBaseUrl: "http://127.0.0.1:9" }) });
+    const res = await api(`/api/telephony/providers/${p.id}/test`, { method: "POST", token: owner.token });
+    expect(res.status).toBe(200);
+    expect(res.body.data.ok).toBe(false);
+    expect(res.body.data.message).toMatch(/^Could not reach Twilio/);
+  });
+
+  it("tests an Asterisk / FreePBX connection through ARI", async () => {
+    const owner = await registerAccount("tpari");
+    for (const type of ["asterisk", "freepbx"]) {
+      const p = await createProvider(owner, { type, name: `PBX ${type}`, config: ariConfig() });
+      expect(p).toMatchObject({
+        config: { baseUrl: inject("ariFakeUrl"), application: "neuracrm", context: "from-internal", endpointTechnology: "PJSIP" },
+        credentials: { username: { set: true, last4: FAKE_ARI.username.slice(-4) }, password: { set: true } },
+      });
+      expect(JSON.stringify(p)).not.toContain(FAKE_ARI.password);
+      const ok = await api(`/api/telephony/providers/${p.id}/test`, { method: "POST", token: owner.token });
+      expect(ok.body.data).toMatchObject({ ok: true, message: `Connected to Asterisk ${FAKE_ARI.version} (ARI)` });
+    }
+    const wrong = await createProvider(owner, { type: "asterisk", name: "Wrong", config: ariConfig("nope") });
+    const bad = await api(`/api/telephony/providers/${wrong.id}/test`, { method: "POST", token: owner.token });
+    expect(bad.body.data).toMatchObject({ ok: false, httpStatus: 401, message: "Asterisk ARI error (401): Authentication required" });
+  });
+
+  it("creates a 3CX provider whose key is generated by NeuraCRM", async () => {
+    const owner = await registerAccount("tp3cx");
+    const p = await createProvider(owner, { type: "3cx", name: "3CX", config: { pbxUrl: "https://acme.3cx.us/" } });
+    expect(p.config).toEqual({ pbxUrl: "https://acme.3cx.us" });
+    expect(p.webhookSecret.length).toBeGreaterThanOrEqual(40);
+    expectError(await api(`/api/telephony/providers/${p.id}/test`, { method: "POST", token: owner.token }), 400, "validation_error");
+
+    const provider = (await testDb().select().from(telephonyProviders).where(eq(telephonyProviders.id, p.id)).get())!;
+    expect(await webhookSecretMatches(provider, p.webhookSecret)).toBe(true);
+    expect(await webhookSecretMatches(provider, "guess")).toBe(false);
+    expect(await webhookSecretMatches(provider, null)).toBe(false);
+    const rotated = await api(`/api/telephony/providers/${p.id}/webhook-secret`, { method: "POST", token: owner.token });
+    expect(rotated.status).toBe(200);
+    const after = (await testDb().select().from(telephonyProviders).where(eq(telephonyProviders.id, p.id)).get())!;
+    expect(await webhookSecretMatches(after, p.webhookSecret)).toBe(false);
+    expect(await webhookSecretMatches(after, rotated.body.data.webhookSecret)).toBe(true);
+    expect((await providerSecrets(env, after)).webhookSecret).toBe(rotated.body.data.webhookSecret);
+    expect(JSON.stringify(await storedRow(p.id))).not.toContain(rotated.body.data.webhookSecret);
+  });
+
+  it("rejects bad input with field errors and writes nothing", async () => {
+    const owner = await registerAccount("tpbad");
+    const missing = await api("/api/telephony/providers", {
+      token: owner.token,
+      body: { type: "twilio", name: "X", config: { accountSid: "AC123", authToken: "t" } },
+    });
+    expectError(missing, 400, "validation_error");
+    expect(Object.keys(missing.body.error.details)).toEqual(expect.arrayContaining(["config.accountSid", "config.apiKeySid", "config.twimlAppSid"]));
+    expectError(await api("/api/telephony/providers", { token: owner.token, body: { type: "vonage", name: "X", config: {} } }), 400, "validation_error");
+    expectError(
+      await api("/api/telephony/providers", { token: owner.token, body: { type: "twilio", name: "X", config: twilioConfig(undefined, { phoneNumbers: ["not a number"] }) } }),
+      400,
+      "validation_error",
+    );
+    expectError(
+      await api("/api/telephony/providers", { token: owner.token, body: { type: "asterisk", name: "X", config: { ...ariConfig(), baseUrl: "ftp://pbx" } } }),
+      400,
+      "validation_error",
+    );
+    const good = await createProvider(owner);
+    const badPatch = await api(`/api/telephony/providers/${good.id}`, { method: "PATCH", token: owner.token, body: { config: { accountSid: "nope" } } });
+    expectError(badPatch, 400, "validation_error");
+    expect(badPatch.body.error.details).toHaveProperty(["config.accountSid"]);
+    expect((await api("/api/telephony/providers", { token: owner.token })).body.data).toHaveLength(1);
+  });
+
+  it("lets only owners, admins and managers manage providers", async () => {
+    const owner = await registerAccount("tpperm");
+    const p = await createProvider(owner);
+    const manager = await addMember(owner, "manager");
+    const agent = await addMember(owner, "agent");
+    const viewer = await addMember(owner, "viewer");
+    expect((await api("/api/telephony/providers", { token: manager.token })).status).toBe(200);
+    expect((await api(`/api/telephony/providers/${p.id}/test`, { method: "POST", token: manager.token })).status).toBe(200);
+    for (const who of [agent, viewer]) {
+      expectError(await api("/api/telephony/providers", { token: who.token }), 403, "forbidden");
+      expectError(await api(`/api/telephony/providers/${p.id}`, { token: who.token }), 403, "forbidden");
+      expectError(await api("/api/telephony/providers", { token: who.token, body: { type: "3cx", name: "x", config: {} } }), 403, "forbidden");
+      expectError(await api(`/api/telephony/providers/${p.id}/test`, { method: "POST", token: who.token }), 403, "forbidden");
+      expectError(await api(`/api/telephony/providers/${p.id}/webhook-secret`, { method: "POST", token: who.token }), 403, "forbidden");
+    }
+    expectError(await api("/api/telephony/providers"), 401, "unauthorized");
+  });
+
+  it("answers 404 for another organization's provider", async () => {
+    const a = await registerAccount("tpxa");
+    const b = await registerAccount("tpxb");
+    const p = await createProvider(a);
+    expectError(await api(`/api/telephony/providers/${p.id}`, { token: b.token }), 404, "not_found");
+    expectError(await api(`/api/telephony/providers/${p.id}`, { method: "PATCH", token: b.token, body: { name: "mine" } }), 404, "not_found");
+    expectError(await api(`/api/telephony/providers/${p.id}/test`, { method: "POST", token: b.token }), 404, "not_found");
+    expectError(await api(`/api/telephony/providers/${p.id}/webhook-secret`, { method: "POST", token: b.token }), 404, "not_found");
+    expectError(await api(`/api/telephony/providers/${p.id}`, { method: "DELETE", token: b.token }), 404, "not_found");
+    expect((await api("/api/telephony/providers", { token: b.token })).body.data).toEqual([]);
+    expect((await api(`/api/telephony/providers/${p.id}`, { token: a.token })).body.data.name).toBe("Twilio");
+  });
+});
+
+describe("telephony in the OpenAPI document", () => {
+  it("documents every telephony route", async () => {
+    const doc = await api("/api/openapi.json");
+    expect(doc.status, JSON.stringify(doc.body).slice(0, 500)).toBe(200);
+    const paths = Object.keys((doc.body as unknown as { paths: Record<string, unknown> }).paths);
+    for (const path of [
+      "/api/telephony/providers",
+      "/api/telephony/providers/{id}/test",
+      "/api/telephony/extensions",
+      "/api/telephony/queues/{id}/members/{userId}",
+      "/api/telephony/calls",
+      "/api/telephony/calls/{id}",
+      "/api/telephony/live",
+      "/api/telephony/analytics",
+    ]) {
+      expect(paths).toContain(path);
+    }
+  });
+});
+
+describe("credential encryption", () => {
+  it("binds each ciphertext to its provider and detects tampering", async () => {
+    const sealed = await encryptJson(env.ENCRYPTION_KEY, { authToken: "s3cret" }, "telephony_provider:one");
+    expect(sealed.ciphertext).not.toContain("s3cret");
+    expect(await decryptJson(env.ENCRYPTION_KEY, sealed, "telephony_provider:one")).toEqual({ authToken: "s3cret" });
+    await expect(decryptJson(env.ENCRYPTION_KEY, sealed, "telephony_provider:two")).rejects.toThrow();
+    const flipped = { ...sealed, ciphertext: sealed.ciphertext.startsWith("A") ? `B${sealed.ciphertext.slice(1)}` : `A${sealed.ciphertext.slice(1)}` };
+    await expect(decryptJson(env.ENCRYPTION_KEY, flipped, "telephony_provider:one")).rejects.toThrow();
+    const again = await encryptJson(env.ENCRYPTION_KEY, { authToken: "s3cret" }, "telephony_provider:one");
+    expect(again.iv).not.toBe(sealed.iv);
+    await expect(encryptJson(undefined, {}, "x")).rejects.toMatchObject({ code: "not_configured" });
+  });
+});

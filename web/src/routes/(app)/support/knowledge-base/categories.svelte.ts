@@ -1,0 +1,26 @@
+import { api } from '$lib/api';
+import type { KbCategory } from '$lib/knowledge-base';
+
+/** The organization's knowledge-base categories, loaded once per page and reloaded after edits. */
+export function kbCategories() {
+	const state = $state({ list: [] as KbCategory[], loaded: false });
+	async function reload() {
+		try {
+			state.list = await api<KbCategory[]>('/api/support/knowledge-base/categories');
+		} finally {
+			state.loaded = true;
+		}
+	}
+	void reload();
+	return {
+		get list() {
+			return state.list;
+		},
+		get loaded() {
+			return state.loaded;
+		},
+		reload
+	};
+}
+
+export type KbCategories = ReturnType<typeof kbCategories>;

@@ -1,0 +1,115 @@
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import { orgDb } from "../lib/db";
+import { jsonResponse } from "../lib/http";
+import { TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES } from "../../schema";
+import { SLA_STATES } from "../services/support/sla";
+
+/** Schemas and helpers the support routes share. */
+
+export const SECURITY = [{ bearerAuth: [] }];
+
+export function supportScope(c: Context<AppEnv>) {
+  const auth = c.get("auth");
+  return { db: orgDb(c.env, auth.orgId), orgId: auth.orgId, userId: auth.userId, actor: { userId: auth.userId, requestId: c.get("requestId") } };
+}
+
+export const SlaSchema = z
+  .object({
+    state: z.enum(SLA_STATES),
+    policyId: z.string().nullable(),
+    firstResponseDueAt: z.number().int().nullable(),
+    resolutionDueAt: z.number().int().nullable(),
+    nextDueAt: z.number().int().nullable(),
+    paused: z.boolean().openapi({ description: "Pending / on hold: the resolution clock is stopped" }),
+    remainingMs: z.number().int().nullable().openapi({ description: "Until nextDueAt (negative once past), for a live countdown" }),
+    firstResponseBreachedAt: z.number().int().nullable(),
+    resolutionBreachedAt: z.number().int().nullable(),
+  })
+  .openapi("TicketSla");
+
+export const TicketSchema = z
+  .object({
+    id: z.string(),
+    number: z.number().int(),
+    subject: z.string(),
+    description: z.string(),
+    status: z.enum(TICKET_STATUSES),
+    priority: z.enum(TICKET_PRIORITIES),
+    channel: z.enum(TICKET_CHANNELS),
+    contactId: z.string().nullable(),
+    requesterEmail: z.string().nullable(),
+    requesterName: z.string().nullable(),
+    assigneeId: z.string().nullable(),
+    teamId: z.string().nullable(),
+    tags: z.array(z.string()),
+    dueAt: z.number().int().nullable(),
+    slaPolicyId: z.string().nullable(),
+    firstResponseDueAt: z.number().int().nullable(),
+    resolutionDueAt: z.number().int().nullable(),
+    slaDueAt: z.number().int().nullable(),
+    firstRespondedAt: z.number().int().nullable(),
+    solvedAt: z.number().int().nullable(),
+    closedAt: z.number().int().nullable(),
+    firstResponseBreachedAt: z.number().int().nullable(),
+    resolutionBreachedAt: z.number().int().nullable(),
+    slaPausedAt: z.number().int().nullable(),
+    mergedIntoId: z.string().nullable(),
+    threadToken: z.string(),
+    emailMessageIds: z.array(z.string()),
+    createdBy: z.string().nullable(),
+    updatedBy: z.string().nullable(),
+    createdAt: z.number().int(),
+    updatedAt: z.number().int(),
+    sla: SlaSchema,
+  })
+  .openapi("Ticket");
+
+export const AttachmentSchema = z
+  .object({
+    id: z.string(),
+    ticketId: z.string(),
+    commentId: z.string().nullable(),
+    filename: z.string(),
+    contentType: z.string(),
+    size: z.number().int(),
+    uploadedBy: z.string().nullable(),
+    createdAt: z.number().int(),
+    url: z.string(),
+  })
+  .openapi("TicketAttachment");
+
+export const CommentSchema = z
+  .object({
+    id: z.string(),
+    ticketId: z.string(),
+    kind: z.enum(["public", "internal"]),
+    authorType: z.enum(["user", "contact", "email"]),
+    authorId: z.string().nullable(),
+    authorEmail: z.string().nullable(),
+    authorName: z.string().nullable(),
+    body: z.string(),
+    bodyHtml: z.string().nullable(),
+    emailMessageId: z.string().nullable(),
+    createdAt: z.number().int(),
+    attachments: z.array(AttachmentSchema).optional(),
+  })
+  .openapi("TicketComment");
+
+export const TicketDetailSchema = TicketSchema.extend({
+  comments: z.array(CommentSchema),
+  attachments: z.array(AttachmentSchema),
+}).openapi("TicketDetail");
+
+/** "a,b" or repeated values, each one of `values`. */
+export const multiEnum = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .max(200)
+    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(values)))
+    .optional()
+    .openapi({ type: "string", example: values.slice(0, 2).join(",") });
+
+export const okResponse = (schema: z.ZodTypeAny, description: string) => jsonResponse(schema, description);
