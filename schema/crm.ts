@@ -76,6 +76,7 @@ export const leads = sqliteTable(
   (t) => [
     index("leads_org_status_idx").on(t.orgId, t.status),
     index("leads_org_email_idx").on(t.orgId, t.email),
+    index("leads_org_phone_idx").on(t.orgId, t.phone),
     index("leads_org_owner_idx").on(t.orgId, t.ownerId),
   ],
 );
