@@ -10,14 +10,14 @@ import { api, connect, whenChanged } from "./clients.mjs";
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
   "--no-first-run", "--disable-component-update", "--disable-sync"];
 
-async function register(url, label) {
+export async function register(url, label) {
   return api(url, "/api/auth/register", {
     body: { name: "Browser Bench", email: `${label.toLowerCase().replace(/\s+/g, "-")}-${Date.now()}@example.com`, password: "bench-password-2026", organizationName: label },
   });
 }
 
 /** Writes `n` open cards straight into the board document, as an offline client would. */
-async function fillBoard(url, auth, n) {
+export async function fillBoard(url, auth, n) {
   const [pipeline] = (await api(url, "/api/pipelines", { token: auth.accessToken })).filter((p) => p.isDefault);
   const stages = pipeline.stages.slice(0, 4);
   const client = connect(url, "org-room", auth.organization.id, auth.accessToken);

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { buildWeb, migrate, root, startDevServer } from "../scripts/dev-server.mjs";
 import { benchApi } from "./api.mjs";
+import { benchBoardMemory } from "./board-memory.mjs";
 import { benchBrowser } from "./browser.mjs";
 import { benchEditors } from "./editors.mjs";
 import { benchRest } from "./rest.mjs";
@@ -51,6 +52,7 @@ try {
   await benchRest({ url: server.url, token: login.data.accessToken, ...scale });
   await benchRoomSync(ctx);
   await benchEditors(ctx);
+  await benchBoardMemory({ url: server.url });
   await benchBrowser({ url: server.url });
 } finally {
   server.stop();

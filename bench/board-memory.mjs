@@ -1,0 +1,75 @@
+// Memory of the organization room's board with 5,000 open cards, after use
+// (every card edited and moved several times, so the document carries
+// history), against a 20-card board. The document comes from the running
+// room; its heap is measured in this process's V8 — the engine workerd runs
+// — since a Durable Object does not report its own memory.
+import v8 from "node:v8";
+import vm from "node:vm";
+import { generateKeyBetween } from "fractional-indexing";
+import * as Y from "yjs";
+import { connect, whenChanged } from "./clients.mjs";
+import { fillBoard, register } from "./browser.mjs";
+
+const DO_MEMORY_LIMIT_MB = 128;
+v8.setFlagsFromString("--expose-gc");
+const gc = vm.runInNewContext("gc");
+
+function heapUsed() {
+  for (let i = 0; i < 3; i++) gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** Heap held by a Y.Doc built from `state`, plus the room's plain-object baseline of every card. */
+function measure(state) {
+  const before = heapUsed();
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, state);
+  const afterDoc = heapUsed();
+  const baseline = new Map();
+  for (const [id, card] of doc.getMap("deals")) baseline.set(id, card.toJSON());
+  const afterBaseline = heapUsed();
+  const result = { docMb: (afterDoc - before) / 2 ** 20, baselineMb: (afterBaseline - afterDoc) / 2 ** 20, keep: [doc, baseline] };
+  return result;
+}
+
+/** Edits every card `rounds` times through the room: an amount change and a move to the next stage. */
+async function use(url, auth, rounds) {
+  const client = connect(url, "org-room", auth.organization.id, auth.accessToken);
+  await client.synced;
+  const stageIds = [...new Set([...client.deals.values()].map((c) => c.get("stageId")))];
+  for (let r = 0; r < rounds; r++) {
+    client.doc.transact(() => {
+      for (const card of client.deals.values()) {
+        card.set("amount", card.get("amount") + 1);
+        const next = stageIds[(stageIds.indexOf(card.get("stageId")) + 1) % stageIds.length];
+        card.set("stageId", next);
+        card.set("position", generateKeyBetween(card.get("position"), null));
+      }
+    });
+  }
+  const peer = connect(url, "org-room", auth.organization.id, auth.accessToken);
+  await peer.synced;
+  const expected = [...client.deals.values()].reduce((n, c) => n + c.get("amount"), 0);
+  await whenChanged(peer.deals, () => [...peer.deals.values()].reduce((n, c) => n + c.get("amount"), 0) === expected);
+  const state = Y.encodeStateAsUpdate(peer.doc);
+  client.provider.destroy();
+  peer.provider.destroy();
+  return state;
+}
+
+export async function benchBoardMemory({ url, cards = 5000, rounds = 5 }) {
+  const big = await register(url, "Memory Board");
+  const small = await register(url, "Memory Baseline");
+  await fillBoard(url, big, cards);
+  await fillBoard(url, small, 20);
+  const bigState = await use(url, big, rounds);
+  const smallState = await use(url, small, rounds);
+  const b = measure(bigState);
+  const s = measure(smallState);
+  const total = b.docMb + b.baselineMb;
+  console.log(`\nBoard memory: the room's document after ${rounds} edits and moves of every card (V8 heap)`);
+  console.log(`  20 cards (baseline): encoded ${(smallState.byteLength / 1024).toFixed(1)} KiB, Y.Doc ${s.docMb.toFixed(2)} MB, card baseline ${s.baselineMb.toFixed(2)} MB`);
+  console.log(`  ${cards} cards:        encoded ${(bigState.byteLength / 2 ** 20).toFixed(2)} MiB, Y.Doc ${b.docMb.toFixed(1)} MB, card baseline ${b.baselineMb.toFixed(1)} MB`);
+  console.log(`  total ${total.toFixed(1)} MB of the ${DO_MEMORY_LIMIT_MB} MB Durable Object limit (${((total / DO_MEMORY_LIMIT_MB) * 100).toFixed(0)}%)`);
+  return { encodedBytes: bigState.byteLength, docMb: b.docMb, baselineMb: b.baselineMb };
+}
