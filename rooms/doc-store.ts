@@ -11,13 +11,15 @@ import * as Y from "yjs";
 const CHUNK_BYTES = 512 * 1024;
 const MIN_LOG_BYTES_TO_COMPACT = 64 * 1024;
 const MAX_LOG_ROWS = 300;
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 export interface DocStoreStats {
   logRows: number;
   logBytes: number;
   snapshotBytes: number;
   generation: number;
+  epoch: number;
+  freshBytes: number;
 }
 
 export class DocStore {
@@ -25,6 +27,8 @@ export class DocStore {
   private logBytes = 0;
   private snapshotBytes = 0;
   private generation = 0;
+  private epochValue = 0;
+  private freshBytesValue = 0;
   /** Next log sequence number; kept in memory so an append is a single INSERT. */
   private nextSeq = 1;
 
@@ -35,6 +39,11 @@ export class DocStore {
     this.migrate();
     const head = this.sql.exec<{ gen: number }>(`SELECT gen FROM ydoc_heads WHERE doc = ?`, name).toArray()[0];
     this.generation = head?.gen ?? 0;
+    const epoch = this.sql
+      .exec<{ epoch: number; fresh_bytes: number }>(`SELECT epoch, fresh_bytes FROM ydoc_epochs WHERE doc = ?`, name)
+      .toArray()[0];
+    this.epochValue = epoch?.epoch ?? 0;
+    this.freshBytesValue = epoch?.fresh_bytes ?? 0;
     const last = this.sql
       .exec<{ seq: number | null }>(`SELECT max(seq) AS seq FROM ydoc_updates WHERE doc = ?`, name)
       .one().seq;
@@ -48,14 +57,21 @@ export class DocStore {
   private migrate() {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS ydoc_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)`);
     const row = this.sql.exec<{ value: number }>(`SELECT value FROM ydoc_meta WHERE key = 'schema'`).toArray()[0];
-    if ((row?.value ?? 0) < 1) {
+    const version = row?.value ?? 0;
+    if (version >= SCHEMA_VERSION) return;
+    if (version < 1) {
       this.sql.exec(`CREATE TABLE ydoc_updates (doc TEXT NOT NULL, seq INTEGER NOT NULL, part INTEGER NOT NULL,
         data BLOB NOT NULL, PRIMARY KEY (doc, seq, part))`);
       this.sql.exec(`CREATE TABLE ydoc_snapshots (doc TEXT NOT NULL, gen INTEGER NOT NULL, part INTEGER NOT NULL,
         data BLOB NOT NULL, PRIMARY KEY (doc, gen, part))`);
       this.sql.exec(`CREATE TABLE ydoc_heads (doc TEXT PRIMARY KEY, gen INTEGER NOT NULL)`);
-      this.sql.exec(`INSERT OR REPLACE INTO ydoc_meta (key, value) VALUES ('schema', ?)`, SCHEMA_VERSION);
     }
+    if (version < 2) {
+      // epoch: bumped when the document is replaced by a history-free copy (see `squash`);
+      // fresh_bytes: the last measured size of such a copy, so the check stays cheap.
+      this.sql.exec(`CREATE TABLE ydoc_epochs (doc TEXT PRIMARY KEY, epoch INTEGER NOT NULL, fresh_bytes INTEGER NOT NULL)`);
+    }
+    this.sql.exec(`INSERT OR REPLACE INTO ydoc_meta (key, value) VALUES ('schema', ?)`, SCHEMA_VERSION);
   }
 
   /** Applies the stored snapshot and log to `doc`. */
@@ -123,7 +139,50 @@ export class DocStore {
    * snapshot is written before the old rows go, in one transaction.
    */
   compact(doc: Y.Doc): void {
-    const state = Y.encodeStateAsUpdate(doc);
+    this.replace(Y.encodeStateAsUpdate(doc));
+  }
+
+  /**
+   * Replaces the whole document by `state`, a new document (not a later
+   * version of this one) holding the same content without its history, and
+   * starts a new epoch. Clients still holding the old epoch's history must
+   * drop it instead of syncing: merged back, it would bring the history
+   * back and resurrect stale values. Same single transaction as `compact`.
+   */
+  squash(state: Uint8Array): number {
+    const epoch = this.epochValue + 1;
+    this.replace(state, () => this.writeEpoch(epoch, state.byteLength));
+    this.epochValue = epoch;
+    this.freshBytesValue = state.byteLength;
+    return epoch;
+  }
+
+  /** Remembers the size of a history-free copy measured without squashing. */
+  noteFreshBytes(bytes: number): void {
+    this.writeEpoch(this.epochValue, bytes);
+    this.freshBytesValue = bytes;
+  }
+
+  get epoch(): number {
+    return this.epochValue;
+  }
+
+  get freshBytes(): number {
+    return this.freshBytesValue;
+  }
+
+  private writeEpoch(epoch: number, freshBytes: number) {
+    this.sql.exec(
+      `INSERT INTO ydoc_epochs (doc, epoch, fresh_bytes) VALUES (?, ?, ?)
+       ON CONFLICT (doc) DO UPDATE SET epoch = excluded.epoch, fresh_bytes = excluded.fresh_bytes`,
+      this.name,
+      epoch,
+      freshBytes,
+    );
+  }
+
+  /** Writes `state` as the next snapshot generation, then drops older snapshots and the log. */
+  private replace(state: Uint8Array, alsoInTransaction?: () => void): void {
     const next = this.generation + 1;
     this.storage.transactionSync(() => {
       chunks(state).forEach((part, i) =>
@@ -134,6 +193,7 @@ export class DocStore {
         this.name,
         next,
       );
+      alsoInTransaction?.();
       this.sql.exec(`DELETE FROM ydoc_snapshots WHERE doc = ? AND gen < ?`, this.name, next);
       this.sql.exec(`DELETE FROM ydoc_updates WHERE doc = ? AND seq < ?`, this.name, this.nextSeq);
     });
@@ -149,6 +209,8 @@ export class DocStore {
       logBytes: this.logBytes,
       snapshotBytes: this.snapshotBytes,
       generation: this.generation,
+      epoch: this.epochValue,
+      freshBytes: this.freshBytesValue,
     };
   }
 }

@@ -21,6 +21,10 @@ export const ROOM_EVENT_TYPES = [
   "ticket_created",
   "ticket_updated",
   "ticket_viewing",
+  // The board document's epoch (rooms/board-epoch.ts), in answer to a client's flush…
+  "board_epoch",
+  // …and, before the socket closes with CLOSE.boardReset, that the client's copy must be dropped.
+  "board_reset",
 ] as const;
 
 export type RoomEventType = (typeof ROOM_EVENT_TYPES)[number];
@@ -42,4 +46,6 @@ export const CLOSE = {
   forbidden: 4403,
   roomFull: 4429,
   revoked: 4001,
+  /** The board document was squashed: drop the local copy and reconnect with the new epoch. */
+  boardReset: 4009,
 } as const;

@@ -6,7 +6,8 @@ import { can } from "../worker/lib/permissions";
 import { verifyAccessToken } from "../worker/lib/tokens";
 import { ROLES, type Role } from "../schema";
 import { Board, SERVER_ORIGIN, loadDirectory, type Author } from "./board";
-import { DealStateSchema, type DealRecord } from "./board-schema";
+import { clientEpoch, parseBoardFlush, squashDue, squashMinBytes } from "./board-epoch";
+import { DealStateSchema, freshBoardState, type DealRecord } from "./board-schema";
 import { DocStore } from "./doc-store";
 import { CLOSE, roomEvent, type RoomEvent } from "./events";
 import { MEMBER_ROLE_HEADER, MEMBER_VISIBILITY_HEADER } from "./names";
@@ -17,8 +18,11 @@ export interface MemberState {
   userId: string;
   sessionId: string;
   role: Role;
-  /** "events": a member restricted to their own records gets events, never the shared board. */
-  scope: "board" | "events";
+  /**
+   * "events": a member restricted to their own records gets events, never the shared board;
+   * "reset": a board socket being closed because the board started a new epoch.
+   */
+  scope: "board" | "events" | "reset";
 }
 
 export type DealResult =
@@ -56,6 +60,8 @@ export class OrgRoom extends YServer<Env> {
   private board!: Board;
   private projection!: Projection;
   private drainScheduled = false;
+  /** Client edits waiting for a directory reload before they are judged: no squash meanwhile. */
+  private rechecking = 0;
 
   override async onLoad(): Promise<void> {
     this.store = new DocStore(this.ctx.storage, "board");
@@ -64,17 +70,69 @@ export class OrgRoom extends YServer<Env> {
 
   override async onStart(): Promise<void> {
     await super.onStart();
-    this.board = new Board(this.document);
-    this.board.baseline();
+    this.attachBoard();
     this.projection = new Projection(this.ctx.storage, this.env.DB, () => this.name);
     await this.refreshDirectory();
-    this.document.on("afterTransaction", (tr: Y.Transaction) => this.review(tr));
-    this.document.on("update", (update: Uint8Array) => this.store.append(update));
     if (this.projection.pending() > 0) this.scheduleDrain();
   }
 
+  /** The room's own handlers on the (current) document; runs synchronously, so no edit slips past them. */
+  private attachBoard(directory?: Board["directory"]) {
+    this.board = new Board(this.document);
+    this.board.baseline();
+    if (directory) this.board.directory = directory;
+    this.document.on("afterTransaction", (tr: Y.Transaction) => this.review(tr));
+    this.document.on("update", (update: Uint8Array) => this.store.append(update));
+  }
+
   override async onSave(): Promise<void> {
-    if (this.store.shouldCompact()) this.store.compact(this.document);
+    if (this.store.shouldCompact()) {
+      this.store.compact(this.document);
+      this.squashIfDue();
+    }
+  }
+
+  /**
+   * Checked after a compaction, when the snapshot's size is the document's
+   * exact encoded size; a fresh copy is only built when that size outgrew the
+   * last measured fresh size by more than the allowance (rooms/board-epoch.ts).
+   */
+  private squashIfDue() {
+    const minBytes = squashMinBytes((this.env as { BOARD_SQUASH_MIN_BYTES?: unknown }).BOARD_SQUASH_MIN_BYTES);
+    const encoded = this.store.stats().snapshotBytes;
+    if (this.rechecking > 0 || !squashDue(encoded, this.store.freshBytes, minBytes)) return;
+    const fresh = freshBoardState(this.board.deals);
+    if (!squashDue(encoded, fresh.byteLength, minBytes)) {
+      this.store.noteFreshBytes(fresh.byteLength);
+      return;
+    }
+    const epoch = this.store.squash(fresh);
+    console.log(JSON.stringify({ level: "info", msg: "board squashed", room: this.name, epoch, from: encoded, to: fresh.byteLength }));
+    const text = JSON.stringify(roomEvent("board_reset", { epoch }));
+    for (const conn of super.getConnections<MemberState>()) {
+      const state = conn.state;
+      if (state?.scope === "events") continue;
+      // Whatever this socket still has in flight belongs to the old epoch: never apply it.
+      if (state) conn.setState({ ...state, scope: "reset" });
+      this.sendCustomMessage(conn, text);
+      conn.close(CLOSE.boardReset, "The board was compacted; reload it");
+    }
+    void this.replaceDocument();
+  }
+
+  /**
+   * Swaps the in-memory document for the new epoch's snapshot. Only
+   * microtasks run until it is done (no I/O), so no event sees a half-swapped
+   * room; y-partyserver's own handlers are set up again on the new document.
+   */
+  private async replaceDocument() {
+    const directory = this.board.directory;
+    const old = this.document;
+    (this as { document: typeof old }).document = new (old.constructor as new () => typeof old)();
+    old.awareness.destroy();
+    old.destroy();
+    await super.onStart();
+    this.attachBoard(directory);
   }
 
   override getConnectionTags(_connection: Connection, ctx: ConnectionContext): string[] {
@@ -106,8 +164,19 @@ export class OrgRoom extends YServer<Env> {
       connection.close(CLOSE.roomFull, "Room is full");
       return;
     }
+    if (member.scope === "board") {
+      const epoch = this.store.epoch;
+      const claimed = clientEpoch(ctx.request.url);
+      // A copy from an earlier epoch must never sync: its history would merge back into the new document.
+      if (claimed !== null && claimed !== epoch) {
+        this.sendCustomMessage(connection, JSON.stringify(roomEvent("board_reset", { epoch })));
+        connection.close(CLOSE.boardReset, "The board was compacted; reload it");
+        return;
+      }
+      connection.setState(member);
+      return super.onConnect(connection, ctx);
+    }
     connection.setState(member);
-    if (member.scope === "board") return super.onConnect(connection, ctx);
   }
 
   override onMessage(connection: Connection, message: WSMessage): void {
@@ -122,7 +191,16 @@ export class OrgRoom extends YServer<Env> {
     return state?.scope !== "board" || !state.role || !can(state.role, "room:write");
   }
 
-  override onCustomMessage(): void {}
+  /**
+   * A board client's flush: answers that every message it sent before this
+   * one is applied and on disk, and which epoch its document belongs to (a
+   * client that connected without a copy learns its epoch this way).
+   */
+  override onCustomMessage(connection: Connection, message: string): void {
+    const flush = parseBoardFlush(message);
+    if (!flush || (connection.state as MemberState | null)?.scope !== "board") return;
+    this.sendCustomMessage(connection, JSON.stringify(roomEvent("board_epoch", { epoch: this.store.epoch, seq: flush.seq })));
+  }
 
   override async onAlarm(): Promise<void> {
     this.drainScheduled = false;
@@ -167,7 +245,12 @@ export class OrgRoom extends YServer<Env> {
 
   /** Ids the directory did not know (a stage or member added a moment ago) are judged again after a reload. */
   private async recheck(conn: Connection<MemberState>, author: Author, ids: string[]) {
-    await this.refreshDirectory();
+    this.rechecking++;
+    try {
+      await this.refreshDirectory();
+    } finally {
+      this.rechecking--;
+    }
     const rejected: { id: string; message: string }[] = [];
     for (const id of ids) {
       const verdict = this.board.judge(id, author);

@@ -68,6 +68,8 @@ export const supportTickets = sqliteTable(
 
 export const COMMENT_KINDS = ["public", "internal"] as const;
 export const AUTHOR_TYPES = ["user", "contact", "email"] as const;
+export const DELIVERY_STATUSES = ["queued", "sent", "failed", "not_configured"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export const supportComments = sqliteTable(
   "support_comments",
@@ -86,6 +88,11 @@ export const supportComments = sqliteTable(
     /** Sanitized HTML (mail bodies); the plain `body` is always present. */
     bodyHtml: text("body_html"),
     emailMessageId: text("email_message_id"),
+    /** Outbound mail of a public reply: null (not mailed), queued, sent, failed or not_configured. */
+    deliveryStatus: text("delivery_status", { enum: DELIVERY_STATUSES }),
+    deliveryError: text("delivery_error"),
+    deliveryAttempts: integer("delivery_attempts").notNull().default(0),
+    deliveredAt: integer("delivered_at"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [index("support_comments_ticket_idx").on(t.orgId, t.ticketId, t.createdAt)],

@@ -3,6 +3,7 @@
 // account is left as it is.
 import { ACTIVITY_SUBJECTS, makeCompanies, makeContacts, makeDeal, makeLeads, rng } from "./demo-data.mjs";
 import { seedKnowledgeBase } from "./seed-kb.mjs";
+import { seedTelephony } from "./seed-telephony.mjs";
 
 export const DEMO = {
   email: "demo@neuracrm.dev",
@@ -122,5 +123,7 @@ export async function seedDemo(base, log = console.log) {
   await seedRecords(base, token, log);
   log("  knowledge base…");
   await seedKnowledgeBase((path, body) => must(base, path, body, token));
+  log("  call center…");
+  await seedTelephony((path, body) => must(base, path, body, token), { base, token, log });
   return { created: true };
 }

@@ -93,8 +93,11 @@ export async function until(check: () => boolean, what: string, timeoutMs = 5000
   }
 }
 
-export async function openRoom(name: string, token?: string, party = "org-room") {
-  const qs = token === undefined ? "" : `?token=${encodeURIComponent(token)}`;
+/** Opens a room socket; `params` adds query parameters (e.g. `{ epoch: "1" }` for a board copy's epoch). */
+export async function openRoom(name: string, token?: string, party = "org-room", params: Record<string, string> = {}) {
+  const query = new URLSearchParams(params);
+  if (token !== undefined) query.set("token", token);
+  const qs = query.size ? `?${query}` : "";
   const res = await exports.default.fetch(
     new Request(`${BASE}/parties/${party}/${name}${qs}`, { headers: { Upgrade: "websocket" } }),
   );
@@ -102,8 +105,13 @@ export async function openRoom(name: string, token?: string, party = "org-room")
 }
 
 /** Connects and waits until the first sync round trip is done. */
-export async function joinRoom(name: string, token: string, party = "org-room"): Promise<RoomClient> {
-  const res = await openRoom(name, token, party);
+export async function joinRoom(
+  name: string,
+  token: string,
+  party = "org-room",
+  params: Record<string, string> = {},
+): Promise<RoomClient> {
+  const res = await openRoom(name, token, party, params);
   if (res.status !== 101 || !res.webSocket) throw new Error(`expected 101, got ${res.status}: ${await res.text()}`);
   const client = new RoomClient(res.webSocket);
   await until(() => client.synced || client.closed !== null, "initial sync");

@@ -24,7 +24,7 @@ export default defineConfig(async () => {
       include: ["test/worker/**/*.test.ts"],
       setupFiles: ["test/setup.ts"],
       // Local fake vendor servers (127.0.0.1) speaking the vendors' wire formats.
-      globalSetup: ["test/fakes/twilio-server.ts", "test/fakes/ari-server.ts"],
+      globalSetup: ["test/fakes/twilio-server.ts", "test/fakes/ari-server.ts", "test/fakes/email-api-server.ts"],
       // One JSON line per request is useful in production, noise in test output.
       onConsoleLog: (log: string) => !log.includes('"msg":"request"'),
     },

@@ -53,7 +53,11 @@ const config = {
 				],
 				'img-src': ['self', 'data:'],
 				'font-src': ['self'],
-				'connect-src': ['self'],
+				// The Twilio Voice SDK signals over wss://voice-js.<edge>.twilio.com, reports call
+				// quality to eventgw.twilio.com and plays its ringtones from sdk.twilio.com;
+				// call recordings play from blob: URLs (the recording route needs the bearer token).
+				'connect-src': ['self', 'https://*.twilio.com', 'wss://*.twilio.com'],
+				'media-src': ['self', 'blob:', 'https://sdk.twilio.com'],
 				'manifest-src': ['self'],
 				'form-action': ['self'],
 				'object-src': ['none'],

@@ -37,6 +37,12 @@ import { telephonyExtensionRoutes } from "./routes/telephony-extensions";
 import { telephonyLiveRoutes } from "./routes/telephony-live";
 import { telephonyProviderRoutes } from "./routes/telephony-providers";
 import { telephonyQueueRoutes } from "./routes/telephony-queues";
+import { telephony3cxRoutes, telephony3cxTemplateRoutes } from "./routes/telephony-3cx";
+import { telephonyPbxRoutes } from "./routes/telephony-pbx";
+import { telephonyPbxEventRoutes } from "./routes/telephony-pbx-events";
+import { telephonyRecordingRoutes } from "./routes/telephony-recordings";
+import { telephonyTwilioRoutes } from "./routes/telephony-twilio";
+import { telephonyTwilioWebhookRoutes } from "./routes/telephony-twilio-webhooks";
 
 const MAX_JSON_BODY = 1024 * 1024;
 
@@ -49,7 +55,7 @@ app.use("*", requestContext, securityHeaders);
  * Twilio and PBXs send them) and file uploads. Each validates and
  * limits its body itself; everything else takes JSON only, at most 1 MiB.
  */
-const RAW_BODY_PATHS: RegExp[] = [/^\/api\/support\/tickets\/[^/]+\/attachments$/];
+const RAW_BODY_PATHS: RegExp[] = [/^\/api\/support\/tickets\/[^/]+\/attachments$/, /^\/api\/telephony\/pbx\/[^/]+\/events$/, /^\/api\/telephony\/3cx\/[^/]+\/journal$/, /^\/api\/telephony\/twilio\/[^/]+\/(voice|status|recording|queue-wait|dial-status|voicemail)$/];
 
 export function takesRawBody(path: string): boolean {
   return RAW_BODY_PATHS.some((re) => re.test(path));
@@ -97,9 +103,16 @@ const routes = app
   .route("/api/kanban", kanbanRoutes)
   .route("/api/agents", agentRoutes)
   .route("/api/telephony/providers", telephonyProviderRoutes)
+  .route("/api/telephony/providers", telephony3cxTemplateRoutes)
+  .route("/api/telephony/pbx", telephonyPbxRoutes)
+  .route("/api/telephony/pbx", telephonyPbxEventRoutes)
+  .route("/api/telephony/3cx", telephony3cxRoutes)
   .route("/api/telephony/extensions", telephonyExtensionRoutes)
   .route("/api/telephony/queues", telephonyQueueRoutes)
   .route("/api/telephony/calls", telephonyCallRoutes)
+  .route("/api/telephony/calls", telephonyRecordingRoutes)
+  .route("/api/telephony/twilio", telephonyTwilioRoutes)
+  .route("/api/telephony/twilio", telephonyTwilioWebhookRoutes)
   .route("/api/telephony", telephonyLiveRoutes)
   .route("/api/support/knowledge-base", supportKbRoutes)
   .route("/api/support/tickets", supportTicketRoutes)

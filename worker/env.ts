@@ -20,6 +20,13 @@ export interface Bindings {
   ENCRYPTION_KEY: string;
   /** Domain of each organization's inbound support address (support+<slug>@<domain>); a local default when unset. */
   EMAIL_DOMAIN?: string;
+  /** Cloudflare Email Routing `send_email` binding: when present, public replies go out through it. */
+  SEND_EMAIL?: SendEmail;
+  /** HTTP email API (Mailgun's `messages.mime` endpoint, e.g. https://api.mailgun.net/v3/<domain>/messages.mime) and its key. */
+  EMAIL_API_URL?: string;
+  EMAIL_API_KEY?: string;
+  /** Twilio REST base overriding https://api.twilio.com (test servers, regional edges); a provider's apiBaseUrl wins. */
+  TWILIO_API_BASE?: string;
 }
 
 export type Env = Bindings;

@@ -1,5 +1,6 @@
 import { routePartykitRequest } from "partyserver";
 import { app } from "./app";
+import { handleInboundEmail } from "./email/inbound";
 import type { Env } from "./env";
 import { handleQueue, type Job } from "./jobs/queue";
 import { runScheduled } from "./jobs/scheduled";
@@ -29,5 +30,8 @@ export default {
   },
   async scheduled(controller, env) {
     await runScheduled(env, new Date(controller.scheduledTime));
+  },
+  async email(message, env) {
+    await handleInboundEmail(message, env);
   },
 } satisfies ExportedHandler<Env, Job>;

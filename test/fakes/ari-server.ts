@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TestProject } from "vitest/node";
-import { FAKE_ARI } from "./ari-fixtures";
+import { FAKE_ARI, type FakeOrigination } from "./ari-fixtures";
 
 /**
  * A local stand-in for Asterisk's REST Interface (ARI) speaking its wire
@@ -21,8 +21,63 @@ function authorized(req: IncomingMessage): boolean {
   return Buffer.from(match[1]!, "base64").toString("utf8") === `${FAKE_ARI.username}:${FAKE_ARI.password}`;
 }
 
+const TECHNOLOGIES = new Set(["PJSIP", "SIP", "IAX2"]);
+const originations = new Map<string, FakeOrigination>();
+let channelSeq = 0;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => (text += chunk));
+    req.on("end", () => resolve(text));
+    req.on("error", reject);
+  });
+}
+
+/** POST /ari/channels as Asterisk answers it: the new Channel, or ARI's `{"message"}` errors. */
+async function originate(req: IncomingMessage, res: ServerResponse, url: URL) {
+  const query = Object.fromEntries(url.searchParams);
+  let body: { variables?: Record<string, string> } = {};
+  const text = await readBody(req);
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return json(res, 400, { message: "Failed to parse request body" });
+    }
+  }
+  if (!query.endpoint) return json(res, 400, { message: "Endpoint must be specified" });
+  const [tech, resource] = query.endpoint.split("/", 2);
+  if (!TECHNOLOGIES.has(tech!) || !resource) return json(res, 400, { message: "Invalid endpoint specified" });
+  if (query.app && query.extension) return json(res, 400, { message: "Option 'app' is mutually exclusive with 'extension', 'context', and 'priority'" });
+  if (resource === FAKE_ARI.unreachableExtension) return json(res, 500, { message: "Allocation failed" });
+  const id = query.channelId || `${Date.now() / 1000}.${channelSeq}`;
+  if (originations.has(id)) return json(res, 409, { message: "Channel with given unique ID already exists" });
+  originations.set(id, { query, variables: body.variables ?? {}, authorization: req.headers.authorization ?? "" });
+  const [, name = "", number = ""] = /^"?([^"<]*)"?\s*<([^>]*)>$/.exec(query.callerId ?? "") ?? [];
+  return json(res, 200, {
+    id,
+    name: `${query.endpoint}-${(++channelSeq).toString(16).padStart(8, "0")}`,
+    state: "Down",
+    protocol_id: "",
+    caller: { name: name.trim(), number },
+    connected: { name: "", number: "" },
+    accountcode: "",
+    dialplan: { context: query.context ?? "default", exten: query.extension ?? "s", priority: Number(query.priority ?? 1), app_name: "", app_data: "" },
+    creationtime: new Date().toISOString().replace("Z", "+0000"),
+    language: "en",
+  });
+}
+
 function handle(req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? "/", "http://fake");
+  // Test hook, not ARI: what the fake received for one origination.
+  const recorded = /^\/__fake\/originations\/(.+)$/.exec(url.pathname);
+  if (recorded) {
+    const found = originations.get(decodeURIComponent(recorded[1]!));
+    return found ? json(res, 200, found) : json(res, 404, { message: "Not recorded" });
+  }
   if (!authorized(req)) {
     res.setHeader("www-authenticate", 'Basic realm="Asterisk REST Interface"');
     return json(res, 401, { error: "Authentication required" });
@@ -34,6 +89,10 @@ function handle(req: IncomingMessage, res: ServerResponse) {
       config: { name: "", default_language: "en", setid: { user: "asterisk", group: "asterisk" } },
       status: { startup_time: "2026-11-26T00:00:00.000+0000", last_reload_time: "2026-11-26T00:00:00.000+0000" },
     });
+  }
+  if (req.method === "POST" && url.pathname === "/ari/channels") {
+    originate(req, res, url).catch((err) => json(res, 500, { message: String(err) }));
+    return;
   }
   return json(res, 404, { message: "Resource not found" });
 }

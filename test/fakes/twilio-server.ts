@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TestProject } from "vitest/node";
-import { FAKE_TWILIO } from "./twilio-fixtures";
+import { FAKE_TWILIO, fakeRecordingMedia } from "./twilio-fixtures";
 
 /**
  * A local stand-in for api.twilio.com speaking Twilio's REST wire format:
@@ -23,12 +23,92 @@ function credentials(req: IncomingMessage): [string, string] | null {
   return i < 0 ? null : [decoded.slice(0, i), decoded.slice(i + 1)];
 }
 
+/** What the fake received (REST calls only), for tests to read back at GET /__fake/requests. */
+const received: { method: string; path: string; accountSid: string; form: Record<string, string | string[]> }[] = [];
+const deletedRecordings = new Set<string>();
+let callSeq = 0;
+
+function readForm(req: IncomingMessage): Promise<Record<string, string | string[]>> {
+  return new Promise((resolve) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      const out: Record<string, string | string[]> = {};
+      for (const [k, v] of new URLSearchParams(body)) {
+        const prev = out[k];
+        out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+      }
+      resolve(out);
+    });
+  });
+}
+
+const RFC2822 = (d = new Date()) => d.toUTCString().replace("GMT", "+0000");
+
+function json(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+/** Twilio's Call resource (the fields we read, plus the usual ones). */
+function callResource(accountSid: string, sid: string, form: Record<string, string | string[]>, status: string) {
+  return {
+    sid,
+    account_sid: accountSid,
+    parent_call_sid: null,
+    to: form.To ?? "",
+    from: form.From ?? "",
+    status,
+    direction: "outbound-api",
+    api_version: "2010-04-01",
+    date_created: RFC2822(),
+    date_updated: RFC2822(),
+    start_time: null,
+    end_time: null,
+    duration: null,
+    price: null,
+    uri: `/2010-04-01/Accounts/${accountSid}/Calls/${sid}.json`,
+    subresource_uris: { recordings: `/2010-04-01/Accounts/${accountSid}/Calls/${sid}/Recordings.json` },
+  };
+}
+
+async function handleAccount(req: IncomingMessage, res: ServerResponse, accountSid: string, rest: string) {
+  const notFound = () => twilioError(res, 404, 20404, `The requested resource /2010-04-01/Accounts/${accountSid}${rest} was not found`);
+  const form = req.method === "POST" ? await readForm(req) : {};
+  const call = /^\/Calls(?:\/(CA[0-9a-fA-F]{32}))?\.json$/.exec(rest);
+  const recording = /^\/Recordings\/(RE[0-9a-fA-F]{32})\.(json|mp3|wav)$/.exec(rest);
+  if (call || recording) received.push({ method: req.method ?? "GET", path: rest, accountSid, form });
+  if (call && req.method === "POST" && !call[1]) {
+    if (!form.To || !form.From || (!form.Url && !form.Twiml)) return twilioError(res, 400, 21205, "Url, Twiml, or ApplicationSid parameter is required, with To and From");
+    const sid = `CA${Date.now().toString(16).padStart(16, "0")}${(callSeq++).toString(16).padStart(16, "0")}`.slice(0, 34);
+    return json(res, 201, callResource(accountSid, sid, form, "queued"));
+  }
+  if (call && req.method === "POST" && call[1]) return json(res, 200, callResource(accountSid, call[1], form, "in-progress"));
+  if (recording) {
+    const [, sid, ext] = recording;
+    if (deletedRecordings.has(sid!)) return notFound();
+    if (req.method === "DELETE" && ext === "json") {
+      deletedRecordings.add(sid!);
+      res.writeHead(204);
+      return res.end();
+    }
+    if (req.method === "GET" && ext !== "json") {
+      res.writeHead(200, { "content-type": ext === "mp3" ? "audio/mpeg" : "audio/x-wav" });
+      return res.end(Buffer.from(fakeRecordingMedia(sid!), "latin1"));
+    }
+  }
+  return notFound();
+}
+
 function handle(req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? "/", "http://fake");
+  if (url.pathname === "/__fake/requests") return json(res, 200, received);
+  const sub = /^\/2010-04-01\/Accounts\/([^/]+?)(\/.+)$/.exec(url.pathname);
   const account = /^\/2010-04-01\/Accounts\/([^/]+)\.json$/.exec(url.pathname);
   const creds = credentials(req);
   const known = Object.values(FAKE_TWILIO).find((a) => a.accountSid === creds?.[0]);
   if (!creds || !known || known.authToken !== creds[1]) return twilioError(res, 401, 20003, "Authenticate");
+  if (sub && sub[1] === known.accountSid) return void handleAccount(req, res, known.accountSid, sub[2]!);
   if (!account || req.method !== "GET") return twilioError(res, 404, 20404, `The requested resource ${url.pathname} was not found`);
   if (account[1] !== known.accountSid) return twilioError(res, 404, 20404, `The requested resource ${url.pathname} was not found`);
   const suspended = known === FAKE_TWILIO.suspended;

@@ -80,6 +80,32 @@ describe("DocStore", () => {
     });
   });
 
+  it("squashes into a new epoch: the fresh state replaces snapshot and log in one step, and the epoch persists", async () => {
+    await inFreshStorage((storage) => {
+      const store = new DocStore(storage, "s");
+      const doc = new Y.Doc();
+      doc.on("update", (u: Uint8Array) => store.append(u));
+      for (let i = 0; i < 200; i++) doc.getMap("m").set(`k${i % 5}`, i);
+      store.compact(doc);
+      doc.getMap("m").set("late", true);
+      const fresh = new Y.Doc();
+      fresh.getMap("m").set("only", "current");
+      const state = Y.encodeStateAsUpdate(fresh);
+      expect(store.epoch).toBe(0);
+      expect(store.squash(state)).toBe(1);
+      expect(rowCount(storage, "ydoc_updates")).toBe(0);
+      expect(storage.sql.exec(`SELECT DISTINCT gen FROM ydoc_snapshots WHERE doc = 's'`).toArray()).toEqual([{ gen: 2 }]);
+      const reopened = new DocStore(storage, "s");
+      expect(reopened.stats()).toMatchObject({ epoch: 1, freshBytes: state.byteLength, logRows: 0 });
+      const restored = new Y.Doc();
+      reopened.load(restored);
+      expect(restored.getMap("m").toJSON()).toEqual({ only: "current" });
+      reopened.noteFreshBytes(123);
+      expect(new DocStore(storage, "s").stats()).toMatchObject({ epoch: 1, freshBytes: 123 });
+      expect(new DocStore(storage, "other").epoch).toBe(0);
+    });
+  });
+
   it("keeps documents of different names apart", async () => {
     await inFreshStorage((storage) => {
       const one = new Y.Doc();

@@ -10,6 +10,7 @@ export type ErrorCode =
   | "payload_too_large"
   | "unsupported_media_type"
   | "not_configured"
+  | "provider_error"
   | "internal_error";
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
@@ -23,6 +24,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   rate_limited: 429,
   internal_error: 500,
   not_configured: 503,
+  /** The telephony provider (PBX, Twilio) refused or could not be reached; its own message is passed on. */
+  provider_error: 502,
 };
 
 /** The one error type of the API: services throw it, `onError` turns it into the envelope. */

@@ -19,7 +19,17 @@ export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
  * an import moved on) rather than tell the user something: listeners get
  * them, the activity feed does not.
  */
-export const SIGNAL_EVENT_TYPES = ['deal_removed', 'activity_changed', 'import_progress'] as const;
+export const SIGNAL_EVENT_TYPES = [
+	'deal_removed',
+	'activity_changed',
+	'import_progress',
+	'ticket_created',
+	'ticket_updated',
+	'ticket_viewing',
+	'call_updated',
+	'queue_updated',
+	'agent_status_changed'
+] as const;
 export type SignalEventType = (typeof SIGNAL_EVENT_TYPES)[number];
 
 export interface SignalEvent {
@@ -127,8 +137,12 @@ export function describeEvent(event: LiveEvent): { title: string; detail: string
 			return { title: 'Call ended', detail: detail ?? str('with') };
 		case 'ticket_assigned':
 			return { title: `Ticket assigned${str('subject') ? `: ${str('subject')}` : ''}`, detail };
-		case 'notification':
-			return { title: str('title') ?? 'Notification', detail };
+		case 'notification': {
+			// Stored notifications (support) arrive as {notification: {title, body}}.
+			const n = d.notification && typeof d.notification === 'object' ? (d.notification as Record<string, unknown>) : {};
+			const title = str('title') ?? (typeof n.title === 'string' ? n.title : null);
+			return { title: title ?? 'Notification', detail: detail ?? (typeof n.body === 'string' ? n.body : null) };
+		}
 		case 'ai_insight':
 			return { title: str('title') ?? 'AI insight', detail };
 	}

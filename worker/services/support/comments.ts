@@ -50,6 +50,10 @@ export async function addComment(db: Db, orgId: string, actor: SupportActor, tic
     body,
     bodyHtml: input.bodyHtml ?? null,
     emailMessageId: input.emailMessageId ?? null,
+    deliveryStatus: null,
+    deliveryError: null,
+    deliveryAttempts: 0,
+    deliveredAt: null,
     createdAt: now,
   };
   const patch: Partial<Ticket> = { updatedAt: now };

@@ -12,18 +12,22 @@ export const DEFAULT_EMAIL_DOMAIN = "inbound.neuracrm.local";
 export const emailDomain = (env: Pick<Env, "EMAIL_DOMAIN">) => env.EMAIL_DOMAIN?.trim().toLowerCase() || DEFAULT_EMAIL_DOMAIN;
 
 /**
- * Whether public replies can go out by mail. The email helper wires the
- * actual sender (a `send_email` binding or an HTTP API key); until one is
- * configured the app says so.
+ * Whether public replies can go out by mail, and through what: the
+ * `send_email` binding wins over the HTTP API (Mailgun `messages.mime`),
+ * which needs both its URL and key.
  */
-export function outboundStatus(env: object) {
-  const e = env as Record<string, unknown>;
-  const provider = e.SEND_EMAIL ? "cloudflare_send_email" : e.EMAIL_API_KEY ? "http_api" : null;
-  return {
-    configured: provider !== null,
-    provider,
-    message: provider ? null : "No outbound sender configured: add a send_email binding (SEND_EMAIL) or EMAIL_API_KEY",
-  };
+export function outboundStatus(env: Pick<Env, "SEND_EMAIL" | "EMAIL_API_KEY" | "EMAIL_API_URL">) {
+  const api = Boolean(env.EMAIL_API_KEY?.trim() && env.EMAIL_API_URL?.trim());
+  const provider = env.SEND_EMAIL ? "cloudflare_send_email" : api ? "mailgun" : null;
+  let message: string | null = null;
+  if (!provider) {
+    message = env.EMAIL_API_KEY?.trim()
+      ? "EMAIL_API_KEY is set but EMAIL_API_URL is missing: set it to your Mailgun messages.mime endpoint"
+      : "No outbound sender configured: add a send_email binding (SEND_EMAIL) or set EMAIL_API_URL and EMAIL_API_KEY; replies are saved but not mailed";
+  }
+  return { configured: provider !== null, provider, message } as
+    | { configured: true; provider: "cloudflare_send_email" | "mailgun"; message: null }
+    | { configured: false; provider: null; message: string };
 }
 
 const LOCAL_PART = /^[a-z0-9][a-z0-9._+-]{0,63}$/;
@@ -39,7 +43,7 @@ export async function getSupportSettings(db: Db, orgId: string) {
   return (await db.select().from(supportSettings).where(eq(supportSettings.orgId, orgId)).get())!;
 }
 
-export function settingsView(env: Pick<Env, "EMAIL_DOMAIN">, row: typeof supportSettings.$inferSelect) {
+export function settingsView(env: Pick<Env, "EMAIL_DOMAIN" | "SEND_EMAIL" | "EMAIL_API_KEY" | "EMAIL_API_URL">, row: typeof supportSettings.$inferSelect) {
   return {
     inboundAddress: `${row.inboundLocalPart}@${emailDomain(env)}`,
     inboundLocalPart: row.inboundLocalPart,

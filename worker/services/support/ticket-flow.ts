@@ -8,6 +8,7 @@ import { pickAssignee, getTeamRow } from "./assignment";
 import { addComment, type CommentInput } from "./comments";
 import { announceAssignment, publishTicket } from "./events";
 import { mergeTickets } from "./merge";
+import { queueReplyMail, type OutboundEnv } from "./outbound";
 import { armSlaClock } from "./sla-clock";
 import type { SupportActor } from "./sla";
 import { createTicket, deleteTicket, requireTicket, updateTicket, type NewTicketInput, type Ticket, type TicketInput } from "./tickets";
@@ -82,8 +83,10 @@ export async function autoAssign(env: SupportEnv, orgId: string, actor: SupportA
   return { ticket: after, assigned: true };
 }
 
-export async function commentOnTicket(env: SupportEnv, orgId: string, actor: SupportActor, ticketId: string, input: CommentInput) {
-  const result = await addComment(orgDb(env, orgId), orgId, actor, ticketId, input);
+/** A public agent reply on an email ticket is also queued for mailing (or marked not sent when no sender is configured). */
+export async function commentOnTicket(env: SupportEnv & OutboundEnv, orgId: string, actor: SupportActor, ticketId: string, input: CommentInput) {
+  const added = await addComment(orgDb(env, orgId), orgId, actor, ticketId, input);
+  const result = { ...added, comment: await queueReplyMail(env, orgId, added.after, added.comment) };
   await publishTicket(env, orgId, "ticket_updated", result.after, actor.userId, { comment: result.comment });
   await armSlaClock(env, orgId, result.after.slaDueAt);
   return result;

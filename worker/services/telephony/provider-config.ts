@@ -41,6 +41,8 @@ export const TwilioConfig = z
     twimlAppSid: sid("AP"),
     phoneNumbers: z.array(E164).max(100).default([]),
     apiBaseUrl: HttpUrl.optional().openapi({ description: "Overrides https://api.twilio.com (test servers, regional edges)" }),
+    recordCalls: z.boolean().optional().openapi({ description: "Record answered calls (dual channel) and copy them into the app" }),
+    deleteRecordingsAtProvider: z.boolean().optional().openapi({ description: "Delete each recording at Twilio once copied into the app" }),
   })
   .strict();
 

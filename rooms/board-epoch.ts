@@ -1,0 +1,58 @@
+/**
+ * When the board document is squashed (replaced by a history-free copy, see
+ * `DocStore.squash`) and how clients learn about it.
+ *
+ * Every `Y.Map.set` overwrite leaves a deleted item behind, so a busy board
+ * grows without bound in memory: measured with 5,000 cards, a fresh document
+ * encodes to 3.1 MiB and takes ~46 MB of heap, and each round of edits over
+ * every card (amount, stage, position) adds ~0.15 MiB and ~3 MB. History
+ * costs more heap per encoded byte than content, so the allowance is kept
+ * small: the room squashes once the history exceeds 10% of the content (or
+ * the floor, whichever is larger). A 5,000-card board then peaks near 52 MB of
+ * its 128 MB; below the floor (256 KiB, ~5 MB of heap) a squash would cost
+ * clients a reload for nothing.
+ */
+export const SQUASH_MIN_BYTES = 256 * 1024;
+export const SQUASH_HISTORY_RATIO = 0.1;
+
+/** The history allowance above a fresh copy of `freshBytes`. */
+export function squashAllowance(freshBytes: number, minBytes = SQUASH_MIN_BYTES): number {
+  return Math.max(minBytes, freshBytes * SQUASH_HISTORY_RATIO);
+}
+
+/** Whether a document of `encodedBytes` carries more history than allowed over a fresh copy of `freshBytes`. */
+export function squashDue(encodedBytes: number, freshBytes: number, minBytes = SQUASH_MIN_BYTES): boolean {
+  return encodedBytes - freshBytes > squashAllowance(freshBytes, minBytes);
+}
+
+/** `BOARD_SQUASH_MIN_BYTES` from the environment, if it is a sane positive integer. */
+export function squashMinBytes(configured: unknown): number {
+  const n = typeof configured === "string" || typeof configured === "number" ? Number(configured) : NaN;
+  return Number.isInteger(n) && n > 0 ? n : SQUASH_MIN_BYTES;
+}
+
+/**
+ * The epoch a board client says its copy belongs to (`?epoch=N`); null when it
+ * has no copy yet (first visit, or a client that keeps nothing), which just syncs.
+ */
+export function clientEpoch(url: string): number | null {
+  const raw = new URL(url).searchParams.get("epoch");
+  if (raw === null || raw === "") return null;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 0 ? n : -1;
+}
+
+/** Client → room custom message: "tell me once everything I sent before this is applied". */
+export interface BoardFlush {
+  type: "board_flush";
+  seq: number;
+}
+
+export function parseBoardFlush(message: string): BoardFlush | null {
+  try {
+    const parsed = JSON.parse(message) as Partial<BoardFlush>;
+    return parsed?.type === "board_flush" && Number.isSafeInteger(parsed.seq) ? (parsed as BoardFlush) : null;
+  } catch {
+    return null;
+  }
+}

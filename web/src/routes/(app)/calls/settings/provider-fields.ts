@@ -1,0 +1,52 @@
+import type { ProviderType } from '$lib/telephony';
+
+/** The config form of each provider type (worker/services/telephony/provider-config.ts). */
+export interface ProviderField {
+	name: string;
+	label: string;
+	/** Write-only: left empty on edit keeps the saved value. */
+	secret?: boolean;
+	optional?: boolean;
+	placeholder?: string;
+	hint?: string;
+	options?: readonly string[];
+	/** A comma- or newline-separated list. */
+	list?: boolean;
+}
+
+export const PROVIDER_FIELDS: Record<ProviderType, ProviderField[]> = {
+	twilio: [
+		{ name: 'accountSid', label: 'Account SID', secret: true, placeholder: 'AC…' },
+		{ name: 'authToken', label: 'Auth token', secret: true },
+		{ name: 'apiKeySid', label: 'API key SID', secret: true, placeholder: 'SK…' },
+		{ name: 'apiKeySecret', label: 'API key secret', secret: true },
+		{ name: 'twimlAppSid', label: 'TwiML app SID', placeholder: 'AP…', hint: 'Its voice URL must point at the voice webhook below.' },
+		{ name: 'phoneNumbers', label: 'Phone numbers', list: true, optional: true, placeholder: '+15550100000, +15550100001' },
+		{ name: 'apiBaseUrl', label: 'API base URL', optional: true, placeholder: 'https://api.twilio.com', hint: 'Only for regional edges or test servers.' }
+	],
+	asterisk: [
+		{ name: 'baseUrl', label: 'ARI base URL', placeholder: 'http://pbx.example.com:8088', hint: 'Without /ari.' },
+		{ name: 'username', label: 'ARI user', secret: true },
+		{ name: 'password', label: 'ARI password', secret: true },
+		{ name: 'application', label: 'Stasis application', placeholder: 'neuracrm' },
+		{ name: 'context', label: 'Dialplan context', optional: true, placeholder: 'from-internal' },
+		{ name: 'endpointTechnology', label: 'Endpoint technology', optional: true, options: ['PJSIP', 'SIP', 'IAX2'] }
+	],
+	freepbx: [],
+	'3cx': [{ name: 'pbxUrl', label: '3CX web client URL', optional: true, placeholder: 'https://yourcompany.3cx.us' }]
+};
+PROVIDER_FIELDS.freepbx = PROVIDER_FIELDS.asterisk;
+
+/** Webhooks the provider calls, shown so an admin can paste them into the provider's console. */
+export function webhookUrls(type: ProviderType, id: string, origin: string): { label: string; url: string }[] {
+	const base = `${origin}/api/telephony`;
+	if (type === 'twilio') {
+		return [
+			{ label: 'Voice URL (TwiML app and numbers)', url: `${base}/twilio/${id}/voice` },
+			{ label: 'Status callback', url: `${base}/twilio/${id}/status` },
+			{ label: 'Recording callback', url: `${base}/twilio/${id}/recording` }
+		];
+	}
+	if (type === 'asterisk' || type === 'freepbx') return [{ label: 'Dialplan events (signed)', url: `${base}/pbx/${id}/events` }];
+	return [];
+}

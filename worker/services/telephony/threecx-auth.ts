@@ -1,0 +1,19 @@
+import type { Env } from "../../env";
+import { directoryDb } from "../../lib/db";
+import { notFound, unauthorized } from "../../lib/errors";
+import { providerForWebhook, webhookSecretMatches, type ProviderRow } from "./providers";
+
+/**
+ * 3CX calls NeuraCRM (contact lookup, call journaling) with the provider's
+ * key: the webhook secret shown when the provider was created, entered in the
+ * template's "API key" field and sent as `X-NeuraCRM-Key` (or `?key=` for
+ * templates that cannot set headers). Compared by hash in constant time.
+ */
+export const THREECX_KEY_HEADER = "x-neuracrm-key";
+
+export async function authenticate3cx(env: Pick<Env, "DB">, providerId: string, key: string | undefined | null): Promise<ProviderRow> {
+  const provider = await providerForWebhook(directoryDb(env), providerId);
+  if (!provider || provider.type !== "3cx") throw notFound("3CX provider");
+  if (!(await webhookSecretMatches(provider, key))) throw unauthorized("Missing or invalid 3CX key (X-NeuraCRM-Key)");
+  return provider;
+}

@@ -1,0 +1,106 @@
+import type { Env } from "../../env";
+import { AppError } from "../../lib/errors";
+import { providerSecrets, type ProviderRow } from "./providers";
+import { twilioApiBase } from "./provider-test";
+
+/**
+ * The few Twilio REST calls we make, over `fetch` (the `twilio` package's
+ * REST client is ~5 MB): form-encoded requests, HTTP basic auth with the
+ * account SID and auth token, JSON answers, errors as
+ * `{code, message, more_info, status}`.
+ */
+
+type RestEnv = Pick<Env, "ENCRYPTION_KEY"> & { TWILIO_API_BASE?: string };
+const TIMEOUT_MS = 15_000;
+
+export interface TwilioAccount {
+  base: string;
+  accountSid: string;
+  auth: string;
+}
+
+export async function twilioAccount(env: RestEnv, provider: ProviderRow): Promise<TwilioAccount> {
+  const secrets = await providerSecrets(env, provider);
+  const accountSid = String(secrets.accountSid);
+  return { base: twilioApiBase(env, provider), accountSid, auth: `Basic ${btoa(`${accountSid}:${String(secrets.authToken)}`)}` };
+}
+
+/** A Twilio error, answered to our client as 502-like `conflict`/`validation_error` with Twilio's own message. */
+async function twilioFailure(res: Response): Promise<AppError> {
+  let body: { code?: number; message?: string } = {};
+  try {
+    body = (await res.json()) as typeof body;
+  } catch {
+    // Not JSON: the status says enough.
+  }
+  const message = `Twilio error${body.code ? ` ${body.code}` : ""}: ${body.message ?? `HTTP ${res.status}`}`;
+  return new AppError(res.status === 404 ? "not_found" : res.status >= 500 ? "internal_error" : "conflict", message, { twilioCode: body.code ?? null, httpStatus: res.status });
+}
+
+async function send(account: TwilioAccount, method: string, path: string, form?: Record<string, string | string[] | undefined>) {
+  const body = new URLSearchParams();
+  for (const [key, value] of Object.entries(form ?? {})) {
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) body.append(key, v);
+  }
+  let res: Response;
+  try {
+    res = await fetch(`${account.base}/2010-04-01/Accounts/${encodeURIComponent(account.accountSid)}${path}`, {
+      method,
+      headers: { authorization: account.auth, accept: "application/json", ...(form ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
+      body: form ? body.toString() : undefined,
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (err) {
+    throw new AppError("conflict", `Could not reach Twilio: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!res.ok) throw await twilioFailure(res);
+  return res;
+}
+
+export interface TwilioCallResource {
+  sid: string;
+  status: string;
+  direction: string;
+  from: string;
+  to: string;
+  parent_call_sid: string | null;
+}
+
+/** POST /Calls.json: Twilio dials `to` and, once answered, runs the TwiML at `url`. */
+export async function createCall(
+  account: TwilioAccount,
+  input: { to: string; from: string; url: string; statusCallback: string; timeoutSeconds?: number },
+): Promise<TwilioCallResource> {
+  const res = await send(account, "POST", "/Calls.json", {
+    To: input.to,
+    From: input.from,
+    Url: input.url,
+    Method: "POST",
+    StatusCallback: input.statusCallback,
+    StatusCallbackMethod: "POST",
+    StatusCallbackEvent: ["initiated", "ringing", "answered", "completed"],
+    Timeout: input.timeoutSeconds ? String(input.timeoutSeconds) : undefined,
+  });
+  return (await res.json()) as TwilioCallResource;
+}
+
+/** POST /Calls/{sid}.json with new TwiML: the live call leaves what it was doing and runs it. */
+export async function redirectCall(account: TwilioAccount, callSid: string, twiml: string): Promise<TwilioCallResource> {
+  const res = await send(account, "POST", `/Calls/${encodeURIComponent(callSid)}.json`, { Twiml: twiml });
+  return (await res.json()) as TwilioCallResource;
+}
+
+/** GET /Recordings/{sid}.mp3 (or .wav): the recording's media. */
+export async function fetchRecordingMedia(account: TwilioAccount, recordingSid: string, ext: "mp3" | "wav"): Promise<Response> {
+  return send(account, "GET", `/Recordings/${encodeURIComponent(recordingSid)}.${ext}`);
+}
+
+/** DELETE /Recordings/{sid}.json (204); a recording already gone counts as deleted. */
+export async function deleteRecording(account: TwilioAccount, recordingSid: string): Promise<void> {
+  try {
+    await send(account, "DELETE", `/Recordings/${encodeURIComponent(recordingSid)}.json`);
+  } catch (err) {
+    if (err instanceof AppError && err.code === "not_found") return;
+    throw err;
+  }
+}
