@@ -4,6 +4,7 @@
 import { ACTIVITY_SUBJECTS, makeCompanies, makeContacts, makeDeal, makeLeads, rng } from "./demo-data.mjs";
 import { seedKnowledgeBase } from "./seed-kb.mjs";
 import { seedTelephony } from "./seed-telephony.mjs";
+import { seedSupport } from "./seed-support.mjs";
 
 export const DEMO = {
   email: "demo@neuracrm.dev",
@@ -125,5 +126,7 @@ export async function seedDemo(base, log = console.log) {
   await seedKnowledgeBase((path, body) => must(base, path, body, token));
   log("  call center…");
   await seedTelephony((path, body) => must(base, path, body, token), { base, token, log });
+  log("  support desk…");
+  await seedSupport((path, body) => must(base, path, body, token), { base, token, log });
   return { created: true };
 }

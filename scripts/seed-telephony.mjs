@@ -7,7 +7,8 @@ import { rng } from "./demo-data.mjs";
 
 const DAY = 86_400_000;
 const CALLS = 150;
-const PARALLEL = 8;
+// Local D1 serializes writes: more requests in flight only queue up.
+const PARALLEL = 2;
 const DISPOSITIONS = ["Interested", "Demo booked", "Follow-up needed", "Resolved", "Not interested", "Wrong number", "Left voicemail"];
 const OFFICE_NUMBER = "+14155550100";
 
@@ -45,28 +46,26 @@ function businessTime(r, daysAgo) {
   return Math.min(d.getTime(), Date.now() - 2 * 3_600_000 - daysAgo * 1000);
 }
 
-/** One call's dialplan events, in the order Asterisk would emit them. */
+/**
+ * One call's dialplan events, in the order Asterisk would emit them. Kept to
+ * the events that carry information (the first names the queue), because
+ * each one is a full trip through the call core.
+ */
 function callEvents(r, at, call) {
   const s = (ms) => (ms / 1000).toFixed(3);
   const id = `${Math.floor(at / 1000)}.${call.seq}`;
   const base = { uniqueid: id, linkedid: id, direction: call.direction, from: call.from, to: call.to };
-  const events = [{ ...base, event: "start", timestamp: s(at) }];
+  const events = [{ ...base, event: "ringing", agent: call.agent, queue: call.queue, timestamp: s(at) }];
   let t = at;
-  if (call.direction === "inbound") {
-    t += r.int(1, 3) * 1000;
-    events.push({ ...base, event: "queued", queue: call.queue, timestamp: s(t) });
-  }
-  t += r.int(call.direction === "inbound" ? 3 : 1, call.answered ? 25 : 40) * 1000;
-  events.push({ ...base, event: "ringing", agent: call.agent, timestamp: s(t) });
   if (!call.answered) {
-    t += r.int(15, 30) * 1000;
+    t += r.int(15, 45) * 1000;
     const dialstatus = call.direction === "outbound" && r.chance(0.3) ? "BUSY" : call.direction === "inbound" && r.chance(0.5) ? "CANCEL" : "NOANSWER";
     events.push({ ...base, event: "hangup", dialstatus, timestamp: s(t) });
     return events;
   }
-  t += r.int(4, 18) * 1000;
+  t += r.int(call.direction === "inbound" ? 5 : 4, call.direction === "inbound" ? 45 : 20) * 1000;
   events.push({ ...base, event: "answered", agent: call.agent, timestamp: s(t) });
-  if (r.chance(0.2)) {
+  if (r.chance(0.15)) {
     t += r.int(30, 180) * 1000;
     events.push({ ...base, event: "hold", timestamp: s(t) });
     t += r.int(15, 120) * 1000;

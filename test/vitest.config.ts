@@ -16,6 +16,8 @@ export default defineConfig(async () => {
             JWT_SECRET: "test-only-secret-that-is-long-enough-for-hs256-0123456789",
             ENCRYPTION_KEY: "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGU=",
           },
+          // A real local send_email binding under a test-only name, so outbound mail stays unconfigured unless a test opts in.
+          email: { send_email: [{ name: "TEST_SEND_EMAIL", allowed_destination_addresses: ["jane.binding@example.com"] }] },
         },
       }),
     ],

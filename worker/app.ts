@@ -40,6 +40,7 @@ import { telephonyQueueRoutes } from "./routes/telephony-queues";
 import { telephony3cxRoutes, telephony3cxTemplateRoutes } from "./routes/telephony-3cx";
 import { telephonyPbxRoutes } from "./routes/telephony-pbx";
 import { telephonyPbxEventRoutes } from "./routes/telephony-pbx-events";
+import { telephonyPbxLinkRoutes } from "./routes/telephony-pbx-link";
 import { telephonyRecordingRoutes } from "./routes/telephony-recordings";
 import { telephonyTwilioRoutes } from "./routes/telephony-twilio";
 import { telephonyTwilioWebhookRoutes } from "./routes/telephony-twilio-webhooks";
@@ -106,6 +107,7 @@ const routes = app
   .route("/api/telephony/providers", telephony3cxTemplateRoutes)
   .route("/api/telephony/pbx", telephonyPbxRoutes)
   .route("/api/telephony/pbx", telephonyPbxEventRoutes)
+  .route("/api/telephony/pbx", telephonyPbxLinkRoutes)
   .route("/api/telephony/3cx", telephony3cxRoutes)
   .route("/api/telephony/extensions", telephonyExtensionRoutes)
   .route("/api/telephony/queues", telephonyQueueRoutes)

@@ -1,6 +1,7 @@
 import type { DealRoom } from "../rooms/deal-room";
 import type { OrgRoom } from "../rooms/org-room";
 import type { SlaClock } from "../rooms/sla-clock";
+import type { AriLink } from "../rooms/ari-link";
 import type { Role } from "../schema";
 import type { Job } from "./jobs/queue";
 
@@ -10,6 +11,8 @@ export interface Bindings {
   ORG_ROOM: DurableObjectNamespace<OrgRoom>;
   DEAL_ROOM: DurableObjectNamespace<DealRoom>;
   SLA_CLOCK: DurableObjectNamespace<SlaClock>;
+  /** One per Asterisk / FreePBX provider: holds ARI's event WebSocket. */
+  ARI_LINK: DurableObjectNamespace<AriLink>;
   ASSETS: Fetcher;
   /** Recordings, attachments and mail parts; keys are prefixed with the organization id. */
   FILES: R2Bucket;

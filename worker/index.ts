@@ -10,6 +10,7 @@ import { withSecurityHeaders } from "./middleware/observability";
 export { DealRoom } from "../rooms/deal-room";
 export { OrgRoom } from "../rooms/org-room";
 export { SlaClock } from "../rooms/sla-clock";
+export { AriLink } from "../rooms/ari-link";
 
 export default {
   async fetch(request, env, ctx): Promise<Response> {

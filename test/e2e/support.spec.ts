@@ -90,6 +90,22 @@ test('an assignment by one agent shows on the other agent’s board live', async
 	await expect(card(b.page, 'Second floor Wi-Fi down')).toBeVisible();
 	await b.page.screenshot({ path: '/tmp/support-board.png', fullPage: true });
 
+	// Dragging a card to another column changes the ticket's status.
+	await card(b.page, 'Second floor Wi-Fi down').dragTo(b.page.locator('[data-testid="ticket-column"][data-status="pending"]'));
+	await expect(b.page.locator('[data-testid="ticket-column"][data-status="pending"]').getByText('Second floor Wi-Fi down')).toBeVisible();
+	await expect
+		.poll(async () => (await apiCall<{ status: string }>(request, desk.owner, 'get', `/api/support/tickets/${second.id}`)).status)
+		.toBe('pending');
+
+	// The list view shows the same tickets in a sortable table.
+	await b.page.getByRole('button', { name: 'List' }).click();
+	await expect(b.page.getByTestId('ticket-row')).toHaveCount(2);
+	await b.page.getByRole('button', { name: '#' }).click();
+	await expect(b.page.getByTestId('ticket-row').first()).toContainText(`#${ticket.number}`);
+	await b.page.getByRole('button', { name: '#' }).click();
+	await expect(b.page.getByTestId('ticket-row').first()).toContainText(`#${second.number}`);
+	await b.page.screenshot({ path: '/tmp/support-list.png', fullPage: true });
+
 	// The bell lists the assignment and leads to the ticket.
 	await sidebarBell(b.page).click();
 	await b.page.getByTestId('notification-item').filter({ hasText: `#${ticket.number}` }).click();

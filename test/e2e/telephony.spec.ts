@@ -15,8 +15,8 @@ async function newOrg(request: APIRequestContext, name: string) {
 	return (await registerViaApi(request, newPerson('Tess', 'Phone'), `${name} ${Date.now().toString(36)}`)) as unknown as AuthTokens;
 }
 
-async function shot(page: Page, name: string) {
-	await page.screenshot({ path: `/tmp/telephony-${name}.png`, animations: 'disabled' });
+async function shot(page: Page, name: string, fullPage = false) {
+	await page.screenshot({ path: `/tmp/telephony-${name}.png`, animations: 'disabled', fullPage });
 }
 
 /**
@@ -107,7 +107,14 @@ test('a manager adds a provider, a queue and an extension; the connection test r
 	await extensions.getByLabel('Client identity').fill('tess');
 	await extensions.getByRole('button', { name: 'Add extension' }).click();
 	await expect(page.getByTestId('extension-row')).toContainText('tess');
-	await shot(page, 'settings');
+	await shot(page, 'settings', true);
+
+	// With Twilio configured the softphone takes a Voice token and loads the SDK: the line is the browser.
+	await page.reload();
+	await page.getByTestId('softphone-toggle').click();
+	await expect(page.getByTestId('softphone').getByTestId('line-badge')).toHaveText(/Browser|Connecting…/);
+	await expect(page.getByTestId('softphone').getByRole('group', { name: 'Dial pad' })).toBeVisible();
+	await shot(page, 'softphone-twilio');
 
 	const queues = (await call<{ name: string; strategy: string; members: { userId: string }[] }[]>(request, owner.accessToken, 'get', '/api/telephony/queues')).data;
 	expect(queues).toEqual([expect.objectContaining({ name: 'Support line', strategy: 'round_robin', members: [expect.objectContaining({ userId: owner.user.id })] })]);
@@ -202,7 +209,7 @@ test('PBX call events pop the caller, move the live board, and land in the call 
 		return ink;
 	});
 	expect(painted).toBeGreaterThan(100);
-	await shot(page, 'analytics');
+	await shot(page, 'analytics', true);
 	expect(errors).toEqual([]);
 	await context.close();
 });

@@ -1,8 +1,11 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import PostalMime from "postal-mime";
 import { describe, expect, inject, it } from "vitest";
 import { buildReplyMime } from "../../worker/services/support/outbound-mime";
-import { deliverReply, queueReplyMail } from "../../worker/services/support/outbound";
+import worker from "../../worker/index";
+import type { Job } from "../../worker/jobs/queue";
+import { deliverReply, queueReplyMail, REPLY_JOB } from "../../worker/services/support/outbound";
 import { outboundStatus } from "../../worker/services/support/settings";
 import { requireTicket } from "../../worker/services/support/tickets";
 import { orgDb } from "../../worker/lib/db";
@@ -27,7 +30,7 @@ async function sentTo(address: string): Promise<{ id: string; to: string; mime: 
 /** An email ticket opened by mail from `from`, and an agent's public reply saved through the API. */
 async function ticketWithReply(owner: Account, raw: string, from: string) {
   await deliver(raw, { from, to: await inboundAddress(owner) });
-  const [ticket] = await emailTickets(owner);
+  const ticket = (await emailTickets(owner)).find((t) => t.requesterEmail === from.toLowerCase());
   const res = await api(`/api/support/tickets/${ticket.id}/comments`, { token: owner.token, body: { kind: "public", body: "Please clear your cookies and try again.\n\nBest,\nSupport" } });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return { ticket, comment: res.body.data.comment };
@@ -127,6 +130,41 @@ describe("outbound replies through the Mailgun API", () => {
     );
     const failed = (await ticketDetail(owner, ticket.id)).comments.find((c: any) => c.id === comment.id);
     expect(failed).toMatchObject({ deliveryStatus: "failed", deliveryAttempts: 2, deliveryError: "Email API answered 401: Forbidden", deliveredAt: null });
+  });
+
+  it("runs as a queue job: acked once sent, retried while the API refuses", async () => {
+    const owner = await registerAccount("outjob");
+    const ok = await ticketWithReply(owner, fixture("plain.eml", { "plain-0001": "plain-j-0001", "Jane.Doe@Example.com": "jane.queue@example.com" }), "jane.queue@example.com");
+    const bad = await ticketWithReply(owner, fixture("plain.eml", { "plain-0001": "plain-j-0002", "Jane.Doe@Example.com": "queue@bounce.example" }), "queue@bounce.example");
+    const batch = createMessageBatch<Job>("neuracrm-jobs", [
+      { id: "ok", timestamp: new Date(), attempts: 1, body: { type: REPLY_JOB, orgId: owner.orgId, commentId: ok.comment.id } },
+      { id: "bad", timestamp: new Date(), attempts: 1, body: { type: REPLY_JOB, orgId: owner.orgId, commentId: bad.comment.id } },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, mailgunEnv() as typeof env);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks).toEqual(["ok"]);
+    expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(["bad"]);
+    expect(await sentTo("jane.queue@example.com")).toHaveLength(1);
+    expect((await ticketDetail(owner, bad.ticket.id)).comments[0]).toMatchObject({ deliveryStatus: "failed", deliveryAttempts: 1 });
+  });
+
+  it("sends through a send_email binding when one is bound, and records what the binding refuses", async () => {
+    const owner = await registerAccount("outbinding");
+    const binding = (env as unknown as { TEST_SEND_EMAIL: SendEmail }).TEST_SEND_EMAIL;
+    const bound = { ...env, SEND_EMAIL: binding } as typeof env;
+    expect(outboundStatus(bound)).toMatchObject({ configured: true, provider: "cloudflare_send_email" });
+
+    const allowed = fixture("plain.eml", { "plain-0001": "plain-b-0001", "Jane.Doe@Example.com": "jane.binding@example.com" });
+    const { ticket, comment } = await ticketWithReply(owner, allowed, "jane.binding@example.com");
+    await deliverReply(bound, { orgId: owner.orgId, commentId: comment.id });
+    expect((await ticketDetail(owner, ticket.id)).comments.find((c: any) => c.id === comment.id)).toMatchObject({ deliveryStatus: "sent", deliveryAttempts: 1 });
+
+    // The binding only mails verified destinations; anyone else is refused, and the reply says so.
+    const other = await registerAccount("outbinding2");
+    const refused = await ticketWithReply(other, fixture("plain.eml", { "plain-0001": "plain-b-0002" }), "jane.doe@example.com");
+    await expect(deliverReply(bound, { orgId: other.orgId, commentId: refused.comment.id })).rejects.toThrow(/send_email refused the message/);
+    expect((await ticketDetail(other, refused.ticket.id)).comments[0]).toMatchObject({ deliveryStatus: "failed", deliveryError: expect.stringContaining("send_email refused") });
   });
 
   it("builds standards-compliant MIME for non-ASCII subjects and bodies", async () => {

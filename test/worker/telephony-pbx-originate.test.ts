@@ -41,7 +41,7 @@ describe("PBX click-to-call (ARI originate)", () => {
       channelId: call.providerCallId,
       callerId: '"Olga Outbound" <+14155550177>',
     });
-    expect(sent.variables).toMatchObject({ NEURACRM_CALL_ID: call.providerCallId, NEURACRM_PROVIDER_ID: pbx.id, NEURACRM_AGENT: "1002" });
+    expect(sent.variables).toMatchObject({ __NEURACRM_CALL_ID: call.providerCallId, __NEURACRM_PROVIDER_ID: pbx.id, __NEURACRM_AGENT: "1002" });
     expect(sent.authorization).toBe(`Basic ${btoa(`${FAKE_ARI.username}:${FAKE_ARI.password}`)}`);
 
     const listed = await api(`/api/telephony/calls?providerId=${pbx.id}`, { token: owner.token });

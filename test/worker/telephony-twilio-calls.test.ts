@@ -173,7 +173,7 @@ describe("click-to-call through the REST API", () => {
 });
 
 describe("hold and transfer", () => {
-  it("holds, resumes and transfers an answered inbound call through Twilio, counting hold time", async () => {
+  it("holds, resumes and transfers an answered inbound call through Twilio, on the timeline and in the audit log", async () => {
     const ctx = await setup("twhold");
     const { sid, agentLeg } = await answeredInbound(ctx);
     await status(ctx.provider.id, { ...agentLeg, CallStatus: "in-progress", Timestamp: stamp(Date.now()) }, "agent");
@@ -200,6 +200,8 @@ describe("hold and transfer", () => {
     const toQueue = await api(`/api/telephony/twilio/calls/${call.id}/transfer`, { token: ctx.other.token, body: { toQueueId: ctx.queueId } });
     expect(toQueue.body.data).toMatchObject({ queueId: ctx.queueId, agentUserId: null });
     expect(String((await updates()).at(-1)!.form.Twiml)).toContain(`${BASE}/api/telephony/twilio/${ctx.provider.id}/queue-wait?queueId=${ctx.queueId}`);
+    const log = await api(`/api/audit-log?entity=call&entityId=${call.id}`, { token: ctx.owner.token });
+    expect(log.body.data.map((e: any) => e.action).sort()).toEqual(["hold", "resume", "transfer", "transfer"]);
   });
 
   it("rejects bad transfers, calls of other organizations and ended calls", async () => {

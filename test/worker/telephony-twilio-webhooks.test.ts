@@ -208,6 +208,28 @@ describe("voice URL: inbound calls through the queue", () => {
     expect(children(twiml((await postTwilio(late, inbound(sid2))).text)).map((e) => e.tagName)).toEqual(["Say", "Record"]);
   });
 
+  it("records answered calls when the provider says so", async () => {
+    const { agents, provider } = await setup("twrecq", { agents: 1, config: { recordCalls: true } });
+    await setStatus(agents[0]!, "available");
+    const dial = one(twiml((await postTwilio(hookUrl(provider.id, "voice"), inbound(twilioSid("CA")))).text), "Dial");
+    expect(dial.getAttribute("record")).toBe("record-from-answer-dual");
+    expect(dial.getAttribute("recordingStatusCallback")).toBe(hookUrl(provider.id, "recording", { kind: "call" }));
+  });
+
+  it("overflows into another queue, and from there to its agents", async () => {
+    const { owner, provider, queue: first } = await setup("twqq", { agents: 1 });
+    const helper = await addMember(owner, "agent", "twqqh");
+    await setStatus(helper, "available");
+    const second = await queue(owner, { members: [{ userId: helper.userId }] });
+    const patch = await api(`/api/telephony/queues/${first.id}`, { method: "PATCH", token: owner.token, body: { overflowAction: "queue", overflowTarget: second.id } });
+    expect(patch.status, JSON.stringify(patch.body)).toBe(200);
+    const root = twiml((await postTwilio(hookUrl(provider.id, "voice"), inbound(twilioSid("CA")))).text);
+    expect(clientOffers(root).map((o) => o.identity)).toEqual([identityOf(helper.userId)]);
+    expect(clientOffers(root)[0]!.params.queueId).toBe(second.id);
+    const [call] = await callsOf(owner);
+    expect(call.queueId).toBe(second.id);
+  });
+
   it("overflows to a number when the queue says so", async () => {
     const { provider } = await setup("twnum", { agents: 1, queue: { overflowAction: "number", overflowTarget: "+14155550177" } });
     const root = twiml((await postTwilio(hookUrl(provider.id, "voice"), inbound(twilioSid("CA")))).text);

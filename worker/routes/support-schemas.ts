@@ -92,6 +92,13 @@ export const CommentSchema = z
     body: z.string(),
     bodyHtml: z.string().nullable(),
     emailMessageId: z.string().nullable(),
+    deliveryStatus: z
+      .enum(["queued", "sent", "failed", "not_configured"])
+      .nullable()
+      .openapi({ description: "Mail delivery of a public reply on an email ticket; null when it is not mailed" }),
+    deliveryError: z.string().nullable(),
+    deliveryAttempts: z.number().int(),
+    deliveredAt: z.number().int().nullable(),
     createdAt: z.number().int(),
     attachments: z.array(AttachmentSchema).optional(),
   })

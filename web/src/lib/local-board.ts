@@ -1,9 +1,11 @@
 /**
  * Where this device keeps each organization's copy of the board: one
- * IndexedDB database per organization (y-indexeddb), and a localStorage flag
- * once that copy has synced with the room.
+ * IndexedDB database per organization (y-indexeddb, with the copy's epoch and
+ * unconfirmed changes in its custom store), and a localStorage flag once that
+ * copy has synced with the room.
  */
-import { clearDocument } from 'y-indexeddb';
+import { IndexeddbPersistence, clearDocument } from 'y-indexeddb';
+import * as Y from 'yjs';
 
 const LOCAL_DB_PREFIX = 'neuracrm-org-';
 /** localStorage flag: this organization's board has synced at least once on this device. */
@@ -34,4 +36,189 @@ export async function clearLocalBoards(): Promise<void> {
 		localStorage.removeItem(key);
 	}
 	await Promise.all([...names].map((name) => clearDocument(name).catch(() => undefined)));
+}
+
+/** A card's fields changed on this device and not yet confirmed applied by the room. */
+export interface PendingCard {
+	/** The card was created here: replayed as a new card if the room does not have it. */
+	created: boolean;
+	fields: Record<string, unknown>;
+	/** The latest local change to this card; a flush answer at or past it clears the entry. */
+	seq: number;
+}
+export type PendingChanges = Record<string, PendingCard>;
+
+const EPOCH_KEY = 'epoch';
+const PENDING_KEY = 'pending';
+/** If IndexedDB does not answer (private mode, broken storage), go on with the board online only. */
+const LOCAL_TIMEOUT_MS = 5_000;
+
+/**
+ * This device's copy of an organization's board document (y-indexeddb), with
+ * what the room needs to keep it safe across a squash (rooms/board-epoch.ts):
+ * the epoch the copy belongs to, and the changes made here that the room has
+ * not confirmed yet. When the room starts a new epoch the copy is dropped,
+ * and those changes are replayed on the fresh document as plain field sets.
+ */
+export class LocalBoardCopy {
+	readonly doc: Y.Doc;
+	readonly persistence: IndexeddbPersistence;
+	/** Resolves once the stored copy, epoch and pending changes are loaded (or IndexedDB gave up). */
+	readonly ready: Promise<void>;
+	/** Called after a local change was recorded. */
+	onChange: (() => void) | null = null;
+	#epoch: number | null = null;
+	#pending: PendingChanges = {};
+	#seq = 0;
+	#closed = false;
+
+	constructor(organizationId: string, doc: Y.Doc, carried?: { epoch: number | null; pending: PendingChanges }) {
+		this.doc = doc;
+		this.persistence = new IndexeddbPersistence(localDbName(organizationId), doc);
+		const load = this.persistence.whenSynced.then(async () => {
+			if (carried) {
+				this.#epoch = carried.epoch;
+				this.#pending = { ...carried.pending, ...this.#pending };
+				await this.#save();
+				return;
+			}
+			const [epoch, pending] = await Promise.all([this.persistence.get(EPOCH_KEY), this.persistence.get(PENDING_KEY)]);
+			if (typeof epoch === 'number') this.#epoch = epoch;
+			if (typeof pending === 'string') this.#pending = { ...(JSON.parse(pending) as PendingChanges), ...this.#pending };
+		});
+		if (carried) {
+			this.#epoch = carried.epoch;
+			this.#pending = { ...carried.pending };
+		}
+		this.#seq = Math.max(0, ...Object.values(this.#pending).map((p) => p.seq));
+		this.ready = Promise.race([
+			load.catch(() => undefined),
+			new Promise<void>((resolve) => setTimeout(resolve, LOCAL_TIMEOUT_MS))
+		]).then(() => {
+			this.#seq = Math.max(this.#seq, ...Object.values(this.#pending).map((p) => p.seq));
+		});
+		doc.on('afterTransaction', this.#record);
+	}
+
+	get epoch() {
+		return this.#epoch;
+	}
+
+	/** The latest local change; a flush with this number covers everything changed here so far. */
+	get seq() {
+		return this.#seq;
+	}
+
+	get hasPending() {
+		return Object.keys(this.#pending).length > 0;
+	}
+
+	/**
+	 * The epoch to claim when connecting: the copy's own, 0 for a copy made
+	 * before epochs existed, none for an empty document (which just syncs).
+	 */
+	async epochParam(): Promise<number | undefined> {
+		await this.ready;
+		if (this.#epoch !== null) return this.#epoch;
+		return this.doc.store.clients.size > 0 ? 0 : undefined;
+	}
+
+	/** The room answered a flush: its epoch, and every change up to `seq` is applied there. */
+	confirm(epoch: number, seq: number | null) {
+		let changed = false;
+		if (this.#epoch !== epoch) {
+			this.#epoch = epoch;
+			changed = true;
+		}
+		if (seq !== null) {
+			for (const [id, card] of Object.entries(this.#pending)) {
+				if (card.seq > seq) continue;
+				delete this.#pending[id];
+				changed = true;
+			}
+		}
+		if (changed) void this.#save();
+	}
+
+	/** The unconfirmed changes, handed over when the copy is dropped. */
+	pending(): PendingChanges {
+		return structuredClone(this.#pending);
+	}
+
+	/**
+	 * Applies changes carried over from a dropped copy to this (freshly synced)
+	 * document: as plain field sets, judged by the room like any edit. They are
+	 * recorded again, so they stay pending until the room confirms them.
+	 */
+	replay(changes: PendingChanges) {
+		this.#pending = {};
+		const deals = this.doc.getMap<Y.Map<unknown>>('deals');
+		this.doc.transact(() => {
+			for (const [id, card] of Object.entries(changes)) {
+				const map = deals.get(id);
+				if (map instanceof Y.Map) {
+					for (const [key, value] of Object.entries(card.fields)) {
+						if (JSON.stringify(map.get(key)) !== JSON.stringify(value)) map.set(key, value);
+					}
+				} else if (card.created) {
+					deals.set(id, new Y.Map<unknown>(Object.entries(card.fields)));
+				}
+			}
+		});
+		void this.#save();
+	}
+
+	#record = (tr: Y.Transaction) => {
+		if (!tr.local || this.#closed) return;
+		const deals = this.doc.getMap<Y.Map<unknown>>('deals');
+		let recorded = false;
+		const seq = this.#seq + 1;
+		tr.changed.forEach((keys, type) => {
+			if ((type as unknown) === deals) {
+				for (const id of keys) {
+					const map = id === null ? undefined : deals.get(id);
+					if (!id || !(map instanceof Y.Map)) continue;
+					this.#pending[id] = { created: true, fields: map.toJSON(), seq };
+					recorded = true;
+				}
+			} else if (type.parent === deals && type._item?.parentSub && type instanceof Y.Map) {
+				const id = type._item.parentSub;
+				const entry = this.#pending[id] ?? { created: false, fields: {}, seq };
+				for (const key of keys) if (key !== null && type.has(key)) entry.fields[key] = type.get(key);
+				entry.seq = seq;
+				this.#pending[id] = entry;
+				recorded = true;
+			}
+		});
+		if (!recorded) return;
+		this.#seq = seq;
+		void this.#save();
+		this.onChange?.();
+	};
+
+	async #save() {
+		if (this.#closed) return;
+		try {
+			await Promise.all([
+				this.#epoch === null ? undefined : this.persistence.set(EPOCH_KEY, this.#epoch),
+				this.persistence.set(PENDING_KEY, JSON.stringify(this.#pending))
+			]);
+		} catch {
+			// No IndexedDB: the pending changes live as long as the tab.
+		}
+	}
+
+	/** Stops tracking and closes the copy (its data stays on the device). */
+	close() {
+		this.#closed = true;
+		this.doc.off('afterTransaction', this.#record);
+		void this.persistence.destroy();
+	}
+
+	/** Stops tracking and deletes the copy from the device. */
+	async drop() {
+		this.#closed = true;
+		this.doc.off('afterTransaction', this.#record);
+		await this.persistence.clearData().catch(() => undefined);
+	}
 }

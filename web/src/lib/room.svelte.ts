@@ -10,18 +10,24 @@
  * server restricts to their own records get an event-only socket and never a
  * local copy of the board.
  *
+ * The room squashes a board that carries too much history into a new
+ * document (a new epoch). The socket claims the local copy's epoch; when the
+ * room answers with a reset, the copy is dropped (merging it would bring the
+ * old history back), a fresh one syncs, and the changes made here that the
+ * room had not confirmed are replayed on it (local-board.ts).
+ *
  * One connection per tab; `connect` is idempotent for the same org and user and
  * replaces the connection when either changes. Each (re)connect asks for a
  * fresh access token, because the socket authenticates with `?token=` and a
  * reconnect can happen long after the first token expired.
  */
-import { IndexeddbPersistence, clearDocument } from 'y-indexeddb';
+import { clearDocument } from 'y-indexeddb';
 import YProvider from 'y-partyserver/provider';
 import * as Y from 'yjs';
 import { getFreshAccessToken } from './api';
 import { colorFor } from './format';
 import { liveEvents } from './live-events.svelte';
-import { localDbName, SYNCED_FLAG_PREFIX } from './local-board';
+import { LocalBoardCopy, localDbName, SYNCED_FLAG_PREFIX, type PendingChanges } from './local-board';
 
 export type RoomStatus = 'idle' | 'connecting' | 'online' | 'reconnecting' | 'offline';
 
@@ -62,6 +68,22 @@ export type RoomScope = 'board' | 'events';
 
 /** Close code the room uses when it ends a member's sockets (rooms/events.ts). */
 const CLOSE_REVOKED = 4001;
+/** Close code after the room started a new board epoch: drop the local copy (rooms/events.ts). */
+const CLOSE_BOARD_RESET = 4009;
+/** Local edits are confirmed in batches: one flush per this many ms of editing. */
+const FLUSH_DELAY_MS = 200;
+
+/** The room's board-epoch messages (rooms/board-epoch.ts); null for anything else. */
+function boardControl(text: string): { type: 'board_epoch' | 'board_reset'; epoch: number; seq: number | null } | null {
+	if (!text.includes('"board_')) return null;
+	try {
+		const { type, data } = JSON.parse(text) as { type?: unknown; data?: { epoch?: unknown; seq?: unknown } };
+		if ((type !== 'board_epoch' && type !== 'board_reset') || typeof data?.epoch !== 'number') return null;
+		return { type, epoch: data.epoch, seq: typeof data.seq === 'number' ? data.seq : null };
+	} catch {
+		return null;
+	}
+}
 
 /** After this many failed attempts in a row we stop saying "reconnecting". */
 const OFFLINE_AFTER_FAILURES = 3;
@@ -83,13 +105,18 @@ class RoomConnection {
 
 	#provider: YProvider | null = null;
 	#doc: Y.Doc | null = null;
-	#persistence: IndexeddbPersistence | null = null;
+	#local: LocalBoardCopy | null = null;
+	#flushTimer: ReturnType<typeof setTimeout> | undefined;
+	/** The epoch the room told us to reset to (before it closes the socket). */
+	#resetEpoch: number | null = null;
+	/** Changes of a dropped copy, replayed once the fresh copy has synced. */
+	#replay: PendingChanges | null = null;
 	#organizationId: string | null = null;
 	#retryTimer: ReturnType<typeof setTimeout> | undefined;
 	#key: string | null = null;
 	#user: RoomUser | null = null;
 	/** This tab's awareness fields, re-applied to each new provider. */
-	#local: { view: string; viewingDeal: string | null; dragging: string | null } = {
+	#awarenessFields: { view: string; viewingDeal: string | null; dragging: string | null } = {
 		view: '/',
 		viewingDeal: null,
 		dragging: null
@@ -119,16 +146,7 @@ class RoomConnection {
 		const flag = SYNCED_FLAG_PREFIX + organizationId;
 		if (scope === 'board') {
 			this.hadLocalCopy = localStorage.getItem(flag) !== null;
-			const persistence = new IndexeddbPersistence(localDbName(organizationId), doc);
-			this.#persistence = persistence;
-			persistence.whenSynced.then(
-				() => {
-					if (this.#persistence === persistence) this.localLoaded = true;
-				},
-				() => {
-					// No IndexedDB (private mode): the board works online only.
-				}
-			);
+			this.#openLocal(organizationId, doc);
 		} else {
 			// Restricted to their own records: never keep (or show) a copy of the whole board.
 			localStorage.removeItem(flag);
@@ -164,8 +182,66 @@ class RoomConnection {
 		}
 	}
 
+	#openLocal(organizationId: string, doc: Y.Doc, carried?: { epoch: number | null; pending: PendingChanges }) {
+		const local = new LocalBoardCopy(organizationId, doc, carried);
+		this.#local = local;
+		local.onChange = () => this.#scheduleFlush();
+		local.persistence.whenSynced.then(
+			() => {
+				if (this.#local === local) this.localLoaded = true;
+			},
+			() => {
+				// No IndexedDB (private mode): the board works online only.
+			}
+		);
+	}
+
+	/** Asks the room to confirm (and so clear) the local changes made so far. */
+	#scheduleFlush() {
+		if (this.#flushTimer !== undefined) return;
+		this.#flushTimer = setTimeout(() => {
+			this.#flushTimer = undefined;
+			this.#flush();
+		}, FLUSH_DELAY_MS);
+	}
+
+	#flush() {
+		const provider = this.#provider;
+		const local = this.#local;
+		// Before the sync, changes made offline may not have been sent yet: the flush would cover them too early.
+		if (!provider?.wsconnected || !provider.synced || !local) return;
+		provider.sendMessage(JSON.stringify({ type: 'board_flush', seq: local.seq }));
+	}
+
+	/**
+	 * The room started a new epoch: drop the local copy, sync a fresh one with
+	 * the new epoch and replay the changes the room had not confirmed.
+	 */
+	async #resetBoard(epoch: number | null) {
+		const local = this.#local;
+		const organizationId = this.#organizationId;
+		if (!local || !organizationId || this.scope !== 'board') return;
+		this.#stopProvider();
+		this.#local = null;
+		const pending = local.pending();
+		localStorage.removeItem(SYNCED_FLAG_PREFIX + organizationId);
+		this.hadLocalCopy = false;
+		this.localLoaded = false;
+		this.synced = false;
+		await local.drop();
+		local.doc.destroy();
+		if (this.#organizationId !== organizationId || this.#local) return;
+		const doc = new Y.Doc();
+		this.#doc = doc;
+		this.doc = doc;
+		this.#replay = Object.keys(pending).length ? pending : null;
+		this.#openLocal(organizationId, doc, { epoch, pending });
+		if (navigator.onLine) this.#startProvider();
+		else this.status = 'offline';
+	}
+
 	#selfPresence(user: RoomUser): Presence {
-		return { userId: user.id, name: user.name, color: colorFor(user.id).hex, view: this.#local.view, isSelf: true };
+		return { userId: user.id, name: user.name, color: colorFor(user.id).hex, view: this.#awarenessFields.view, isSelf: true };
 	}
 
 	#startProvider() {
@@ -182,13 +258,16 @@ class RoomConnection {
 			// Presence must come from the server, which checked the token, not from other tabs.
 			disableBc: true,
 			maxBackoffTime: 10_000,
-			params: async () => ({ token: await getFreshAccessToken() })
+			params: async () => {
+				const epoch = scope === 'board' ? await this.#local?.epochParam() : undefined;
+				return { token: await getFreshAccessToken(), ...(epoch === undefined ? {} : { epoch: String(epoch) }) };
+			}
 		});
 		this.#provider = provider;
 
 		provider.awareness.setLocalState({
 			user: { id: user.id, name: user.name, color: colorFor(user.id).hex },
-			...this.#local
+			...this.#awarenessFields
 		});
 
 		const onSynced = (synced: boolean) => {
@@ -196,6 +275,11 @@ class RoomConnection {
 			if (synced && scope === 'board') {
 				localStorage.setItem(flag, String(Date.now()));
 				this.hadLocalCopy = true;
+				const replay = this.#replay;
+				this.#replay = null;
+				if (replay) this.#local?.replay(replay);
+				// Also learns the epoch of a copy that connected without one.
+				this.#flush();
 			}
 		};
 		const onStatus = ({ status }: { status: 'connected' | 'connecting' | 'disconnected' }) => {
@@ -211,9 +295,17 @@ class RoomConnection {
 			// The server ended this member's sockets (role changed, removed, signed out):
 			// re-read who we are before the provider reconnects.
 			if (event.code === CLOSE_REVOKED) this.#onRevoked?.();
+			if (event.code === CLOSE_BOARD_RESET && this.#provider === provider) void this.#resetBoard(this.#resetEpoch);
 		};
 		const onMessage = (text: string) => {
-			liveEvents.receive(text);
+			const control = boardControl(text);
+			if (!control) {
+				liveEvents.receive(text);
+			} else if (control.type === 'board_reset') {
+				this.#resetEpoch = control.epoch;
+			} else if (this.#provider === provider) {
+				this.#local?.confirm(control.epoch, control.seq);
+			}
 		};
 		const onAwareness = () => this.#recomputePeers();
 
@@ -230,6 +322,8 @@ class RoomConnection {
 
 	#stopProvider() {
 		clearTimeout(this.#retryTimer);
+		clearTimeout(this.#flushTimer);
+		this.#flushTimer = undefined;
 		for (const cleanup of this.#providerCleanups.splice(0)) cleanup();
 		const provider = this.#provider;
 		this.#provider = null;
@@ -265,10 +359,12 @@ class RoomConnection {
 		for (const cleanup of this.#cleanups.splice(0)) cleanup();
 		this.#stopProvider();
 		// Closing (not clearing) the local copy: its writes are already in IndexedDB.
-		void this.#persistence?.destroy();
+		this.#local?.close();
 		this.#doc?.destroy();
 		this.#doc = null;
-		this.#persistence = null;
+		this.#local = null;
+		this.#replay = null;
+		this.#resetEpoch = null;
 		this.#key = null;
 		this.#user = null;
 		this.#organizationId = null;
@@ -292,8 +388,8 @@ class RoomConnection {
 	}
 
 	#setLocal(field: 'view' | 'viewingDeal' | 'dragging', value: string | null) {
-		if (this.#local[field] === value) return;
-		this.#local = { ...this.#local, [field]: value };
+		if (this.#awarenessFields[field] === value) return;
+		this.#awarenessFields = { ...this.#awarenessFields, [field]: value };
 		this.#provider?.awareness.setLocalStateField(field, value);
 	}
 

@@ -11,7 +11,8 @@
  */
 import { api, ApiError } from './api';
 import { liveEvents } from './live-events.svelte';
-import { callFromEvent, isFinal, newer, otherParty, type AgentStatus, type Call, type Extension, type LiveSnapshot, type Provider } from './telephony';
+import { callFromEvent, isFinal, newer, otherParty, type AgentStatus, type Call, type LiveSnapshot } from './telephony';
+import { callerPop, findPbxLine, lookUpCaller, type CallerPop } from './telephony-line';
 import { fetchTwilioToken, TwilioLine, type TwilioCall } from './telephony-twilio';
 
 export type LineMode = 'idle' | 'loading' | 'twilio' | 'pbx' | 'none';
@@ -23,16 +24,6 @@ export interface DialTarget {
 	leadId?: string;
 	name?: string;
 }
-
-export interface CallerPop {
-	number: string;
-	name: string | null;
-	href: string | null;
-	/** Still looking the number up. */
-	looking: boolean;
-}
-
-const LINE_PROVIDERS = new Set(['asterisk', 'freepbx']);
 
 function message(err: unknown, fallback: string) {
 	return err instanceof Error && err.message ? err.message : fallback;
@@ -100,19 +91,10 @@ class Softphone {
 	}
 
 	async #findPbxLine(userId: string) {
-		const [providers, extensions] = await Promise.all([
-			this.canManage ? api<Provider[]>('/api/telephony/providers').catch(() => null) : Promise.resolve(null),
-			api<Extension[]>('/api/telephony/extensions', { query: { userId } }).catch(() => [] as Extension[])
-		]);
+		const line = await findPbxLine(userId, this.canManage);
 		if (this.#userId !== userId) return;
-		const lines = providers?.filter((p) => p.enabled && LINE_PROVIDERS.has(p.type));
-		const mine = extensions.filter((e) => !lines || lines.some((p) => p.id === e.providerId));
-		if (mine.length > 0) {
-			this.mode = 'pbx';
-		} else {
-			this.noLine = lines && lines.length > 0 ? 'no_extension' : 'no_provider';
-			this.mode = 'none';
-		}
+		if (line.mode === 'none') this.noLine = line.reason;
+		this.mode = line.mode;
 	}
 
 	stop() {
@@ -172,33 +154,19 @@ class Softphone {
 		if (call.direction === 'inbound' && !call.answeredAt) {
 			this.open = true;
 			this.#popCaller(otherParty(call), call);
-		} else if (this.pop && call.answeredAt) {
-			this.pop = { ...this.pop, looking: false };
+		} else if (call.answeredAt && !this.twilioIncoming) {
+			// Answered: the call panel links the record from here on.
+			this.pop = null;
 		}
 	}
 
 	#popCaller(number: string, call: Call | null, custom?: Map<string, string>) {
-		const contactId = custom?.get('contactId') ?? call?.contactId ?? null;
-		const leadId = custom?.get('leadId') ?? call?.leadId ?? null;
-		const name = custom?.get('callerName') ?? call?.partyName ?? null;
-		const href = contactId ? `/contacts/${contactId}` : leadId ? `/leads/${leadId}` : null;
-		this.pop = { number, name, href, looking: !href && !call };
-		if (!href && !call) void this.#lookUp(number);
-	}
-
-	/** The server has not matched the caller (yet): search the contacts ourselves. */
-	async #lookUp(number: string) {
-		try {
-			const found = await api<{ id: string; firstName: string; lastName: string }[]>('/api/contacts', {
-				query: { q: number, per_page: 1 }
+		const pop = callerPop(number, call, custom);
+		this.pop = pop;
+		if (pop.looking) {
+			void lookUpCaller(pop).then((found) => {
+				if (this.pop?.number === number) this.pop = found;
 			});
-			const hit = found[0];
-			if (this.pop?.number !== number) return;
-			this.pop = hit
-				? { number, name: `${hit.firstName} ${hit.lastName}`.trim(), href: `/contacts/${hit.id}`, looking: false }
-				: { ...this.pop, looking: false };
-		} catch {
-			if (this.pop?.number === number) this.pop = { ...this.pop, looking: false };
 		}
 	}
 

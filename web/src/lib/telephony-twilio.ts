@@ -16,7 +16,7 @@ export interface TwilioToken {
 }
 
 export function fetchTwilioToken(): Promise<TwilioToken> {
-	return api<TwilioToken>('/api/telephony/twilio/token', { method: 'POST' });
+	return api<TwilioToken>('/api/telephony/twilio/token', { method: 'POST', body: {} });
 }
 
 export interface TwilioLineHandlers {

@@ -80,7 +80,8 @@ export async function clickToCall(env: OriginateEnv, db: Db, orgId: string, acto
       // What the agent's phone shows while it rings: whom they are about to call.
       callerId: `"${(party.name ?? "NeuraCRM call").replace(/"/g, "")}" <${to}>`,
       channelId,
-      variables: { NEURACRM_CALL_ID: channelId, NEURACRM_PROVIDER_ID: provider.id, NEURACRM_AGENT: extension },
+      // "__" makes them inherited by the customer leg the dialplan dials, so ARI events of both legs name the call.
+      variables: { __NEURACRM_CALL_ID: channelId, __NEURACRM_PROVIDER_ID: provider.id, __NEURACRM_AGENT: extension },
     },
   );
   const result = await applyCallEvent(env, orgId, {

@@ -1,16 +1,17 @@
+import { and, eq } from "drizzle-orm";
 import VoiceResponse from "twilio/lib/twiml/VoiceResponse.js";
 import type { Env } from "../../env";
 import type { Db } from "../../lib/db";
 import { AppError, conflict, invalid, notFound } from "../../lib/errors";
 import { parsePhone, PHONE_MESSAGE } from "../phone";
+import { auditStatement } from "../audit";
 import { defaultCountryOf, type Actor } from "../records";
 import { applyCallEvent } from "./calls";
+import { memberships } from "../../../schema";
 import { requireCall } from "./call-queries";
 import { inboundQueue, stateQuery } from "./twilio-queue";
 import { createCall, redirectCall, twilioAccount } from "./twilio-rest";
 import { identityForUser, twilioProviderOf, type TwilioPublicConfig } from "./twilio-webhook";
-import { memberships } from "../../../schema";
-import { and, eq } from "drizzle-orm";
 import { requireQueue } from "./queues";
 
 /**
@@ -36,7 +37,19 @@ export const HOLD_MUSIC = "https://com.twilio.music.classical.s3.amazonaws.com/B
 type Hook = (providerId: string, path: string, query?: Record<string, string>) => string;
 type RestEnv = Pick<Env, "DB" | "ORG_ROOM" | "ENCRYPTION_KEY"> & { TWILIO_API_BASE?: string };
 
-export async function clickToCall(env: RestEnv, db: Db, orgId: string, actor: Actor, hook: Hook, input: { to: string; providerId?: string }) {
+export interface ClickToCallInput {
+  to: string;
+  providerId?: string;
+  /** The record the agent called from; kept on the call's timeline (the call itself is matched by number). */
+  contactId?: string;
+  leadId?: string;
+  dealId?: string;
+}
+
+const audit = (db: Db, orgId: string, actor: Actor, action: string, callId: string, changes: Record<string, unknown>) =>
+  auditStatement(db, orgId, { actorId: actor.userId, action, entity: "call", entityId: callId, changes, requestId: actor.requestId });
+
+export async function clickToCall(env: RestEnv, db: Db, orgId: string, actor: Actor, hook: Hook, input: ClickToCallInput) {
   const provider = await twilioProviderOf(db, orgId, input.providerId);
   const number = parsePhone(input.to, await defaultCountryOf(db, orgId));
   if (!number) throw invalid({ to: [PHONE_MESSAGE] });
@@ -59,8 +72,9 @@ export async function clickToCall(env: RestEnv, db: Db, orgId: string, actor: Ac
     from: callerId,
     to: number,
     agentUserId: actor.userId,
-    data: { clickToCall: true, by: actor.userId },
+    data: { clickToCall: true, by: actor.userId, calledFrom: { contactId: input.contactId ?? null, leadId: input.leadId ?? null, dealId: input.dealId ?? null } },
   });
+  await audit(db, orgId, actor, "dial", call.id, { to: number, providerCallId: resource.sid });
   return call;
 }
 
@@ -110,6 +124,7 @@ export async function holdCall(env: RestEnv, db: Db, orgId: string, actor: Actor
     eventId: `${hold ? "hold" : "resume"}:${at}`,
     data: { by: actor.userId },
   });
+  await audit(db, orgId, actor, hold ? "hold" : "resume", call.id, {});
   return result.call;
 }
 
@@ -147,5 +162,6 @@ export async function transferCall(env: RestEnv, db: Db, orgId: string, actor: A
     ...effects,
     data: { by: actor.userId, ...to, fromUserId: call.agentUserId },
   });
+  await audit(db, orgId, actor, "transfer", call.id, { ...to, fromUserId: call.agentUserId });
   return result.call;
 }

@@ -125,7 +125,7 @@ export async function routeQueue(ctx: RouteContext, state: RouteState): Promise<
     const mayFreeUp = members.some((m) => m.status === "available" || m.status === "busy" || m.status === "wrap_up");
     if (!mayFreeUp || waited >= queue.maxWaitSeconds * 1000) return overflow(ctx, queue, state);
     // Nobody rings while the caller holds: an agent the system made busy by an offer is released.
-    await event(ctx, "queued", `hold:${Date.now()}`, { queueId: queue.id, agentUserId: null });
+    if (state.tried.length) await event(ctx, "queued", `hold:${Date.now()}`, { queueId: queue.id, agentUserId: null });
     const twiml = new VoiceResponse();
     if (state.tried.length === 0) twiml.say("All of our agents are busy. Please hold.");
     twiml.pause({ length: Math.max(1, Math.min(HOLD_PAUSE_SECONDS, Math.ceil((queue.maxWaitSeconds * 1000 - waited) / 1000))) });

@@ -24,6 +24,7 @@ export class TicketPresence {
 	viewers = $state<Viewer[]>([]);
 	#activity: Activity = 'viewing';
 	#idleTimer: ReturnType<typeof setTimeout> | undefined;
+	#queue: Promise<void> = Promise.resolve();
 
 	readonly ticketId: string;
 	readonly selfId: string | null;
@@ -74,9 +75,12 @@ export class TicketPresence {
 	}
 
 	#send(activity: Activity | 'left') {
-		sendPresence(this.ticketId, activity).catch(() => {
-			// Best effort: the next heartbeat tries again.
-		});
+		// One at a time, so the room hears them in order: a late "viewing" must not undo "replying".
+		this.#queue = this.#queue.then(() =>
+			sendPresence(this.ticketId, activity).catch(() => {
+				// Best effort: the next heartbeat tries again.
+			})
+		);
 	}
 
 	#receive(data: Record<string, unknown>) {

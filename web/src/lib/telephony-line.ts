@@ -1,0 +1,62 @@
+/**
+ * Finding an agent's desk-phone line and naming a caller, for the softphone
+ * (softphone.svelte.ts): plain API look-ups, no state.
+ */
+import { api } from './api';
+import type { Call, Extension, Provider } from './telephony';
+
+/** Providers that ring a desk phone on click-to-call. */
+const LINE_PROVIDERS = new Set(['asterisk', 'freepbx']);
+
+export type PbxLine = { mode: 'pbx' } | { mode: 'none'; reason: 'no_provider' | 'no_extension' };
+
+/**
+ * A PBX line is an extension mapped to the member. Managers also see the
+ * providers, so they learn whether a PBX exists without their extension;
+ * agents cannot list providers and only see their own extensions.
+ */
+export async function findPbxLine(userId: string, canManage: boolean): Promise<PbxLine> {
+	const [providers, extensions] = await Promise.all([
+		canManage ? api<Provider[]>('/api/telephony/providers').catch(() => null) : Promise.resolve(null),
+		api<Extension[]>('/api/telephony/extensions', { query: { userId } }).catch(() => [] as Extension[])
+	]);
+	const lines = providers?.filter((p) => p.enabled && LINE_PROVIDERS.has(p.type));
+	const mine = extensions.filter((e) => !lines || lines.some((p) => p.id === e.providerId));
+	if (mine.length > 0) return { mode: 'pbx' };
+	return { mode: 'none', reason: lines && lines.length > 0 ? 'no_extension' : 'no_provider' };
+}
+
+export interface CallerPop {
+	number: string;
+	name: string | null;
+	href: string | null;
+	/** Still looking the number up. */
+	looking: boolean;
+}
+
+/**
+ * Who is calling, from what the server already matched: Twilio's Client
+ * parameters (callerName, contactId, leadId) or the call record's match.
+ */
+export function callerPop(number: string, call: Call | null, custom?: Map<string, string>): CallerPop {
+	const contactId = custom?.get('contactId') ?? call?.contactId ?? null;
+	const leadId = custom?.get('leadId') ?? call?.leadId ?? null;
+	const name = custom?.get('callerName') ?? call?.partyName ?? null;
+	const href = contactId ? `/contacts/${contactId}` : leadId ? `/leads/${leadId}` : null;
+	return { number, name, href, looking: !href && !call };
+}
+
+/** The server has not matched the caller (yet): search the contacts ourselves. */
+export async function lookUpCaller(pop: CallerPop): Promise<CallerPop> {
+	try {
+		const found = await api<{ id: string; firstName: string; lastName: string }[]>('/api/contacts', {
+			query: { q: pop.number, per_page: 1 }
+		});
+		const hit = found[0];
+		return hit
+			? { number: pop.number, name: `${hit.firstName} ${hit.lastName}`.trim(), href: `/contacts/${hit.id}`, looking: false }
+			: { ...pop, looking: false };
+	} catch {
+		return { ...pop, looking: false };
+	}
+}
