@@ -49,8 +49,8 @@ const FALLBACK_PEOPLE = [
   ["Jürgen Müller", "juergen@example.de"],
 ];
 
-async function request(base, token, method, path, body) {
-  const res = await fetch(`${base}${path}`, {
+async function request(fetcher, base, token, method, path, body) {
+  const res = await fetcher(`${base}${path}`, {
     method,
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -78,8 +78,8 @@ function mime({ from, name, to, subject, body, messageId, inReplyTo }) {
 }
 
 /** Delivers a mail to the local Email Worker; false when this server has no email route (then the API is used). */
-async function sendMail(base, envelope, raw) {
-  const res = await fetch(`${base}/cdn-cgi/handler/email?from=${encodeURIComponent(envelope.from)}&to=${encodeURIComponent(envelope.to)}`, { method: "POST", body: raw });
+async function sendMail(fetcher, base, envelope, raw) {
+  const res = await fetcher(`${base}/cdn-cgi/handler/email?from=${encodeURIComponent(envelope.from)}&to=${encodeURIComponent(envelope.to)}`, { method: "POST", body: raw });
   if (res.status === 404) return false;
   if (!res.ok) throw new Error(`support seed: mail delivery answered ${res.status}: ${await res.text()}`);
   return true;
@@ -87,12 +87,12 @@ async function sendMail(base, envelope, raw) {
 
 /**
  * `api(path, body?)` GETs or POSTs with the owner's token; `ctx` is
- * `{base, token, log}` for the other methods and the mail route.
+ * `{base, token, log, fetch?}` for the other methods and the mail route.
  */
 export async function seedSupport(api, ctx) {
-  const { base, token, log = () => {} } = ctx;
+  const { base, token, log = () => {}, fetch: fetcher = fetch } = ctx;
   const r = rng(7331);
-  const call = (method, path, body, as = token) => request(base, as, method, path, body);
+  const call = (method, path, body, as = token) => request(fetcher, base, as, method, path, body);
   const users = (await api("/api/users?per_page=100")).filter((u) => u.role !== "viewer");
   const agents = users.filter((u) => u.role === "agent" || u.role === "manager");
   const tier1 = agents.length ? agents : users;
@@ -124,7 +124,7 @@ export async function seedSupport(api, ctx) {
   const tokenOf = async (user) => {
     if (user.role === "owner") return token;
     if (!agentTokens.has(user.id)) {
-      const login = await request(base, null, "POST", "/api/auth/login", { email: user.email, password: PASSWORD_OF_DEMO_TEAM }).catch(() => null);
+      const login = await request(fetcher, base, null, "POST", "/api/auth/login", { email: user.email, password: PASSWORD_OF_DEMO_TEAM }).catch(() => null);
       agentTokens.set(user.id, login?.accessToken ?? token);
     }
     return agentTokens.get(user.id);
@@ -147,7 +147,7 @@ export async function seedSupport(api, ctx) {
 
     let ticket = null;
     if (channel === "email" && mailRoute) {
-      mailRoute = await sendMail(base, { from: person.email, to: inbound }, mime({ from: person.email, name: person.name, to: inbound, subject: fullSubject, body: `Hello,\n\n${first}\n\nBest regards,\n${person.name}`, messageId }));
+      mailRoute = await sendMail(fetcher, base, { from: person.email, to: inbound }, mime({ from: person.email, name: person.name, to: inbound, subject: fullSubject, body: `Hello,\n\n${first}\n\nBest regards,\n${person.name}`, messageId }));
       if (mailRoute) {
         // A few tickets are in flight at once: find ours among the newest by its (unique) subject.
         ticket = (await api(`/api/support/tickets?channel=email&sort=-createdAt&per_page=20`)).find((t) => t.subject === fullSubject);
@@ -177,7 +177,7 @@ export async function seedSupport(api, ctx) {
     if (stage === 1) return;
     if (followUp && channel === "email" && mailRoute) {
       const detail = await api(`/api/support/tickets/${ticket.id}`);
-      await sendMail(base, { from: person.email, to: inbound }, mime({
+      await sendMail(fetcher, base, { from: person.email, to: inbound }, mime({
         from: person.email, name: person.name, to: inbound, subject: `Re: ${fullSubject} [#${detail.number}-${detail.threadToken}]`,
         body: followUp, messageId: `<demo-${i}-followup-${Date.now().toString(36)}@mail.example.com>`, inReplyTo: messageId,
       }));

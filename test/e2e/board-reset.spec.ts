@@ -16,6 +16,8 @@ import {
 import { newPerson, registerViaApi, screenshot, watchPageErrors } from './helpers';
 
 const CLOSE_BOARD_RESET = 4009;
+/** 3 cards × 500 overwrites per batch, ~9 bytes of history each: about 560 KiB, past the 256 KiB floor. */
+const BATCHES = 40;
 
 async function openBoard(browser: Browser, auth: AuthTokens) {
 	const context = await signedInContext(browser, auth);
@@ -36,6 +38,39 @@ async function expectOnline(page: Page) {
  * document carries more history than the room allows and it squashes (the
  * room then closes this socket with the reset code).
  */
+/** The epoch A's IndexedDB copy of the board belongs to (y-indexeddb's custom store). */
+function storedEpoch(page: Page, organizationId: string) {
+	return page.evaluate(
+		(name) =>
+			new Promise<unknown>((resolve) => {
+				const open = indexedDB.open(name);
+				open.onerror = () => resolve(null);
+				open.onsuccess = () => {
+					const db = open.result;
+					const get = db.transaction('custom').objectStore('custom').get('epoch');
+					get.onsuccess = () => resolve(get.result);
+					get.onerror = () => resolve(null);
+				};
+			}),
+		`neuracrm-org-${organizationId}`
+	);
+}
+
+/** The room's board as a client with no copy gets it: its encoded size, and its cards. */
+async function roomBoard(baseURL: string, auth: AuthTokens) {
+	const doc = new Y.Doc();
+	const provider = new YProvider(new URL(baseURL).host, auth.organization.id, doc, {
+		party: 'org-room',
+		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+		disableBc: true,
+		params: { token: auth.accessToken }
+	});
+	await new Promise<void>((resolve) => (provider.synced ? resolve() : provider.once('synced', () => resolve())));
+	const result = { bytes: Y.encodeStateAsUpdate(doc).byteLength, cards: doc.getMap('deals').size };
+	provider.destroy();
+	return result;
+}
+
 async function churnUntilSquashed(baseURL: string, auth: AuthTokens) {
 	const doc = new Y.Doc();
 	const provider = new YProvider(new URL(baseURL).host, auth.organization.id, doc, {
@@ -51,7 +86,7 @@ async function churnUntilSquashed(baseURL: string, auth: AuthTokens) {
 	);
 	await new Promise<void>((resolve) => (provider.synced ? resolve() : provider.once('synced', () => resolve())));
 	const deals = doc.getMap<Y.Map<unknown>>('deals');
-	for (let batch = 0; batch < 16; batch++) {
+	for (let batch = 0; batch < BATCHES; batch++) {
 		doc.transact(() => {
 			for (let round = 0; round < 500; round++) {
 				for (const map of deals.values()) map.set('amount', (map.get('amount') as number) + 1);
@@ -109,11 +144,16 @@ test('an edit made offline survives the board being squashed meanwhile, without 
 			await expect(page.getByTestId('deal-card')).toHaveCount(3);
 		}
 		await screenshot(a.page, 'board-reset-01-after-squash');
+		// A dropped its old copy (it belongs to the new epoch now) instead of merging the old history back.
+		await expect.poll(() => storedEpoch(a.page, auth.organization.id)).toBe(1);
+		const board = await roomBoard(baseURL!, auth);
+		expect(board.cards).toBe(3);
+		expect(board.bytes).toBeLessThan(64 * 1024);
 		await expect
 			.poll(async () => (await findDealViaApi(request, auth.accessToken, 'Stark rollout'))?.stageId)
 			.toBe(stage('Proposal'));
 		// The churned amounts survived the squash too.
-		expect((await findDealViaApi(request, auth.accessToken, 'Wayne audit'))?.amount).toBe(1000 + 16 * 500);
+		expect((await findDealViaApi(request, auth.accessToken, 'Wayne audit'))?.amount).toBe(1000 + BATCHES * 500);
 	});
 
 	expect(a.errors).toEqual([]);

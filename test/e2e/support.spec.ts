@@ -159,6 +159,7 @@ test('ticket lifecycle in the app: create, reply, note, attach, solve', async ({
 	await page.getByLabel('Requester email').fill('lee@example.com');
 	await page.getByLabel('Requester name').fill('Lee Jordan');
 	await page.getByLabel('Priority').selectOption('high');
+	await page.screenshot({ path: '/tmp/support-new.png', fullPage: true });
 	await page.getByRole('button', { name: 'Create ticket' }).click();
 
 	await expect(page).toHaveURL(/\/support\/tickets\/[\w-]+$/);

@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
 import { signedInContext, type AuthTokens } from './board-helpers';
 import { newPerson, registerViaApi, watchPageErrors } from './helpers';
 
@@ -33,6 +34,20 @@ async function pbxEvent(request: APIRequestContext, providerId: string, secret: 
 		data: body
 	});
 	expect(res.status(), await res.text()).toBe(200);
+}
+
+const TWILIO_AUTH_TOKEN = 'fake-auth-token';
+const sid = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
+
+/** A Twilio webhook as Twilio sends it: form-encoded, signed over the exact URL and its POST params. */
+async function twilioHook(request: APIRequestContext, path: string, params: Record<string, string>) {
+	const url = new URL(path, process.env.BASE_URL ?? 'http://127.0.0.1:8790').toString();
+	const res = await request.post(url, {
+		headers: { 'x-twilio-signature': getExpectedTwilioSignature(TWILIO_AUTH_TOKEN, url, params) },
+		form: params
+	});
+	expect(res.status(), await res.text()).toBe(200);
+	return res.text();
 }
 
 test('without a provider the softphone says what to configure and places no call', async ({ browser, request }) => {
@@ -210,6 +225,62 @@ test('PBX call events pop the caller, move the live board, and land in the call 
 	});
 	expect(painted).toBeGreaterThan(100);
 	await shot(page, 'analytics', true);
+	expect(errors).toEqual([]);
+	await context.close();
+});
+
+test('a signed Twilio inbound call pops the caller in the agent\'s softphone and moves the live board', async ({ browser, request }) => {
+	const owner = await newOrg(request, 'Twilio Line');
+	const token = owner.accessToken;
+	const contact = (await call<{ id: string }>(request, token, 'post', '/api/contacts', { firstName: 'Ivy', lastName: 'Inbound', phone: '+1 415 555 0177' })).data;
+	const queue = (await call<{ id: string }>(request, token, 'post', '/api/telephony/queues', { name: 'Front desk', strategy: 'round_robin', members: [{ userId: owner.user.id }] })).data;
+	const accountSid = `AC${'1'.repeat(32)}`;
+	const provider = (
+		await call<{ id: string }>(request, token, 'post', '/api/telephony/providers', {
+			type: 'twilio',
+			name: 'Twilio',
+			defaultQueueId: queue.id,
+			config: {
+				accountSid,
+				authToken: TWILIO_AUTH_TOKEN,
+				apiKeySid: `SK${'2'.repeat(32)}`,
+				apiKeySecret: 'fake-api-secret',
+				twimlAppSid: `AP${'3'.repeat(32)}`,
+				phoneNumbers: ['+14155550100'],
+				apiBaseUrl: 'http://127.0.0.1:9'
+			}
+		})
+	).data;
+	await call(request, token, 'post', '/api/telephony/extensions', { providerId: provider.id, userId: owner.user.id, extension: 'ivy-desk' });
+	const status = await request.put('/api/agents/me/status', { headers: auth(token), data: { status: 'available' } });
+	expect(status.status(), await status.text()).toBe(200);
+
+	const context = await signedInContext(browser, owner);
+	const page = await context.newPage();
+	const errors = watchPageErrors(page);
+	await page.goto('/calls/live');
+	await expect(page.getByTestId('connection-status').first()).toHaveAttribute('data-status', 'online');
+	await expect(page.getByTestId('live-active-count')).toHaveText('0');
+
+	const parent = sid('CA');
+	const base = { AccountSid: accountSid, From: '+14155550177', To: '+14155550100', Direction: 'inbound' };
+	const twiml = await twilioHook(request, `/api/telephony/twilio/${provider.id}/voice`, { ...base, CallSid: parent, CallStatus: 'ringing' });
+	expect(twiml).toContain('<Client ');
+	expect(twiml).toContain('<Identity>ivy-desk</Identity>');
+
+	const pop = page.getByTestId('caller-pop');
+	await expect(pop.getByTestId('caller-name')).toHaveText('Ivy Inbound');
+	await expect(pop.getByTestId('caller-record')).toHaveAttribute('href', `/contacts/${contact.id}`);
+	await expect(page.getByTestId('live-active-count')).toHaveText('1');
+	await expect(page.getByTestId('live-call')).toContainText('Ringing');
+
+	const agentLeg = { AccountSid: accountSid, CallSid: sid('CA'), ParentCallSid: parent, From: '+14155550177', To: 'client:ivy-desk', Direction: 'outbound-dial' };
+	await twilioHook(request, `/api/telephony/twilio/${provider.id}/status?leg=agent`, { ...agentLeg, CallStatus: 'in-progress' });
+	await expect(page.getByTestId('live-call')).toContainText('In progress');
+	await expect(pop).toHaveCount(0);
+	await twilioHook(request, `/api/telephony/twilio/${provider.id}/status`, { ...base, CallSid: parent, CallStatus: 'completed', CallDuration: '42' });
+	await expect(page.getByTestId('live-active-count')).toHaveText('0');
+	await expect(page.getByTestId('wrap-up')).toBeVisible();
 	expect(errors).toEqual([]);
 	await context.close();
 });

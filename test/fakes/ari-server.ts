@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { WebSocketServer, type WebSocket } from "ws";
 import type { TestProject } from "vitest/node";
 import { FAKE_ARI, type FakeOrigination } from "./ari-fixtures";
 
@@ -70,8 +71,49 @@ async function originate(req: IncomingMessage, res: ServerResponse, url: URL) {
   });
 }
 
+/** Event WebSocket clients by Stasis application name. */
+const subscribers = new Map<string, Set<WebSocket>>();
+const wss = new WebSocketServer({ noServer: true });
+
+/** GET /ari/events upgrade: `api_key=user:password` (or basic auth) and `app` are required, as in Asterisk. */
+function upgrade(req: IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) {
+  const url = new URL(req.url ?? "/", "http://fake");
+  const refuse = (status: number, body: unknown) => {
+    const text = JSON.stringify(body);
+    socket.end(`HTTP/1.1 ${status} ${status === 401 ? "Unauthorized" : "Bad Request"}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+  };
+  if (url.pathname !== "/ari/events") return refuse(400, { message: "Resource not found" });
+  if (url.searchParams.get("api_key") !== `${FAKE_ARI.username}:${FAKE_ARI.password}` && !authorized(req)) return refuse(401, { error: "Authentication required" });
+  const app = url.searchParams.get("app");
+  if (!app) return refuse(400, { message: "Missing parameter app" });
+  wss.handleUpgrade(req, socket, head, (ws) => {
+    const set = subscribers.get(app) ?? new Set();
+    set.add(ws);
+    subscribers.set(app, set);
+    ws.on("close", () => set.delete(ws));
+  });
+}
+
+/** Test hooks (not ARI): push events to an application's sockets, count or drop its sockets. */
+async function eventHooks(req: IncomingMessage, res: ServerResponse, url: URL) {
+  const app = url.searchParams.get("app") ?? "";
+  const sockets = subscribers.get(app) ?? new Set<WebSocket>();
+  if (url.pathname === "/__fake/events/clients") return json(res, 200, { clients: sockets.size });
+  if (url.pathname === "/__fake/events/drop") {
+    for (const ws of sockets) ws.terminate();
+    return json(res, 200, { dropped: sockets.size });
+  }
+  const events = JSON.parse(await readBody(req)) as Record<string, unknown>[];
+  for (const ws of sockets) for (const event of events) ws.send(JSON.stringify({ application: app, asterisk_id: "02:42:ac:11:00:02", ...event }));
+  return json(res, 200, { delivered: sockets.size });
+}
+
 function handle(req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? "/", "http://fake");
+  if (url.pathname.startsWith("/__fake/events")) {
+    eventHooks(req, res, url).catch((err) => json(res, 500, { message: String(err) }));
+    return;
+  }
   // Test hook, not ARI: what the fake received for one origination.
   const recorded = /^\/__fake\/originations\/(.+)$/.exec(url.pathname);
   if (recorded) {
@@ -99,8 +141,13 @@ function handle(req: IncomingMessage, res: ServerResponse) {
 
 export default async function setup(project: TestProject) {
   const server = createServer(handle);
+  server.on("upgrade", upgrade);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   project.provide("ariFakeUrl", `http://127.0.0.1:${port}`);
-  return () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return () =>
+    new Promise<void>((resolve) => {
+      for (const ws of wss.clients) ws.terminate();
+      server.close(() => resolve());
+    });
 }

@@ -156,19 +156,29 @@ describe("click-to-call through the REST API", () => {
     expect(res.body.data).toMatchObject({ direction: "outbound", status: "initiated", to: "+14155550166", from: NUMBER, agentUserId: ctx.agent.userId });
     const sent = (await fakeTwilioRequests()).find((r) => r.method === "POST" && r.path === "/Calls.json" && r.form.To === `client:${identityOf(ctx.agent.userId)}`);
     const url = hookUrl(ctx.provider.id, "voice", { mode: "bridge", to: "+14155550166" });
-    expect(sent?.form).toMatchObject({ From: NUMBER, Url: url, Method: "POST", StatusCallback: hookUrl(ctx.provider.id, "status"), StatusCallbackEvent: ["initiated", "ringing", "answered", "completed"] });
+    expect(sent?.form).toMatchObject({ From: NUMBER, Url: url, Method: "POST", StatusCallback: hookUrl(ctx.provider.id, "status", { dial: "+14155550166" }), StatusCallbackEvent: ["initiated", "ringing", "answered", "completed"] });
 
     const bridge = twiml((await postTwilio(url, { CallSid: res.body.data.providerCallId, From: NUMBER, To: `client:${identityOf(ctx.agent.userId)}`, Direction: "outbound-api" })).text);
     expect(one(bridge, "Number").textContent).toBe("+14155550166");
     expect(one(bridge, "Dial").getAttribute("callerId")).toBe(NUMBER);
+
+    // A parent callback racing ahead of the API's own event still creates the record with the customer's number.
+    const raced = await postTwilio(hookUrl(ctx.provider.id, "status", { dial: "+14155550167" }), { CallSid: twilioSid("CA"), From: NUMBER, To: `client:${identityOf(ctx.agent.userId)}`, Direction: "outbound-api", CallStatus: "initiated" });
+    expect(raced.status).toBe(204);
+    expect((await callsOf(ctx.owner)).find((c) => c.to === "+14155550167")).toMatchObject({ direction: "outbound", from: NUMBER });
   });
 
   it("answers 400 for a bad number and not_configured without a provider", async () => {
     const ctx = await setup("twc2cx");
     expectError(await api("/api/telephony/twilio/calls", { token: ctx.agent.token, body: { to: "not a number" } }), 400, "validation_error");
     expectError(await api("/api/telephony/twilio/calls", { token: ctx.agent.token, body: {} }), 400, "validation_error");
+    const wrongToken = await createProvider(ctx.owner, { type: "twilio", name: "Wrong token", config: twilioConfig({ accountSid: FAKE_TWILIO.active.accountSid, authToken: "revoked-token" }) });
+    const refused = await api("/api/telephony/twilio/calls", { token: ctx.agent.token, body: { to: "+14155550166", providerId: wrongToken.id } });
+    expectError(refused, 409, "conflict");
+    expect(refused.body.error.message).toBe("Twilio error 20003: Authenticate");
+    expect((await callsOf(ctx.owner)).filter((c) => c.providerId === wrongToken.id)).toHaveLength(0);
     const lonely = await registerAccount("twc2cn");
-    expectError(await api("/api/telephony/twilio/calls", { token: lonely.token, body: { to: "+14155550166" } }), 503, "not_configured");
+    expectError(await api("/api/telephony/twilio/calls", { token: lonely.token, body: { to: "+14155550166" } }), 409, "not_configured");
   });
 });
 

@@ -33,7 +33,7 @@ const identityOf = (userId: string) => `agent_${userId.replace(/-/g, "")}`;
 describe("POST /api/telephony/twilio/token", () => {
   it("answers not_configured while the organization has no Twilio provider", async () => {
     const owner = await registerAccount("twtok0");
-    expectError(await api("/api/telephony/twilio/token", { token: owner.token, method: "POST" }), 503, "not_configured");
+    expectError(await api("/api/telephony/twilio/token", { token: owner.token, method: "POST" }), 409, "not_configured");
   });
 
   it("issues a 1 h Access Token with a Voice grant for the agent's identity", async () => {

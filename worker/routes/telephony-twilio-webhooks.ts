@@ -99,7 +99,7 @@ export const telephonyTwilioWebhookRoutes = createRouter()
     const ctx = await twilioContext(c);
     requireCallSid(ctx);
     const leg = c.req.query("leg");
-    await applyStatusCallback(c.env, ctx.db, ctx.req, leg === "agent" || leg === "callee" ? leg : "parent");
+    await applyStatusCallback(c.env, ctx.db, ctx.req, leg === "agent" || leg === "callee" ? leg : "parent", c.req.query("dial"));
     return stored();
   })
   .openapi(route("recording"), async (c) => {

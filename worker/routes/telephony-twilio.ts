@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import { createRouter, envelope, IdParam, jsonBody, jsonResponse, ok, standardErrors } from "../lib/http";
+import { createRouter, envelope, ErrorSchema, IdParam, jsonBody, jsonResponse, ok, standardErrors } from "../lib/http";
 import { requirePermission } from "../middleware/auth";
 import { clickToCall, holdCall, transferCall } from "../services/telephony/twilio-calls";
 import { voiceToken } from "../services/telephony/twilio-token";
@@ -37,20 +37,22 @@ const TransferBody = z
   .strict()
   .refine((b) => (b.toUserId ? 1 : 0) + (b.toQueueId ? 1 : 0) === 1, { message: "Send exactly one of toUserId or toQueueId" });
 
-const callResponse = { 200: jsonResponse(envelope(CallSchema), "The call"), ...standardErrors };
+const errorResponse = (description: string) => jsonResponse(ErrorSchema, description);
+const notConfigured = { 409: errorResponse("`not_configured`: the organization has no enabled Twilio provider (or no number to call from); `conflict`: Twilio refused") };
+const callResponse = { 200: jsonResponse(envelope(CallSchema), "The call"), ...standardErrors, 409: errorResponse("`conflict`: the call has ended, is not inbound, or is not (or already) on hold; or Twilio refused") };
 
 const routes = {
   token: createRoute({
     method: "post", path: "/token", tags, security, middleware: [requirePermission("telephony:work")] as const,
     summary: "An Access Token (1 h) with a Voice grant for the signed-in agent's browser softphone",
     request: { body: { content: { "application/json": { schema: TokenBody } }, required: false } },
-    responses: { 200: jsonResponse(envelope(TokenSchema), "Token"), ...standardErrors },
+    responses: { 200: jsonResponse(envelope(TokenSchema), "Token"), ...standardErrors, ...notConfigured },
   }),
   call: createRoute({
     method: "post", path: "/calls", tags, security, middleware: [requirePermission("telephony:work")] as const,
     summary: "Click-to-call through Twilio's REST API: rings the agent's browser, then dials `to`",
     request: jsonBody(OutboundBody),
-    responses: { 201: jsonResponse(envelope(CallSchema), "The call, initiated"), ...standardErrors },
+    responses: { 201: jsonResponse(envelope(CallSchema), "The call, initiated"), ...standardErrors, ...notConfigured },
   }),
   hold: createRoute({
     method: "post", path: "/calls/{id}/hold", tags, security, middleware: [requirePermission("telephony:work")] as const,

@@ -55,9 +55,10 @@ export class TwilioLine {
 		device.on('incoming', (call: TwilioCall) => this.handlers.incoming(call));
 		device.on('registered', () => this.handlers.registered(true));
 		device.on('unregistered', () => this.handlers.registered(false));
-		device.on('error', (error: { message?: string; description?: string }) =>
-			this.handlers.error(error.description ?? error.message ?? 'Twilio reported an error.')
-		);
+		device.on('error', (error: { code?: number; message?: string; description?: string }) => {
+			const what = error.description ?? error.message ?? 'unknown error';
+			this.handlers.error(`Twilio: ${what}${error.code ? ` (error ${error.code})` : ''}.`);
+		});
 		try {
 			await device.register();
 		} catch (err) {

@@ -8,10 +8,12 @@ import type { ProviderRow } from "./providers";
 
 /**
  * ARI's event WebSocket (`/ari/events?app=...&subscribeAll=true`) mapped to
- * the call core. A call is keyed by the NEURACRM_CALL_ID channel variable our
- * click-to-call sets and the dialed leg inherits (visible when
- * `channelvars = NEURACRM_CALL_ID,NEURACRM_AGENT` is in ari.conf), else by the channel id; helper channels (Local/, Snoop/, ...)
- * are ignored.
+ * the call core. ARI's Channel has no linkedid, so the legs of one call are
+ * tied by the inherited channel variable NEURACRM_CALL_ID (ari.conf:
+ * `channelvars = NEURACRM_CALL_ID,NEURACRM_AGENT`): our click-to-call sets it
+ * on the agent's leg (with NEURACRM_AGENT), an inbound dialplan sets
+ * `__NEURACRM_CALL_ID=${UNIQUEID}` on entry. Without it each channel counts
+ * as its own call. Helper channels (Local/, Snoop/, ...) are ignored.
  */
 
 export interface AriChannelJson {
@@ -77,12 +79,14 @@ export async function ingestAriEvent(env: Pick<Env, "DB" | "ORG_ROOM">, provider
   const vars = channel.channelvars ?? {};
   const ours = vars.NEURACRM_CALL_ID || null;
   const at = ariTime(event.timestamp, now);
-  // The agent's own leg of a click-to-call going Up is the agent picking up, not the customer answering.
-  if (ours && channel.id === ours && status === "in_progress") return false;
+  const outbound = !!vars.NEURACRM_AGENT;
   const extension = channelExtension(channel.name);
-  const agentExtension = vars.NEURACRM_AGENT || extension;
-  const agentUserId = agentExtension ? await userForExtension(db, orgId, provider.id, agentExtension) : null;
-  const outbound = !!ours;
+  const legUser = extension ? await userForExtension(db, orgId, provider.id, extension) : null;
+  // "Answered" is the far side picking up: for click-to-call the customer's leg
+  // (not the agent's own phone), for inbound calls an agent's leg (not the trunk
+  // being answered by an IVR or queue).
+  if (status === "in_progress" && (outbound ? channel.id === ours : ours !== null && !legUser)) return false;
+  const agentUserId = outbound ? await userForExtension(db, orgId, provider.id, vars.NEURACRM_AGENT!) : legUser;
   const callerNumber = channel.caller?.number ?? "";
   const dialed = channel.dialplan?.exten && channel.dialplan.exten !== "s" ? channel.dialplan.exten : "";
   const call: CallEvent = {

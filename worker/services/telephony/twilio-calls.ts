@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import VoiceResponse from "twilio/lib/twiml/VoiceResponse.js";
 import type { Env } from "../../env";
 import type { Db } from "../../lib/db";
-import { AppError, conflict, invalid, notFound } from "../../lib/errors";
+import { conflict, invalid, notFound } from "../../lib/errors";
 import { parsePhone, PHONE_MESSAGE } from "../phone";
 import { auditStatement } from "../audit";
 import { defaultCountryOf, type Actor } from "../records";
@@ -11,7 +11,7 @@ import { memberships } from "../../../schema";
 import { requireCall } from "./call-queries";
 import { inboundQueue, stateQuery } from "./twilio-queue";
 import { createCall, redirectCall, twilioAccount } from "./twilio-rest";
-import { identityForUser, twilioProviderOf, type TwilioPublicConfig } from "./twilio-webhook";
+import { identityForUser, TwilioNotConfigured, twilioProviderOf, type TwilioPublicConfig } from "./twilio-webhook";
 import { requireQueue } from "./queues";
 
 /**
@@ -54,13 +54,14 @@ export async function clickToCall(env: RestEnv, db: Db, orgId: string, actor: Ac
   const number = parsePhone(input.to, await defaultCountryOf(db, orgId));
   if (!number) throw invalid({ to: [PHONE_MESSAGE] });
   const callerId = (provider.publicConfig as TwilioPublicConfig).phoneNumbers?.[0];
-  if (!callerId) throw new AppError("not_configured", "The Twilio provider has no phone number to call from: add one to its phoneNumbers");
+  if (!callerId) throw new TwilioNotConfigured("The Twilio provider has no phone number to call from: add one to its phoneNumbers");
   const identity = await identityForUser(db, orgId, provider.id, actor.userId);
   const resource = await createCall(await twilioAccount(env, provider), {
     to: `client:${identity}`,
     from: callerId,
     url: hook(provider.id, "voice", { mode: "bridge", to: number }),
-    statusCallback: hook(provider.id, "status"),
+    // The parent's callbacks may arrive before our own event: they carry the customer's number to create the record right.
+    statusCallback: hook(provider.id, "status", { dial: number }),
   });
   const { call } = await applyCallEvent(env, orgId, {
     providerId: provider.id,

@@ -25,7 +25,7 @@ export async function twilioAccount(env: RestEnv, provider: ProviderRow): Promis
   return { base: twilioApiBase(env, provider), accountSid, auth: `Basic ${btoa(`${accountSid}:${String(secrets.authToken)}`)}` };
 }
 
-/** A Twilio error, answered to our client as 502-like `conflict`/`validation_error` with Twilio's own message. */
+/** A Twilio refusal or outage, answered as `conflict` (`not_found` for a 404) with Twilio's own code and message. */
 async function twilioFailure(res: Response): Promise<AppError> {
   let body: { code?: number; message?: string } = {};
   try {
@@ -34,7 +34,7 @@ async function twilioFailure(res: Response): Promise<AppError> {
     // Not JSON: the status says enough.
   }
   const message = `Twilio error${body.code ? ` ${body.code}` : ""}: ${body.message ?? `HTTP ${res.status}`}`;
-  return new AppError(res.status === 404 ? "not_found" : res.status >= 500 ? "internal_error" : "conflict", message, { twilioCode: body.code ?? null, httpStatus: res.status });
+  return new AppError(res.status === 404 ? "not_found" : "conflict", message, { twilioCode: body.code ?? null, httpStatus: res.status });
 }
 
 async function send(account: TwilioAccount, method: string, path: string, form?: Record<string, string | string[] | undefined>) {

@@ -44,7 +44,7 @@ function directionOf(p: Record<string, string>): CallEvent["direction"] {
 }
 
 /** The events one status callback stands for, in time order. */
-export async function statusEvents(db: Db, req: TwilioRequest, leg: Leg): Promise<CallEvent[]> {
+export async function statusEvents(db: Db, req: TwilioRequest, leg: Leg, dialed?: string): Promise<CallEvent[]> {
   const p = req.params;
   const status = p.CallStatus ?? "";
   const legSid = p.CallSid ?? "";
@@ -55,7 +55,8 @@ export async function statusEvents(db: Db, req: TwilioRequest, leg: Leg): Promis
   const id = (s: string) => `${legSid}:${s}`;
 
   if (leg === "parent") {
-    const created = { direction: directionOf(p), from: p.From, to: p.To };
+    // A click-to-call's parent rings the agent; the customer's number rides in the callback URL (`dial`).
+    const created = dialed ? { direction: "outbound" as const, from: p.From, to: dialed } : { direction: directionOf(p), from: p.From, to: p.To };
     if (status === "queued" || status === "initiated") return [{ ...base, ...created, status: "initiated", eventId: id(status) }];
     if (status === "ringing") return [{ ...base, ...created, status: "ringing", eventId: id(status) }];
     if (FINAL[status]) return [{ ...base, ...created, status: FINAL[status]!, eventId: id(status) }];
@@ -74,8 +75,8 @@ export async function statusEvents(db: Db, req: TwilioRequest, leg: Leg): Promis
   return events;
 }
 
-export async function applyStatusCallback(env: Env, db: Db, req: TwilioRequest, leg: Leg) {
-  for (const event of await statusEvents(db, req, leg)) await applyCallEvent(env, req.provider.orgId, event);
+export async function applyStatusCallback(env: Env, db: Db, req: TwilioRequest, leg: Leg, dialed?: string) {
+  for (const event of await statusEvents(db, req, leg, dialed)) await applyCallEvent(env, req.provider.orgId, event);
 }
 
 /**
