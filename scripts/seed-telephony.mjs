@@ -6,7 +6,7 @@ import { createHmac } from "node:crypto";
 import { rng } from "./demo-data.mjs";
 
 const DAY = 86_400_000;
-const CALLS = 150;
+const CALLS = 90;
 // Local D1 serializes writes: more requests in flight only queue up.
 const PARALLEL = 2;
 const DISPOSITIONS = ["Interested", "Demo booked", "Follow-up needed", "Resolved", "Not interested", "Wrong number", "Left voicemail"];
