@@ -12,6 +12,8 @@ const CHUNK_BYTES = 512 * 1024;
 const MIN_LOG_BYTES_TO_COMPACT = 64 * 1024;
 const MAX_LOG_ROWS = 300;
 const SCHEMA_VERSION = 2;
+/** How many epochs back a client's old history is still recognised. */
+const RETIRED_EPOCHS = 3;
 
 export interface DocStoreStats {
   logRows: number;
@@ -29,6 +31,7 @@ export class DocStore {
   private generation = 0;
   private epochValue = 0;
   private freshBytesValue = 0;
+  private retired: Set<number> | null = null;
   /** Next log sequence number; kept in memory so an append is a single INSERT. */
   private nextSeq = 1;
 
@@ -70,6 +73,9 @@ export class DocStore {
       // epoch: bumped when the document is replaced by a history-free copy (see `squash`);
       // fresh_bytes: the last measured size of such a copy, so the check stays cheap.
       this.sql.exec(`CREATE TABLE ydoc_epochs (doc TEXT PRIMARY KEY, epoch INTEGER NOT NULL, fresh_bytes INTEGER NOT NULL)`);
+      // Yjs client ids that wrote to earlier epochs: a client claiming no epoch but holding them holds old history.
+      this.sql.exec(`CREATE TABLE ydoc_retired (doc TEXT NOT NULL, client INTEGER NOT NULL, epoch INTEGER NOT NULL,
+        PRIMARY KEY (doc, client))`);
     }
     this.sql.exec(`INSERT OR REPLACE INTO ydoc_meta (key, value) VALUES ('schema', ?)`, SCHEMA_VERSION);
   }
@@ -149,12 +155,36 @@ export class DocStore {
    * drop it instead of syncing: merged back, it would bring the history
    * back and resurrect stale values. Same single transaction as `compact`.
    */
-  squash(state: Uint8Array): number {
+  squash(state: Uint8Array, retiring: Y.Doc): number {
     const epoch = this.epochValue + 1;
-    this.replace(state, () => this.writeEpoch(epoch, state.byteLength));
+    const clients = [...Y.decodeStateVector(Y.encodeStateVector(retiring)).keys()];
+    this.replace(state, () => {
+      this.writeEpoch(epoch, state.byteLength);
+      for (const client of clients) {
+        this.sql.exec(
+          `INSERT INTO ydoc_retired (doc, client, epoch) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET epoch = excluded.epoch`,
+          this.name,
+          client,
+          epoch,
+        );
+      }
+      this.sql.exec(`DELETE FROM ydoc_retired WHERE doc = ? AND epoch <= ?`, this.name, epoch - RETIRED_EPOCHS);
+    });
     this.epochValue = epoch;
     this.freshBytesValue = state.byteLength;
+    this.retired = null;
     return epoch;
+  }
+
+  /** Client ids of the last few epochs' documents (see `squash`). */
+  retiredClients(): ReadonlySet<number> {
+    this.retired ??= new Set(
+      this.sql
+        .exec<{ client: number }>(`SELECT client FROM ydoc_retired WHERE doc = ?`, this.name)
+        .toArray()
+        .map((r) => r.client),
+    );
+    return this.retired;
   }
 
   /** Remembers the size of a history-free copy measured without squashing. */

@@ -6,7 +6,7 @@ import { can } from "../worker/lib/permissions";
 import { verifyAccessToken } from "../worker/lib/tokens";
 import { ROLES, type Role } from "../schema";
 import { Board, SERVER_ORIGIN, loadDirectory, type Author } from "./board";
-import { clientEpoch, parseBoardFlush, squashDue, squashMinBytes } from "./board-epoch";
+import { carriesRetiredHistory, clientEpoch, parseBoardFlush, squashDue, squashMinBytes } from "./board-epoch";
 import { DealStateSchema, freshBoardState, type DealRecord } from "./board-schema";
 import { DocStore } from "./doc-store";
 import { CLOSE, roomEvent, type RoomEvent } from "./events";
@@ -106,16 +106,11 @@ export class OrgRoom extends YServer<Env> {
       this.store.noteFreshBytes(fresh.byteLength);
       return;
     }
-    const epoch = this.store.squash(fresh);
+    const epoch = this.store.squash(fresh, this.document);
     console.log(JSON.stringify({ level: "info", msg: "board squashed", room: this.name, epoch, from: encoded, to: fresh.byteLength }));
-    const text = JSON.stringify(roomEvent("board_reset", { epoch }));
     for (const conn of super.getConnections<MemberState>()) {
-      const state = conn.state;
-      if (state?.scope === "events") continue;
-      // Whatever this socket still has in flight belongs to the old epoch: never apply it.
-      if (state) conn.setState({ ...state, scope: "reset" });
-      this.sendCustomMessage(conn, text);
-      conn.close(CLOSE.boardReset, "The board was compacted; reload it");
+      // Whatever a board socket still has in flight belongs to the old epoch: never apply it.
+      if (conn.state?.scope !== "events") this.resetClient(conn);
     }
     void this.replaceDocument();
   }
@@ -169,8 +164,7 @@ export class OrgRoom extends YServer<Env> {
       const claimed = clientEpoch(ctx.request.url);
       // A copy from an earlier epoch must never sync: its history would merge back into the new document.
       if (claimed !== null && claimed !== epoch) {
-        this.sendCustomMessage(connection, JSON.stringify(roomEvent("board_reset", { epoch })));
-        connection.close(CLOSE.boardReset, "The board was compacted; reload it");
+        this.resetClient(connection);
         return;
       }
       connection.setState(member);
@@ -183,12 +177,24 @@ export class OrgRoom extends YServer<Env> {
     const state = connection.state as MemberState | null;
     // Event-only members never read or write the board document.
     if (state?.scope !== "board" && typeof message !== "string") return;
+    if (typeof message !== "string" && carriesRetiredHistory(message, this.store.retiredClients())) {
+      this.resetClient(connection);
+      return;
+    }
     this.handleMessage(connection, message);
   }
 
   override isReadOnly(connection: Connection): boolean {
     const state = connection.state as Partial<MemberState> | null;
     return state?.scope !== "board" || !state.role || !can(state.role, "room:write");
+  }
+
+  /** Tells a board client its copy is of another epoch and closes its socket; nothing more it sends is applied. */
+  private resetClient(connection: Connection) {
+    const state = connection.state as MemberState | null;
+    if (state) connection.setState({ ...state, scope: "reset" });
+    this.sendCustomMessage(connection, JSON.stringify(roomEvent("board_reset", { epoch: this.store.epoch })));
+    connection.close(CLOSE.boardReset, "The board was compacted; reload it");
   }
 
   /**

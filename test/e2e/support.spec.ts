@@ -111,6 +111,9 @@ test('an assignment by one agent shows on the other agent’s board live', async
 	await b.page.getByTestId('notification-item').filter({ hasText: `#${ticket.number}` }).click();
 	await expect(b.page).toHaveURL(new RegExp(`/support/tickets/${ticket.id}$`));
 	await expect(sidebarBell(b.page).getByTestId('notification-count')).toHaveText('1');
+	await sidebarBell(b.page).click();
+	await b.page.getByRole('button', { name: 'Mark all read' }).click();
+	await expect(sidebarBell(b.page).getByTestId('notification-count')).toHaveCount(0);
 
 	expect(a.errors).toEqual([]);
 	expect(b.errors).toEqual([]);

@@ -31,6 +31,8 @@ class Notifications {
 	loaded = $state(false);
 	#users = 0;
 	#off: (() => void) | null = null;
+	/** Bumped by every local change, so a list fetched before it cannot put old state back. */
+	#changes = 0;
 
 	/** Load and follow live events while at least one bell is mounted; returns the stop function. */
 	use(): () => void {
@@ -39,6 +41,7 @@ class Notifications {
 			this.#off = liveEvents.on('notification', (event) => {
 				const n = asNotification(event.data.notification);
 				if (!n || this.items.some((i) => i.id === n.id)) return;
+				this.#changes++;
 				this.items = [n, ...this.items].slice(0, PAGE);
 				if (!n.readAt) this.unread += 1;
 			});
@@ -52,8 +55,10 @@ class Notifications {
 	}
 
 	async refresh() {
+		const seen = this.#changes;
 		try {
 			const res = await request<AppNotification[]>('/api/notifications', { query: { per_page: PAGE } });
+			if (seen !== this.#changes) return;
 			this.items = res.data;
 			const meta = res.meta as { unread?: number } | undefined;
 			this.unread = meta?.unread ?? res.data.filter((n) => !n.readAt).length;
@@ -66,16 +71,20 @@ class Notifications {
 	async markRead(id: string) {
 		const item = this.items.find((n) => n.id === id);
 		if (!item || item.readAt) return;
+		this.#changes++;
 		this.items = this.items.map((n) => (n.id === id ? { ...n, readAt: Date.now() } : n));
 		this.unread = Math.max(0, this.unread - 1);
-		await api(`/api/notifications/${id}/read`, { method: 'POST' }).catch(() => this.refresh());
+		await api(`/api/notifications/${id}/read`, { method: 'POST' }).catch(() => undefined);
+		await this.refresh();
 	}
 
 	async markAllRead() {
 		const now = Date.now();
+		this.#changes++;
 		this.items = this.items.map((n) => (n.readAt ? n : { ...n, readAt: now }));
 		this.unread = 0;
-		await api('/api/notifications/read-all', { method: 'POST' }).catch(() => this.refresh());
+		await api('/api/notifications/read-all', { method: 'POST' }).catch(() => undefined);
+		await this.refresh();
 	}
 }
 

@@ -3,16 +3,16 @@ import VoiceResponse from "twilio/lib/twiml/VoiceResponse.js";
 import type { Env } from "../../env";
 import type { Db } from "../../lib/db";
 import { conflict, invalid, notFound } from "../../lib/errors";
-import { parsePhone, PHONE_MESSAGE } from "../phone";
-import { auditStatement } from "../audit";
-import { defaultCountryOf, type Actor } from "../records";
-import { applyCallEvent } from "./calls";
 import { memberships } from "../../../schema";
+import { auditStatement } from "../audit";
+import { parsePhone, PHONE_MESSAGE } from "../phone";
+import { defaultCountryOf, type Actor } from "../records";
 import { requireCall } from "./call-queries";
+import { applyCallEvent } from "./calls";
+import { requireQueue } from "./queues";
 import { inboundQueue, stateQuery } from "./twilio-queue";
 import { createCall, redirectCall, twilioAccount } from "./twilio-rest";
 import { identityForUser, TwilioNotConfigured, twilioProviderOf, type TwilioPublicConfig } from "./twilio-webhook";
-import { requireQueue } from "./queues";
 
 /**
  * What an agent does to calls through Twilio's REST API.

@@ -1,8 +1,8 @@
+import { and, asc, eq } from "drizzle-orm";
 import { validateRequest } from "twilio/lib/webhooks/webhooks.js";
 import type { Env } from "../../env";
 import type { Db } from "../../lib/db";
 import { AppError, notFound } from "../../lib/errors";
-import { and, asc, eq } from "drizzle-orm";
 import { memberships, telephonyExtensions, telephonyProviders, type ProviderPublicConfig } from "../../../schema";
 import { providerForWebhook, providerSecrets, type ProviderRow } from "./providers";
 
