@@ -162,7 +162,7 @@ export class DocStore {
       this.writeEpoch(epoch, state.byteLength);
       for (const client of clients) {
         this.sql.exec(
-          `INSERT INTO ydoc_retired (doc, client, epoch) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET epoch = excluded.epoch`,
+          `INSERT INTO ydoc_retired (doc, client, epoch) VALUES (?, ?, ?) ON CONFLICT (doc, client) DO UPDATE SET epoch = excluded.epoch`,
           this.name,
           client,
           epoch,

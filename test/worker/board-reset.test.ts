@@ -108,6 +108,17 @@ describe("board epoch reset", () => {
     expect(cards(again).toJSON()).toEqual(expected);
     expect(Y.encodeStateAsUpdate(again.doc).byteLength).toBeLessThan(freshBytes * 1.1 + 512);
 
+    // A client that claims no epoch but kept its old document (a provider reconnecting) is recognised by its history.
+    const res = await openRoom(owner.orgId, owner.token);
+    const keeper = new RoomClient(res.webSocket!);
+    Y.applyUpdate(keeper.doc, oldState);
+    await until(() => keeper.closed !== null, "the keeper to be reset");
+    expect(keeper.closed!.code).toBe(CLOSE.boardReset);
+    const check = await joinRoom(owner.orgId, owner.token);
+    expect(Y.encodeStateAsUpdate(check.doc).byteLength).toBeLessThan(freshBytes * 1.1 + 512);
+    expect(cards(check).toJSON()).toEqual(expected);
+    check.close();
+
     // Edits keep flowing on the new epoch, from Yjs and REST alike.
     cards(again).get(ids[0]!)!.set("title", "Edited after the reset");
     await until(() => cards(fresh).get(ids[0]!)?.get("title") === "Edited after the reset", "a Yjs edit to reach a peer");

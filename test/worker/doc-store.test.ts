@@ -92,7 +92,8 @@ describe("DocStore", () => {
       fresh.getMap("m").set("only", "current");
       const state = Y.encodeStateAsUpdate(fresh);
       expect(store.epoch).toBe(0);
-      expect(store.squash(state)).toBe(1);
+      expect(store.squash(state, doc)).toBe(1);
+      expect([...store.retiredClients()]).toEqual([doc.clientID]);
       expect(rowCount(storage, "ydoc_updates")).toBe(0);
       expect(storage.sql.exec(`SELECT DISTINCT gen FROM ydoc_snapshots WHERE doc = 's'`).toArray()).toEqual([{ gen: 2 }]);
       const reopened = new DocStore(storage, "s");

@@ -2,7 +2,9 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { orgDb } from "../lib/db";
+import { forbidden, invalid } from "../lib/errors";
 import { jsonResponse } from "../lib/http";
+import { can } from "../lib/permissions";
 import { TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES } from "../../schema";
 import { SLA_STATES } from "../services/support/sla";
 
@@ -13,6 +15,27 @@ export const SECURITY = [{ bearerAuth: [] }];
 export function supportScope(c: Context<AppEnv>) {
   const auth = c.get("auth");
   return { db: orgDb(c.env, auth.orgId), orgId: auth.orgId, userId: auth.userId, actor: { userId: auth.userId, requestId: c.get("requestId") } };
+}
+
+/** A past instant for importing history from another help desk (owners and admins only). */
+export const HistoryTime = z
+  .number()
+  .int()
+  .min(0)
+  .openapi({ description: "History import (owners and admins): when this happened, epoch ms; never in the future" });
+
+const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * Backdated writes keep analytics and SLAs honest only in trusted hands:
+ * owners and admins, into the past, never before the ticket existed.
+ */
+export function checkHistoryTime(c: Context<AppEnv>, field: string, at: number | undefined, notBefore = 0) {
+  if (at === undefined) return;
+  const { role } = c.get("auth");
+  if (!can(role, "settings:manage")) throw forbidden(`Only owners and admins may set \`${field}\` (history import)`);
+  if (at > Date.now() + CLOCK_SKEW_MS) throw invalid({ [field]: ["Must not be in the future"] });
+  if (at < notBefore) throw invalid({ [field]: ["Must not be before the ticket was created"] });
 }
 
 export const SlaSchema = z

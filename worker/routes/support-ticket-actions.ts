@@ -8,7 +8,7 @@ import { announceViewing, publicTicket, VIEWING_ACTIVITIES } from "../services/s
 import { requireTicket } from "../services/support/tickets";
 import { listAudit } from "../services/audit";
 import { autoAssign, commentOnTicket, mergeTicket } from "../services/support/ticket-flow";
-import { AttachmentSchema, CommentSchema, SECURITY, supportScope, TicketSchema } from "./support-schemas";
+import { AttachmentSchema, checkHistoryTime, CommentSchema, HistoryTime, SECURITY, supportScope, TicketSchema } from "./support-schemas";
 
 const tags = ["Support tickets"];
 const security = SECURITY;
@@ -17,6 +17,7 @@ const CommentBody = z
   .object({
     kind: z.enum(["public", "internal"]).default("public").openapi({ description: "`public`: a reply the requester sees; `internal`: a note for agents" }),
     body: z.string().trim().min(1).max(50_000),
+    createdAt: HistoryTime.optional(),
   })
   .strict()
   .openapi("TicketCommentCreate");
@@ -134,7 +135,11 @@ const routes = {
 
 export const supportTicketActionRoutes = createRouter()
   .openapi(routes.comment, async (c) => {
-    const { orgId, actor } = supportScope(c);
+    const { db, orgId, actor } = supportScope(c);
+    const { createdAt } = c.req.valid("json");
+    if (createdAt !== undefined) {
+      checkHistoryTime(c, "createdAt", createdAt, (await requireTicket(db, orgId, c.req.valid("param").id)).createdAt);
+    }
     const result = await commentOnTicket(c.env, orgId, actor, c.req.valid("param").id, c.req.valid("json"));
     return ok(c, { comment: result.comment, ticket: publicTicket(result.after) }, { status: 201 });
   })

@@ -11,7 +11,7 @@ import { changeTicket, openTicket, removeTicket } from "../services/support/tick
 import { listTickets, TICKET_SORTS, type TicketQuery } from "../services/support/ticket-query";
 import { requireTicket } from "../services/support/tickets";
 import { getView } from "../services/support/views";
-import { multiEnum, SECURITY, supportScope, TicketDetailSchema, TicketSchema } from "./support-schemas";
+import { checkHistoryTime, HistoryTime, multiEnum, SECURITY, supportScope, TicketDetailSchema, TicketSchema } from "./support-schemas";
 
 const tags = ["Support tickets"];
 const security = SECURITY;
@@ -33,12 +33,12 @@ const ticketFields = {
 };
 
 const CreateBody = z
-  .object({ ...ticketFields, subject: ticketFields.subject })
+  .object({ ...ticketFields, subject: ticketFields.subject, createdAt: HistoryTime })
   .partial()
   .required({ subject: true })
   .strict()
   .openapi("TicketCreate");
-const UpdateBody = z.object(ticketFields).partial().strict().openapi("TicketUpdate");
+const UpdateBody = z.object({ ...ticketFields, at: HistoryTime }).partial().strict().openapi("TicketUpdate");
 
 const ListQuery = z.object({
   ...paginationQuery,
@@ -123,6 +123,7 @@ export const supportTicketRoutes = createRouter()
   })
   .openapi(routes.create, async (c) => {
     const { orgId, actor } = supportScope(c);
+    checkHistoryTime(c, "createdAt", c.req.valid("json").createdAt);
     const ticket = await openTicket(c.env, orgId, actor, c.req.valid("json"));
     return ok(c, publicTicket(ticket), { status: 201 });
   })
@@ -133,7 +134,9 @@ export const supportTicketRoutes = createRouter()
     return ok(c, { ...publicTicket(ticket), comments, attachments });
   })
   .openapi(routes.update, async (c) => {
-    const { orgId, actor } = supportScope(c);
+    const { db, orgId, actor } = supportScope(c);
+    const { at } = c.req.valid("json");
+    if (at !== undefined) checkHistoryTime(c, "at", at, (await requireTicket(db, orgId, c.req.valid("param").id)).createdAt);
     const ticket = await changeTicket(c.env, orgId, actor, c.req.valid("param").id, c.req.valid("json"));
     return ok(c, publicTicket(ticket));
   })

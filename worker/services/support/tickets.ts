@@ -23,6 +23,8 @@ export interface TicketInput {
   teamId?: string | null;
   tags?: string[];
   dueAt?: number | null;
+  /** When the change happened; defaults to now (history imports set it). */
+  at?: number;
 }
 
 export interface NewTicketInput extends TicketInput {
@@ -144,7 +146,7 @@ export async function updateTicket(db: Db, orgId: string, actor: SupportActor, i
   const before = await requireTicket(db, orgId, id);
   if (before.status === "closed") throw conflict("The ticket is closed; open a follow-up ticket instead");
   const values = await linkValues(db, orgId, input);
-  const now = Date.now();
+  const now = input.at ?? Date.now();
   // Handing a new ticket to someone opens it, unless the caller set a status too.
   if (values.assigneeId && before.status === "new" && values.status === undefined) values.status = "open";
   Object.assign(values, statusStamps(before, values.status, now));
