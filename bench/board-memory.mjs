@@ -49,6 +49,16 @@ function editRound(client, stageIds) {
   });
 }
 
+/** Resolves once the room has applied everything the client sent so far (its answer to a flush). */
+async function flushed(client) {
+  const seq = Math.floor(Math.random() * 1e9);
+  client.provider.sendMessage(JSON.stringify({ type: "board_flush", seq }));
+  while (!client.events.some((e) => e.type === "board_epoch" && e.data.seq === seq)) {
+    if (!client.provider.wsconnected) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 const amounts = (deals) => [...deals.values()].reduce((n, c) => n + c.get("amount"), 0);
 
 /** The board as a client without a copy gets it from the room (once it holds `expected` in amounts, if given). */
@@ -73,11 +83,15 @@ async function use(url, auth, rounds) {
 }
 
 /**
- * Keeps editing, a round at a time, until the room squashes the board (it
- * closes the socket with the reset code); the client then drops its copy, as
- * browsers do. Returns the room's board afterwards and how many rounds it took.
+ * Edits every card a round at a time, each applied by the room (a flush) and
+ * followed by the room's save debounce, until the room squashes the board (it
+ * closes the socket with the reset code; the client then drops its copy, as
+ * browsers do). Returns what the document would be after `rounds` rounds
+ * without squashing (the same rounds on a local copy, which holds the same
+ * history as the room's), the room's board after the squash, and how many
+ * rounds it took.
  */
-async function useUntilSquashed(url, auth) {
+async function useUntilSquashed(url, auth, rounds) {
   const client = connect(url, "org-room", auth.organization.id, auth.accessToken);
   let reset = false;
   client.provider.on("connection-close", (event) => {
@@ -86,17 +100,23 @@ async function useUntilSquashed(url, auth) {
     client.provider.destroy();
   });
   await client.synced;
+  const unbounded = new Y.Doc();
+  Y.applyUpdate(unbounded, Y.encodeStateAsUpdate(client.doc));
   const stageIds = [...new Set([...client.deals.values()].map((c) => c.get("stageId")))];
-  let rounds = 0;
-  while (!reset && rounds < MAX_EXTRA_ROUNDS) {
+  let total = 0;
+  while (!reset && total < rounds + MAX_EXTRA_ROUNDS) {
+    // What the room would hold without squashing: the same edits on an unsquashed copy.
+    if (total < rounds) editRound({ doc: unbounded, deals: unbounded.getMap("deals") }, stageIds);
     editRound(client, stageIds);
-    rounds++;
-    // Let the room apply the round (and save, after its debounce) before the next one.
-    await new Promise((r) => setTimeout(r, 3000));
+    total++;
+    await flushed(client);
+    // The room saves (and may squash) after its 2 s debounce.
+    await new Promise((r) => setTimeout(r, 2500));
   }
-  if (!reset) throw new Error(`the room did not squash the board within ${MAX_EXTRA_ROUNDS} rounds`);
+  if (!reset) throw new Error(`the room did not squash the board within ${rounds + MAX_EXTRA_ROUNDS} rounds`);
+  for (let r = total; r < rounds; r++) editRound({ doc: unbounded, deals: unbounded.getMap("deals") }, stageIds);
   // A round in flight when the room squashed is dropped with the socket (a browser replays it): take the board as it is.
-  return { state: await fetchState(url, auth), rounds };
+  return { unbounded: Y.encodeStateAsUpdate(unbounded), state: await fetchState(url, auth), rounds: total };
 }
 
 export async function benchBoardMemory({ url, cards = 5000, rounds = 5 }) {
@@ -104,20 +124,20 @@ export async function benchBoardMemory({ url, cards = 5000, rounds = 5 }) {
   const small = await register(url, "Memory Baseline");
   await fillBoard(url, big, cards);
   await fillBoard(url, small, 20);
-  const bigState = await use(url, big, rounds);
+  const squashed = await useUntilSquashed(url, big, rounds);
+  const bigState = squashed.unbounded;
   const smallState = await use(url, small, rounds);
   const b = measure(bigState);
   const s = measure(smallState);
   const total = b.docMb + b.baselineMb;
-  console.log(`\nBoard memory: the room's document after ${rounds} edits and moves of every card (V8 heap)`);
+  console.log(`\nBoard memory: the board document after ${rounds} edits and moves of every card, without squashing (V8 heap)`);
   console.log(`  20 cards (baseline): encoded ${(smallState.byteLength / 1024).toFixed(1)} KiB, Y.Doc ${s.docMb.toFixed(2)} MB, card baseline ${s.baselineMb.toFixed(2)} MB`);
   console.log(`  ${cards} cards:        encoded ${(bigState.byteLength / 2 ** 20).toFixed(2)} MiB, Y.Doc ${b.docMb.toFixed(1)} MB, card baseline ${b.baselineMb.toFixed(1)} MB`);
   console.log(`  total ${total.toFixed(1)} MB of the ${DO_MEMORY_LIMIT_MB} MB Durable Object limit (${((total / DO_MEMORY_LIMIT_MB) * 100).toFixed(0)}%)`);
   b.keep = s.keep = null;
-  const squashed = await useUntilSquashed(url, big);
   const a = measure(squashed.state);
   const after = a.docMb + a.baselineMb;
-  console.log(`  after ${squashed.rounds} more rounds the room squashed the history (new epoch):`);
+  console.log(`  the room squashed the history (new epoch) after ${squashed.rounds} rounds; its board then:`);
   console.log(`  ${cards} cards:        encoded ${(squashed.state.byteLength / 2 ** 20).toFixed(2)} MiB, Y.Doc ${a.docMb.toFixed(1)} MB, card baseline ${a.baselineMb.toFixed(1)} MB`);
   console.log(`  total ${after.toFixed(1)} MB (${((after / DO_MEMORY_LIMIT_MB) * 100).toFixed(0)}%), was ${total.toFixed(1)} MB before the squash`);
   return {

@@ -86,19 +86,27 @@ export class OrgRoom extends YServer<Env> {
   }
 
   override async onSave(): Promise<void> {
-    if (this.store.shouldCompact()) {
+    // Snapshot plus log overestimates the document (the log repeats what later updates replaced), so
+    // it only says "maybe": a compaction then gives the exact size, which `squashIfDue` judges.
+    const { snapshotBytes, logBytes } = this.store.stats();
+    const maybe = this.rechecking === 0 && squashDue(snapshotBytes + logBytes, this.store.freshBytes, this.squashMinBytes());
+    if (this.store.shouldCompact() || maybe) {
       this.store.compact(this.document);
       this.squashIfDue();
     }
   }
 
+  private squashMinBytes() {
+    return squashMinBytes((this.env as { BOARD_SQUASH_MIN_BYTES?: unknown }).BOARD_SQUASH_MIN_BYTES);
+  }
+
   /**
-   * Checked after a compaction, when the snapshot's size is the document's
-   * exact encoded size; a fresh copy is only built when that size outgrew the
-   * last measured fresh size by more than the allowance (rooms/board-epoch.ts).
+   * Runs after a compaction, when the snapshot's size is the document's exact
+   * encoded size; a fresh copy is only built when that size outgrew the last
+   * measured fresh size by more than the allowance (rooms/board-epoch.ts).
    */
   private squashIfDue() {
-    const minBytes = squashMinBytes((this.env as { BOARD_SQUASH_MIN_BYTES?: unknown }).BOARD_SQUASH_MIN_BYTES);
+    const minBytes = this.squashMinBytes();
     const encoded = this.store.stats().snapshotBytes;
     if (this.rechecking > 0 || !squashDue(encoded, this.store.freshBytes, minBytes)) return;
     const fresh = freshBoardState(this.board.deals);

@@ -89,6 +89,27 @@ async function sendMail(fetcher, base, envelope, raw) {
  * `api(path, body?)` GETs or POSTs with the owner's token; `ctx` is
  * `{base, token, log, fetch?}` for the other methods and the mail route.
  */
+function ticketBody({ teams, teamKey, priority, channel, contact, person, subject, first }) {
+  return {
+    subject,
+    description: first,
+    priority,
+    channel,
+    teamId: teams[teamKey].id,
+    tags: [teamKey === "billing" ? "billing" : "product"],
+    ...(contact ? { contactId: contact.id } : { requesterEmail: person.email, requesterName: person.name }),
+  };
+}
+
+const replyText = (person, reply, assignee) => `Hi ${person.name.split(" ")[0]},\n\n${reply}\n\nBest,\n${assignee.name}`;
+
+/** A time `daysAgo` days back, between 08:00 and 18:00 UTC. */
+function pastBusinessTime(r, daysAgo) {
+  const day = new Date(Date.now() - daysAgo * 86_400_000);
+  day.setUTCHours(r.int(8, 17), r.int(0, 59), 0, 0);
+  return day.getTime();
+}
+
 export async function seedSupport(api, ctx) {
   const { base, token, log = () => {}, fetch: fetcher = fetch } = ctx;
   const r = rng(7331);
@@ -145,6 +166,11 @@ export async function seedSupport(api, ctx) {
     const fullSubject = second ? `${subject} (again)` : subject;
     const messageId = `<demo-${i}-${Date.now().toString(36)}@mail.example.com>`;
 
+    // Solved, closed and on-hold tickets are history, imported with their
+    // real times (owners may backdate); the rest arrive now, by mail or API.
+    const stage = i % 8;
+    if (stage >= 4) return seedHistoric({ i, r, call, teams, teamKey, priority, channel, contact, person, subject: fullSubject, first, reply, stage });
+
     let ticket = null;
     if (channel === "email" && mailRoute) {
       mailRoute = await sendMail(fetcher, base, { from: person.email, to: inbound }, mime({ from: person.email, name: person.name, to: inbound, subject: fullSubject, body: `Hello,\n\n${first}\n\nBest regards,\n${person.name}`, messageId }));
@@ -154,26 +180,15 @@ export async function seedSupport(api, ctx) {
         ticket = await call("PATCH", `/api/support/tickets/${ticket.id}`, { priority, teamId: teams[teamKey].id, tags: [teamKey === "billing" ? "billing" : "product"] });
       }
     }
-    if (!ticket) {
-      ticket = await api("/api/support/tickets", {
-        subject: fullSubject,
-        description: first,
-        priority,
-        channel,
-        teamId: teams[teamKey].id,
-        tags: [teamKey === "billing" ? "billing" : "product"],
-        ...(contact ? { contactId: contact.id } : { requesterEmail: person.email, requesterName: person.name }),
-      });
-    }
+    ticket ??= await api("/api/support/tickets", ticketBody({ teams, teamKey, priority, channel, contact, person, subject: fullSubject, first }));
     made++;
 
-    // A few of each kind: fresh (no reply yet, some breaching soon), answered, waiting on the customer, solved, closed.
-    const stage = i % 8;
+    // Fresh (no reply yet, some breaching soon), answered, or waiting on the customer.
     if (stage === 0 || !reply) return;
     const assignee = users.find((u) => u.id === ticket.assigneeId) ?? r.pick(tier1);
     const agentToken = await tokenOf(assignee);
     if (r.chance(0.5)) await call("POST", `/api/support/tickets/${ticket.id}/comments`, { kind: "internal", body: r.pick(NOTES) }, agentToken);
-    await call("POST", `/api/support/tickets/${ticket.id}/comments`, { kind: "public", body: `Hi ${person.name.split(" ")[0]},\n\n${reply}\n\nBest,\n${assignee.name}` }, agentToken);
+    await call("POST", `/api/support/tickets/${ticket.id}/comments`, { kind: "public", body: replyText(person, reply, assignee) }, agentToken);
     if (stage === 1) return;
     if (followUp && channel === "email" && mailRoute) {
       const detail = await api(`/api/support/tickets/${ticket.id}`);
@@ -182,8 +197,20 @@ export async function seedSupport(api, ctx) {
         body: followUp, messageId: `<demo-${i}-followup-${Date.now().toString(36)}@mail.example.com>`, inReplyTo: messageId,
       }));
     }
-    const status = stage === 2 || stage === 3 ? "pending" : stage === 4 ? "on_hold" : stage === 7 ? "closed" : "solved";
-    await call("PATCH", `/api/support/tickets/${ticket.id}`, { status }, agentToken);
+    await call("PATCH", `/api/support/tickets/${ticket.id}`, { status: "pending" }, agentToken);
+  };
+  const seedHistoric = async ({ r, call, stage, reply, person, ...rest }) => {
+    const opened = pastBusinessTime(r, r.int(1, 13));
+    const ticket = await api("/api/support/tickets", { ...ticketBody({ ...rest, person }), createdAt: opened });
+    made++;
+    if (!reply) return;
+    const responded = opened + r.int(10, 6 * 60) * 60_000;
+    const assignee = users.find((u) => u.id === ticket.assigneeId) ?? users[0];
+    if (r.chance(0.5)) await call("POST", `/api/support/tickets/${ticket.id}/comments`, { kind: "internal", body: r.pick(NOTES), createdAt: responded - 5 * 60_000 });
+    await call("POST", `/api/support/tickets/${ticket.id}/comments`, { kind: "public", body: replyText(person, reply, assignee), createdAt: responded });
+    const settled = Math.min(Date.now() - 60_000, responded + r.int(1, 40) * 3_600_000);
+    const status = stage === 4 ? "on_hold" : stage === 7 ? "closed" : "solved";
+    await call("PATCH", `/api/support/tickets/${ticket.id}`, { status, at: settled });
   };
   // The first mail tells whether this server has the email route; then a few tickets go at once.
   await seedOne(0);

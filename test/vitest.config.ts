@@ -28,7 +28,7 @@ export default defineConfig(async () => {
       // Local fake vendor servers (127.0.0.1) speaking the vendors' wire formats.
       globalSetup: ["test/fakes/twilio-server.ts", "test/fakes/ari-server.ts", "test/fakes/email-api-server.ts"],
       // One JSON line per request is useful in production, noise in test output.
-      onConsoleLog: (log: string) => !log.includes('"msg":"request"'),
+      onConsoleLog: (log: string) => !log.includes('"msg":"request"') && !log.includes('"level":"info"'),
     },
   };
 });

@@ -68,6 +68,11 @@ test('without a provider the softphone says what to configure and places no call
 	await expect(phone.getByRole('button', { name: 'Call', exact: true })).toHaveCount(0);
 	await shot(page, 'softphone-no-provider');
 
+	// The phone cell of the contact list dials through the same softphone.
+	await page.goto('/contacts');
+	await page.getByRole('row').filter({ hasText: 'Nora Lines' }).getByTestId('call-cell').click();
+	await expect(page.getByTestId('softphone').getByTestId('softphone-setup')).toContainText('Not calling +14155550142');
+
 	const calls = await call<unknown[]>(request, owner.accessToken, 'get', '/api/telephony/calls');
 	expect(calls.meta?.total).toBe(0);
 	expect(errors).toEqual([]);
@@ -200,6 +205,10 @@ test('PBX call events pop the caller, move the live board, and land in the call 
 	await expect(row.getByTestId('call-status')).toHaveText('Completed');
 	await expect(row).toContainText('1:25');
 	await shot(page, 'call-log');
+	await page.getByLabel('Status').selectOption('busy');
+	await expect(page.getByText('No calls match these filters')).toBeVisible();
+	await page.getByLabel('Status').selectOption('');
+	await expect(row).toBeVisible();
 	await row.getByTestId('call-open').click();
 	const drawer = page.getByTestId('call-drawer');
 	const timeline = drawer.getByTestId('call-timeline');

@@ -80,7 +80,7 @@ describe("PBX click-to-call (ARI originate)", () => {
   it("says what is missing: no PBX provider, or no extension for the caller", async () => {
     const owner = await registerAccount("pbxnone");
     await createProvider(owner, { type: "twilio", name: "Twilio only", config: twilioConfig() });
-    expectError(await api("/api/telephony/pbx/calls", { token: owner.token, body: { to: "+14155550111" } }), 503, "not_configured");
+    expectError(await api("/api/telephony/pbx/calls", { token: owner.token, body: { to: "+14155550111" } }), 409, "not_configured");
 
     const pbx = await createPbx(owner);
     const noExt = await api("/api/telephony/pbx/calls", { token: owner.token, body: { to: "+14155550111" } });

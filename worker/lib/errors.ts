@@ -50,3 +50,15 @@ export const unauthorized = (message = "Authentication required") =>
 export const conflict = (message: string, details?: unknown) => new AppError("conflict", message, details);
 export const invalid = (details: Record<string, string[]>, message = "Invalid input") =>
   new AppError("validation_error", message, details);
+
+/**
+ * `not_configured` for a feature the organization has not set up (no
+ * provider, no phone number): 409, since the request is fine and the
+ * organization's setup is what is missing. A server missing its own secrets
+ * stays 503.
+ */
+export const setupMissing = (message: string) => {
+  const error = new AppError("not_configured", message);
+  (error as { status: number }).status = 409;
+  return error;
+};

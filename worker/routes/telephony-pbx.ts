@@ -26,15 +26,14 @@ const originate = createRoute({
   description:
     "ARI `POST /ari/channels` with endpoint `<technology>/<your extension>`, extension = `to`, the provider's context, priority 1. " +
     "Answers the new call (status `initiated`); its progress arrives through the dialplan events. " +
-    "Errors: `not_configured` (503) without an enabled Asterisk/FreePBX provider, `conflict` (409) when you have no extension on it, " +
+    "Errors: `not_configured` (409) without an enabled Asterisk/FreePBX provider, `conflict` (409) when you have no extension on it, " +
     "`provider_error` (502) with Asterisk's own message when the PBX refuses or cannot be reached.",
   request: jsonBody(ClickToCallBody),
   responses: {
     201: jsonResponse(envelope(CallSchema), "The call, as the PBX accepted it"),
     ...standardErrors,
-    409: jsonResponse(z.any(), "You have no extension on the PBX"),
+    409: jsonResponse(z.any(), "No Asterisk / FreePBX provider (`not_configured`), or you have no extension on it (`conflict`)"),
     502: jsonResponse(z.any(), "The PBX refused or could not be reached (`provider_error`)"),
-    503: jsonResponse(z.any(), "No Asterisk / FreePBX provider (`not_configured`)"),
   },
 });
 

@@ -135,8 +135,12 @@ export function describeEvent(event: LiveEvent): { title: string; detail: string
 			return { title: 'Call started', detail: detail ?? str('with') };
 		case 'call_ended':
 			return { title: 'Call ended', detail: detail ?? str('with') };
-		case 'ticket_assigned':
-			return { title: `Ticket assigned${str('subject') ? `: ${str('subject')}` : ''}`, detail };
+		case 'ticket_assigned': {
+			const ticket = d.ticket && typeof d.ticket === 'object' ? (d.ticket as Record<string, unknown>) : {};
+			const subject = str('subject') ?? (typeof ticket.subject === 'string' ? ticket.subject : null);
+			const number = typeof ticket.number === 'number' ? ` #${ticket.number}` : '';
+			return { title: `Ticket${number} assigned${subject ? `: ${subject}` : ''}`, detail };
+		}
 		case 'notification': {
 			// Stored notifications (support) arrive as {notification: {title, body}}.
 			const n = d.notification && typeof d.notification === 'object' ? (d.notification as Record<string, unknown>) : {};

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Env } from "../../env";
 import type { Db } from "../../lib/db";
-import { AppError, conflict, invalid, notFound } from "../../lib/errors";
+import { conflict, invalid, notFound, setupMissing } from "../../lib/errors";
 import { calls, contacts, deals, leads, telephonyExtensions, telephonyProviders } from "../../../schema";
 import { assertLink, defaultCountryOf, type Actor } from "../records";
 import { ariOriginate } from "./ari-client";
@@ -38,7 +38,7 @@ async function pickProvider(db: Db, orgId: string, userId: string, providerId?: 
   const candidates = providerId ? providers.filter((p) => p.id === providerId) : providers;
   if (providerId && candidates.length === 0) throw notFound("Asterisk or FreePBX provider");
   if (candidates.length === 0) {
-    throw new AppError("not_configured", "No Asterisk or FreePBX provider is configured: add one under Telephony → Providers");
+    throw setupMissing("No Asterisk or FreePBX provider is configured: add one under Telephony → Providers");
   }
   const extensions = await db
     .select({ providerId: telephonyExtensions.providerId, extension: telephonyExtensions.extension })

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import VoiceResponse from "twilio/lib/twiml/VoiceResponse.js";
 import type { Env } from "../../env";
 import type { Db } from "../../lib/db";
-import { conflict, invalid, notFound } from "../../lib/errors";
+import { conflict, invalid, notFound, setupMissing } from "../../lib/errors";
 import { memberships } from "../../../schema";
 import { auditStatement } from "../audit";
 import { parsePhone, PHONE_MESSAGE } from "../phone";
@@ -12,7 +12,7 @@ import { applyCallEvent } from "./calls";
 import { requireQueue } from "./queues";
 import { inboundQueue, stateQuery } from "./twilio-queue";
 import { createCall, redirectCall, twilioAccount } from "./twilio-rest";
-import { identityForUser, TwilioNotConfigured, twilioProviderOf, type TwilioPublicConfig } from "./twilio-webhook";
+import { identityForUser, twilioProviderOf, type TwilioPublicConfig } from "./twilio-webhook";
 
 /**
  * What an agent does to calls through Twilio's REST API.
@@ -54,7 +54,7 @@ export async function clickToCall(env: RestEnv, db: Db, orgId: string, actor: Ac
   const number = parsePhone(input.to, await defaultCountryOf(db, orgId));
   if (!number) throw invalid({ to: [PHONE_MESSAGE] });
   const callerId = (provider.publicConfig as TwilioPublicConfig).phoneNumbers?.[0];
-  if (!callerId) throw new TwilioNotConfigured("The Twilio provider has no phone number to call from: add one to its phoneNumbers");
+  if (!callerId) throw setupMissing("The Twilio provider has no phone number to call from: add one to its phoneNumbers");
   const identity = await identityForUser(db, orgId, provider.id, actor.userId);
   const resource = await createCall(await twilioAccount(env, provider), {
     to: `client:${identity}`,

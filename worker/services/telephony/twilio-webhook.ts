@@ -2,7 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { validateRequest } from "twilio/lib/webhooks/webhooks.js";
 import type { Env } from "../../env";
 import type { Db } from "../../lib/db";
-import { AppError, notFound } from "../../lib/errors";
+import { AppError, notFound, setupMissing } from "../../lib/errors";
 import { memberships, telephonyExtensions, telephonyProviders, type ProviderPublicConfig } from "../../../schema";
 import { providerForWebhook, providerSecrets, type ProviderRow } from "./providers";
 
@@ -87,16 +87,6 @@ export async function userForIdentity(db: Db, orgId: string, providerId: string,
   return member ? userId : null;
 }
 
-/**
- * `not_configured` answered as 409: the request is fine, the organization's
- * setup is what is missing (not a server fault a 5xx would suggest).
- */
-export class TwilioNotConfigured extends AppError {
-  override readonly status = 409 as const;
-  constructor(message: string) {
-    super("not_configured", message);
-  }
-}
 
 /** The organization's Twilio provider: the one named, else the oldest enabled one. */
 export async function twilioProviderOf(db: Db, orgId: string, providerId?: string): Promise<ProviderRow> {
@@ -108,7 +98,7 @@ export async function twilioProviderOf(db: Db, orgId: string, providerId?: strin
   const row = providerId ? rows.find((r) => r.id === providerId) : rows[0];
   if (!row) {
     if (providerId) throw notFound("Twilio provider");
-    throw new TwilioNotConfigured("No Twilio provider is configured: add one under Telephony → Providers (account SID, auth token, API key, TwiML app)");
+    throw setupMissing("No Twilio provider is configured: add one under Telephony → Providers (account SID, auth token, API key, TwiML app)");
   }
   return row;
 }
