@@ -139,7 +139,7 @@ export async function benchBoardMemory({ url, cards = 5000, rounds = 5 }) {
   const after = a.docMb + a.baselineMb;
   console.log(`  the room squashed the history (new epoch) after ${squashed.rounds} rounds; its board then:`);
   console.log(`  ${cards} cards:        encoded ${(squashed.state.byteLength / 2 ** 20).toFixed(2)} MiB, Y.Doc ${a.docMb.toFixed(1)} MB, card baseline ${a.baselineMb.toFixed(1)} MB`);
-  console.log(`  total ${after.toFixed(1)} MB (${((after / DO_MEMORY_LIMIT_MB) * 100).toFixed(0)}%), was ${total.toFixed(1)} MB before the squash`);
+  console.log(`  total ${after.toFixed(1)} MB (${((after / DO_MEMORY_LIMIT_MB) * 100).toFixed(0)}%), against ${total.toFixed(1)} MB unsquashed after ${rounds} rounds`);
   return {
     encodedBytes: bigState.byteLength, docMb: b.docMb, baselineMb: b.baselineMb,
     squashedBytes: squashed.state.byteLength, squashedDocMb: a.docMb, squashRounds: squashed.rounds,

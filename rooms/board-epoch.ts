@@ -1,5 +1,7 @@
 import * as decoding from "lib0/decoding";
 import * as Y from "yjs";
+import { freshBoardState } from "./board-schema";
+import type { DocStore } from "./doc-store";
 
 /**
  * When the board document is squashed (replaced by a history-free copy, see
@@ -26,6 +28,21 @@ export function squashAllowance(freshBytes: number, minBytes = SQUASH_MIN_BYTES)
 /** Whether a document of `encodedBytes` carries more history than allowed over a fresh copy of `freshBytes`. */
 export function squashDue(encodedBytes: number, freshBytes: number, minBytes = SQUASH_MIN_BYTES): boolean {
   return encodedBytes - freshBytes > squashAllowance(freshBytes, minBytes);
+}
+
+/**
+ * After a compaction (the snapshot's size is then the document's exact
+ * encoded size): the fresh state to squash into, or null. A fresh copy is only
+ * built when the size outgrew the last measured fresh size by more than the
+ * allowance; when the content itself grew, its new size is remembered instead.
+ */
+export function freshStateIfDue(store: DocStore, deals: Y.Map<Y.Map<unknown>>, minBytes: number): Uint8Array | null {
+  const encoded = store.stats().snapshotBytes;
+  if (!squashDue(encoded, store.freshBytes, minBytes)) return null;
+  const fresh = freshBoardState(deals);
+  if (squashDue(encoded, fresh.byteLength, minBytes)) return fresh;
+  store.noteFreshBytes(fresh.byteLength);
+  return null;
 }
 
 /** `BOARD_SQUASH_MIN_BYTES` from the environment, if it is a sane positive integer. */

@@ -6,8 +6,8 @@ import { can } from "../worker/lib/permissions";
 import { verifyAccessToken } from "../worker/lib/tokens";
 import { ROLES, type Role } from "../schema";
 import { Board, SERVER_ORIGIN, loadDirectory, type Author } from "./board";
-import { carriesRetiredHistory, clientEpoch, parseBoardFlush, squashDue, squashMinBytes } from "./board-epoch";
-import { DealStateSchema, freshBoardState, type DealRecord } from "./board-schema";
+import { carriesRetiredHistory, clientEpoch, freshStateIfDue, parseBoardFlush, squashDue, squashMinBytes } from "./board-epoch";
+import { DealStateSchema, type DealRecord } from "./board-schema";
 import { DocStore } from "./doc-store";
 import { CLOSE, roomEvent, type RoomEvent } from "./events";
 import { MEMBER_ROLE_HEADER, MEMBER_VISIBILITY_HEADER } from "./names";
@@ -100,22 +100,14 @@ export class OrgRoom extends YServer<Env> {
     return squashMinBytes((this.env as { BOARD_SQUASH_MIN_BYTES?: unknown }).BOARD_SQUASH_MIN_BYTES);
   }
 
-  /**
-   * Runs after a compaction, when the snapshot's size is the document's exact
-   * encoded size; a fresh copy is only built when that size outgrew the last
-   * measured fresh size by more than the allowance (rooms/board-epoch.ts).
-   */
+  /** Runs after a compaction; squashes the board when it carries too much history (rooms/board-epoch.ts). */
   private squashIfDue() {
-    const minBytes = this.squashMinBytes();
-    const encoded = this.store.stats().snapshotBytes;
-    if (this.rechecking > 0 || !squashDue(encoded, this.store.freshBytes, minBytes)) return;
-    const fresh = freshBoardState(this.board.deals);
-    if (!squashDue(encoded, fresh.byteLength, minBytes)) {
-      this.store.noteFreshBytes(fresh.byteLength);
-      return;
-    }
+    if (this.rechecking > 0) return;
+    const fresh = freshStateIfDue(this.store, this.board.deals, this.squashMinBytes());
+    if (!fresh) return;
+    const from = this.store.stats().snapshotBytes;
     const epoch = this.store.squash(fresh, this.document);
-    console.log(JSON.stringify({ level: "info", msg: "board squashed", room: this.name, epoch, from: encoded, to: fresh.byteLength }));
+    console.log(JSON.stringify({ level: "info", msg: "board squashed", room: this.name, epoch, from, to: fresh.byteLength }));
     for (const conn of super.getConnections<MemberState>()) {
       // Whatever a board socket still has in flight belongs to the old epoch: never apply it.
       if (conn.state?.scope !== "events") this.resetClient(conn);

@@ -108,7 +108,10 @@ test('an assignment by one agent shows on the other agent’s board live', async
 
 	// The bell lists the assignment and leads to the ticket.
 	await sidebarBell(b.page).click();
+	const marked = b.page.waitForResponse((r) => /\/api\/notifications\/[^/]+\/read$/.test(r.url()));
 	await b.page.getByTestId('notification-item').filter({ hasText: `#${ticket.number}` }).click();
+	const markedRes = await marked;
+	expect(markedRes.status(), await markedRes.text()).toBe(200);
 	await expect(b.page).toHaveURL(new RegExp(`/support/tickets/${ticket.id}$`));
 	await expect(sidebarBell(b.page).getByTestId('notification-count')).toHaveText('1');
 	await sidebarBell(b.page).click();

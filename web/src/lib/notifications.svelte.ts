@@ -74,7 +74,8 @@ class Notifications {
 		this.#changes++;
 		this.items = this.items.map((n) => (n.id === id ? { ...n, readAt: Date.now() } : n));
 		this.unread = Math.max(0, this.unread - 1);
-		await api(`/api/notifications/${id}/read`, { method: 'POST' }).catch(() => undefined);
+		// An empty JSON object: workerd sees a browser's bodiless POST as having a body, which the API refuses unless it is JSON.
+		await api(`/api/notifications/${id}/read`, { method: 'POST', body: {} }).catch(() => undefined);
 		await this.refresh();
 	}
 
@@ -83,7 +84,7 @@ class Notifications {
 		this.#changes++;
 		this.items = this.items.map((n) => (n.readAt ? n : { ...n, readAt: now }));
 		this.unread = 0;
-		await api('/api/notifications/read-all', { method: 'POST' }).catch(() => undefined);
+		await api('/api/notifications/read-all', { method: 'POST', body: {} }).catch(() => undefined);
 		await this.refresh();
 	}
 }
