@@ -2,6 +2,9 @@ import { abortAllDurableObjects, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import * as encoding from "lib0/encoding";
+import * as syncProtocol from "y-protocols/sync";
+import { carriesRetiredHistory } from "../../rooms/board-epoch";
 import { freshBoardState } from "../../rooms/board-schema";
 import { CLOSE } from "../../rooms/events";
 import { api, registerAccount } from "../helpers";
@@ -157,5 +160,27 @@ describe("board epoch reset", () => {
     await until(() => a.events.some((e) => e.type === "board_epoch" && e.data.seq === 3), "the flush answer");
     expect((await roomStub(owner.orgId).boardDeal(ids[0]!))?.amount).toBe(9);
     a.close();
+  });
+
+  it("recognises old history by its client ids in a sync step 1, step 2 or update", () => {
+    const old = new Y.Doc();
+    old.getMap("deals").set("d1", new Y.Map<unknown>([["amount", 1]]));
+    const fresh = new Y.Doc();
+    fresh.getMap("deals").set("d1", new Y.Map<unknown>([["amount", 1]]));
+    const message = (doc: Y.Doc, write: (enc: encoding.Encoder, doc: Y.Doc) => void) => {
+      const enc = encoding.createEncoder();
+      encoding.writeVarUint(enc, 0);
+      write(enc, doc);
+      return encoding.toUint8Array(enc);
+    };
+    const retired = new Set([old.clientID]);
+    const step1 = (enc: encoding.Encoder, doc: Y.Doc) => syncProtocol.writeSyncStep1(enc, doc);
+    const step2 = (enc: encoding.Encoder, doc: Y.Doc) => syncProtocol.writeSyncStep2(enc, doc);
+    const update = (enc: encoding.Encoder, doc: Y.Doc) => syncProtocol.writeUpdate(enc, Y.encodeStateAsUpdate(doc));
+    for (const write of [step1, step2, update]) {
+      expect(carriesRetiredHistory(message(old, write), retired)).toBe(true);
+      expect(carriesRetiredHistory(message(fresh, write), retired)).toBe(false);
+    }
+    expect(carriesRetiredHistory(message(old, step1), new Set())).toBe(false);
   });
 });
