@@ -67,8 +67,10 @@ app.use("/api/*", async (c, next) => {
   if (takesRawBody(c.req.path)) return next();
   if (method === "POST" || method === "PUT" || method === "PATCH") {
     const type = c.req.header("content-type") ?? "";
-    const length = Number(c.req.header("content-length") ?? "0");
-    if (!type.startsWith("application/json") && (length > 0 || c.req.raw.body)) {
+    // Browsers send `content-length: 0` for a bodiless POST, yet workerd still hands over an empty body stream.
+    const declared = c.req.header("content-length");
+    const hasBody = declared !== undefined ? Number(declared) > 0 : c.req.raw.body !== null;
+    if (!type.startsWith("application/json") && hasBody) {
       throw new AppError("unsupported_media_type", "Send the body as application/json");
     }
   }

@@ -12,6 +12,12 @@ describe("API conventions", () => {
     expectError(res, 415, "unsupported_media_type");
   });
 
+  it("takes a bodiless POST (content-length 0, no content type) as no body, not as a wrong type", async () => {
+    const a = await registerAccount("bodiless");
+    const res = await api("/api/notifications/read-all", { method: "POST", token: a.token, rawBody: "", headers: { "content-length": "0" } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+  });
+
   it("answers an oversize body with 413", async () => {
     const big = JSON.stringify({ email: "a@example.com", password: "x".repeat(1_100_000) });
     const res = await api("/api/auth/login", { rawBody: big, headers: { "content-type": "application/json" } });
