@@ -8,6 +8,7 @@ import { createRouter, envelope, jsonBody, jsonResponse, listEnvelope, metaOf, o
 import { kbCategories } from "../../schema";
 import { ArticleListItemSchema, CategorySchema, SuggestQuery } from "../services/kb/api-schemas";
 import { openTicket } from "../services/support/ticket-flow";
+import { cachedHelpHome } from "../services/kb/help-cache";
 import { contactIdForEmail, countView, helpCenterHome, helpCenterOrg, helpUrl, recordFeedback } from "../services/kb/help-center";
 import { articleDetail, findArticleBySlug, listArticles, suggestArticles, type ArticleListItem } from "../services/kb/queries";
 import { hitRateLimit } from "../services/rate-limit";
@@ -177,7 +178,8 @@ const routes = {
 export const helpCenterRoutes = createRouter()
   .openapi(routes.home, async (c) => {
     const { org, db } = await openHelpCenter(c, "read");
-    return ok(c, await helpCenterHome(db, org), { status: 200 });
+    const { categories } = await cachedHelpHome(c.env, org.id, () => helpCenterHome(db, org));
+    return ok(c, { organization: { name: org.name, slug: org.slug }, categories }, { status: 200 });
   })
   .openapi(routes.list, async (c) => {
     const { org, db } = await openHelpCenter(c, "read");

@@ -20,6 +20,7 @@ import {
 } from "../services/kb/api-schemas";
 import { createArticle, deleteArticle, requireArticle, setArticleStatus, updateArticle } from "../services/kb/articles";
 import { createCategory, deleteCategory, listCategories, updateCategory } from "../services/kb/categories";
+import { forgetHelpHome } from "../services/kb/help-cache";
 import { orgSlugOf, withUrls } from "../services/kb/help-center";
 import { articleDetail, listArticles, suggestArticles } from "../services/kb/queries";
 import { KB_ARTICLE_STATUSES } from "../../schema";
@@ -128,7 +129,14 @@ const routes = {
   }),
 };
 
-export const supportKbRoutes = createRouter()
+const router = createRouter();
+// Any successful write may change what the public help center lists.
+router.use("*", async (c, next) => {
+  await next();
+  if (c.req.method !== "GET" && c.res.status < 300) await forgetHelpHome(c.env, c.get("auth").orgId);
+});
+
+export const supportKbRoutes = router
   .openapi(routes.listCategories, async (c) => {
     const { db, orgId } = scope(c);
     return ok(c, await listCategories(db, orgId), { status: 200 });
