@@ -2,13 +2,12 @@ import { z } from "@hono/zod-openapi";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Env } from "../../env";
 import { orgDb } from "../../lib/db";
-import { AppError, invalid } from "../../lib/errors";
-import { fieldErrors } from "../../lib/http";
 import { callQueues, calls } from "../../../schema";
 import { applyCallEvent } from "./calls";
 import type { CallEventStatus } from "./call-state";
 import { userForExtension } from "./extensions";
 import type { ProviderRow } from "./providers";
+import { parseWebhookBody } from "../../lib/webhook-body";
 
 /**
  * Channel events pushed by an Asterisk / FreePBX dialplan (see README, "PBX"):
@@ -42,26 +41,9 @@ export const PbxEventBody = z
 
 export type PbxEvent = z.infer<typeof PbxEventBody>;
 
-const MAX_BODY = 16 * 1024;
-
 /** The event from a JSON or form-encoded body (what `curl --data` sends); 4xx for anything else. */
 export function parsePbxEvent(contentType: string, raw: string): PbxEvent {
-  if (raw.length > MAX_BODY) throw new AppError("payload_too_large", `Events are at most ${MAX_BODY} bytes`);
-  let fields: unknown;
-  if (contentType.startsWith("application/json")) {
-    try {
-      fields = JSON.parse(raw);
-    } catch {
-      throw invalid({ _: ["Malformed JSON"] });
-    }
-  } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
-    fields = Object.fromEntries(new URLSearchParams(raw));
-  } else {
-    throw new AppError("unsupported_media_type", "Send the event as application/json or application/x-www-form-urlencoded");
-  }
-  const parsed = PbxEventBody.safeParse(fields);
-  if (!parsed.success) throw invalid(fieldErrors(parsed.error));
-  return parsed.data;
+  return parseWebhookBody(PbxEventBody, contentType, raw, { what: "Events" });
 }
 
 /** Asterisk's hangup outcome as a final call status (Q.850 causes when DIALSTATUS is absent). */

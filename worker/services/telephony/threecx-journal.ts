@@ -1,12 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import type { Env } from "../../env";
 import { orgDb } from "../../lib/db";
-import { AppError, invalid } from "../../lib/errors";
-import { fieldErrors } from "../../lib/http";
+import { invalid } from "../../lib/errors";
 import { sha256 } from "../../lib/ids";
 import { applyCallEvent, type CallEvent } from "./calls";
 import { userForExtension } from "./extensions";
 import type { ProviderRow } from "./providers";
+import { parseWebhookBody } from "../../lib/webhook-body";
 
 /**
  * 3CX call journaling: when a call ends, 3CX posts one summary (the
@@ -38,25 +38,8 @@ export const JournalBody = z
 
 export type Journal = z.infer<typeof JournalBody>;
 
-const MAX_BODY = 16 * 1024;
-
 export function parseJournal(contentType: string, raw: string): Journal {
-  if (raw.length > MAX_BODY) throw new AppError("payload_too_large", `Journal entries are at most ${MAX_BODY} bytes`);
-  let fields: unknown;
-  if (contentType.startsWith("application/json")) {
-    try {
-      fields = JSON.parse(raw);
-    } catch {
-      throw invalid({ _: ["Malformed JSON"] });
-    }
-  } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
-    fields = Object.fromEntries(new URLSearchParams(raw));
-  } else {
-    throw new AppError("unsupported_media_type", "Send the journal entry as application/json or application/x-www-form-urlencoded");
-  }
-  const parsed = JournalBody.safeParse(fields);
-  if (!parsed.success) throw invalid(fieldErrors(parsed.error));
-  return parsed.data;
+  return parseWebhookBody(JournalBody, contentType, raw, { what: "Journal entries" });
 }
 
 /** 3CX's UTC times ("2026-11-26 14:03:12", ISO 8601, or "11/26/2026 2:03:12 PM") as epoch ms; undefined when blank. */
