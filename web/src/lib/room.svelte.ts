@@ -28,37 +28,11 @@ import { getFreshAccessToken } from './api';
 import { colorFor } from './format';
 import { liveEvents } from './live-events.svelte';
 import { LocalBoardCopy, localDbName, SYNCED_FLAG_PREFIX, type PendingChanges } from './local-board';
+import { BatchedFlush, boardControl, CLOSE_BOARD_RESET } from './room-board-sync';
+import { cardPeersFrom, presenceFrom, selfPresence, type CardPeer, type Presence, type RoomUser } from './room-presence';
 
 export type RoomStatus = 'idle' | 'connecting' | 'online' | 'reconnecting' | 'offline';
-
-/** One signed-in person, however many tabs they have open. */
-export interface Presence {
-	userId: string;
-	name: string;
-	color: string;
-	/** Path of the page they last looked at. */
-	view: string;
-	isSelf: boolean;
-}
-
-/** Someone else looking at or dragging a card. */
-export interface CardPeer {
-	userId: string;
-	name: string;
-	dragging: boolean;
-}
-
-interface AwarenessState {
-	user?: { id?: unknown; name?: unknown; color?: unknown };
-	view?: unknown;
-	viewingDeal?: unknown;
-	dragging?: unknown;
-}
-
-interface RoomUser {
-	id: string;
-	name: string;
-}
+export type { CardPeer, Presence } from './room-presence';
 
 /**
  * "board": the shared board document (synced, and kept in IndexedDB);
@@ -68,22 +42,6 @@ export type RoomScope = 'board' | 'events';
 
 /** Close code the room uses when it ends a member's sockets (rooms/events.ts). */
 const CLOSE_REVOKED = 4001;
-/** Close code after the room started a new board epoch: drop the local copy (rooms/events.ts). */
-const CLOSE_BOARD_RESET = 4009;
-/** Local edits are confirmed in batches: one flush per this many ms of editing. */
-const FLUSH_DELAY_MS = 200;
-
-/** The room's board-epoch messages (rooms/board-epoch.ts); null for anything else. */
-function boardControl(text: string): { type: 'board_epoch' | 'board_reset'; epoch: number; seq: number | null } | null {
-	if (!text.includes('"board_')) return null;
-	try {
-		const { type, data } = JSON.parse(text) as { type?: unknown; data?: { epoch?: unknown; seq?: unknown } };
-		if ((type !== 'board_epoch' && type !== 'board_reset') || typeof data?.epoch !== 'number') return null;
-		return { type, epoch: data.epoch, seq: typeof data.seq === 'number' ? data.seq : null };
-	} catch {
-		return null;
-	}
-}
 
 /** After this many failed attempts in a row we stop saying "reconnecting". */
 const OFFLINE_AFTER_FAILURES = 3;
@@ -106,7 +64,8 @@ class RoomConnection {
 	#provider: YProvider | null = null;
 	#doc: Y.Doc | null = null;
 	#local: LocalBoardCopy | null = null;
-	#flushTimer: ReturnType<typeof setTimeout> | undefined;
+	/** Asks the room to confirm (and so clear) the local changes made so far. */
+	#flusher = new BatchedFlush(() => this.#flush());
 	/** The epoch the room told us to reset to (before it closes the socket). */
 	#resetEpoch: number | null = null;
 	/** Changes of a dropped copy, replayed once the fresh copy has synced. */
@@ -185,7 +144,7 @@ class RoomConnection {
 	#openLocal(organizationId: string, doc: Y.Doc, carried?: { epoch: number | null; pending: PendingChanges }) {
 		const local = new LocalBoardCopy(organizationId, doc, carried);
 		this.#local = local;
-		local.onChange = () => this.#scheduleFlush();
+		local.onChange = () => this.#flusher.schedule();
 		local.persistence.whenSynced.then(
 			() => {
 				if (this.#local === local) this.localLoaded = true;
@@ -194,15 +153,6 @@ class RoomConnection {
 				// No IndexedDB (private mode): the board works online only.
 			}
 		);
-	}
-
-	/** Asks the room to confirm (and so clear) the local changes made so far. */
-	#scheduleFlush() {
-		if (this.#flushTimer !== undefined) return;
-		this.#flushTimer = setTimeout(() => {
-			this.#flushTimer = undefined;
-			this.#flush();
-		}, FLUSH_DELAY_MS);
 	}
 
 	#flush() {
@@ -241,7 +191,7 @@ class RoomConnection {
 	}
 
 	#selfPresence(user: RoomUser): Presence {
-		return { userId: user.id, name: user.name, color: colorFor(user.id).hex, view: this.#awarenessFields.view, isSelf: true };
+		return selfPresence(user, this.#awarenessFields.view);
 	}
 
 	#startProvider() {
@@ -322,8 +272,7 @@ class RoomConnection {
 
 	#stopProvider() {
 		clearTimeout(this.#retryTimer);
-		clearTimeout(this.#flushTimer);
-		this.#flushTimer = undefined;
+		this.#flusher.cancel();
 		for (const cleanup of this.#providerCleanups.splice(0)) cleanup();
 		const provider = this.#provider;
 		this.#provider = null;
@@ -427,64 +376,9 @@ class RoomConnection {
 		const provider = this.#provider;
 		const me = this.#user;
 		if (!provider || !me) return;
-		const byUser = new Map<string, Presence & { updated: number }>();
-		for (const [clientId, raw] of provider.awareness.getStates()) {
-			const state = raw as AwarenessState;
-			const id = state.user?.id;
-			if (typeof id !== 'string') continue;
-			const name = typeof state.user?.name === 'string' ? state.user.name : 'Someone';
-			const updated = provider.awareness.meta.get(clientId)?.lastUpdated ?? 0;
-			const existing = byUser.get(id);
-			if (existing && existing.updated >= updated) continue;
-			byUser.set(id, {
-				userId: id,
-				name,
-				color: colorFor(id).hex,
-				view: typeof state.view === 'string' ? state.view : '/',
-				isSelf: id === me.id,
-				updated
-			});
-		}
-		this.peers = [...byUser.values()]
-			.map(({ updated: _updated, ...presence }) => presence)
-			.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name));
-		this.#recomputeCardPeers();
-	}
-
-	#recomputeCardPeers() {
-		const provider = this.#provider;
-		const me = this.#user;
-		if (!provider || !me) return;
-		const next = new Map<string, CardPeer[]>();
-		const seen = new Set<string>();
-		for (const raw of provider.awareness.getStates().values()) {
-			const state = raw as AwarenessState;
-			const id = state.user?.id;
-			if (typeof id !== 'string' || id === me.id) continue;
-			const name = typeof state.user?.name === 'string' ? state.user.name : 'Someone';
-			const dragging = typeof state.dragging === 'string' ? state.dragging : null;
-			const viewing = typeof state.viewingDeal === 'string' ? state.viewingDeal : null;
-			const dealId = dragging ?? viewing;
-			if (!dealId || seen.has(`${dealId}:${id}`)) continue;
-			seen.add(`${dealId}:${id}`);
-			const list = next.get(dealId) ?? [];
-			list.push({ userId: id, name, dragging: dragging !== null });
-			next.set(dealId, list);
-		}
-		// Keep the previous arrays where nothing changed, so only affected cards re-render.
-		const previous = this.cardPeers;
-		for (const [dealId, list] of next) {
-			const before = previous.get(dealId);
-			if (
-				before &&
-				before.length === list.length &&
-				before.every((p, i) => p.userId === list[i]!.userId && p.dragging === list[i]!.dragging)
-			) {
-				next.set(dealId, before);
-			}
-		}
-		if (next.size === 0 && previous.size === 0) return;
-		this.cardPeers = next;
+		this.peers = presenceFrom(provider.awareness, me);
+		const cardPeers = cardPeersFrom(provider.awareness, me, this.cardPeers);
+		if (cardPeers !== this.cardPeers) this.cardPeers = cardPeers;
 	}
 }
 
