@@ -45,6 +45,35 @@ export function freshStateIfDue(store: DocStore, deals: Y.Map<Y.Map<unknown>>, m
   return null;
 }
 
+/**
+ * The room's save step: compacts when the log is due, or when the board may
+ * carry too much history (snapshot plus log overestimates the document, since
+ * the log repeats what later updates replaced, so it only says "maybe"; the
+ * compaction gives the exact size `freshStateIfDue` judges). Squashes only if
+ * `canSquash`, i.e. no client edit is waiting to be judged again. Answers the
+ * new epoch, or null when the document was not replaced.
+ */
+export function compactAndSquash(
+  store: DocStore,
+  doc: Y.Doc,
+  board: { readonly deals: Y.Map<Y.Map<unknown>> },
+  minBytes: number,
+  canSquash: boolean,
+  room: string,
+): number | null {
+  const { snapshotBytes, logBytes } = store.stats();
+  const maybe = canSquash && squashDue(snapshotBytes + logBytes, store.freshBytes, minBytes);
+  if (!store.shouldCompact() && !maybe) return null;
+  store.compact(doc);
+  if (!canSquash) return null;
+  const fresh = freshStateIfDue(store, board.deals, minBytes);
+  if (!fresh) return null;
+  const from = store.stats().snapshotBytes;
+  const epoch = store.squash(fresh, doc);
+  console.log(JSON.stringify({ level: "info", msg: "board squashed", room, epoch, from, to: fresh.byteLength }));
+  return epoch;
+}
+
 /** `BOARD_SQUASH_MIN_BYTES` from the environment, if it is a sane positive integer. */
 export function squashMinBytes(configured: unknown): number {
   const n = typeof configured === "string" || typeof configured === "number" ? Number(configured) : NaN;

@@ -41,6 +41,11 @@ export interface Author {
 
 export type Verdict = { ok: true; deal: DealRecord } | { ok: false; message: string; unsure: boolean };
 
+export interface Rejection {
+  id: string;
+  message: string;
+}
+
 const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
@@ -114,6 +119,24 @@ export class Board {
       return { ok: false, unsure: false, message: "Only managers can give a new card to someone else" };
     }
     return this.checkDirectory(id, next);
+  }
+
+  /**
+   * Judges several deals, handing each valid change to `commit` as soon as it
+   * is judged. With `deferUnsure`, a deal the directory may not know yet is
+   * set aside for a recheck after a reload instead of being rejected.
+   */
+  judgeAll(ids: Iterable<string>, author: Author, commit: (deal: DealRecord) => void, deferUnsure: boolean) {
+    const rejected: Rejection[] = [];
+    const unsure: string[] = [];
+    for (const id of ids) {
+      const verdict = this.judge(id, author);
+      if (verdict.ok) {
+        if (verdict.deal) commit(verdict.deal);
+      } else if (deferUnsure && verdict.unsure) unsure.push(id);
+      else rejected.push({ id, message: verdict.message });
+    }
+    return { rejected, unsure };
   }
 
   checkDirectory(id: string, state: DealState): Verdict {

@@ -4,26 +4,16 @@ import type * as Y from "yjs";
 import type { Env } from "../worker/env";
 import { can } from "../worker/lib/permissions";
 import { verifyAccessToken } from "../worker/lib/tokens";
-import { ROLES, type Role } from "../schema";
-import { Board, SERVER_ORIGIN, loadDirectory, type Author } from "./board";
-import { carriesRetiredHistory, clientEpoch, freshStateIfDue, parseBoardFlush, squashDue, squashMinBytes } from "./board-epoch";
+import { Board, SERVER_ORIGIN, loadDirectory, type Author, type Rejection } from "./board";
+import { carriesRetiredHistory, clientEpoch, compactAndSquash, parseBoardFlush, squashMinBytes } from "./board-epoch";
 import { DealStateSchema, type DealRecord } from "./board-schema";
 import { DocStore } from "./doc-store";
 import { CLOSE, roomEvent, type RoomEvent } from "./events";
-import { MEMBER_ROLE_HEADER, MEMBER_VISIBILITY_HEADER } from "./names";
+import * as members from "./org-room-members";
+import { liveRole, resetClient, scopeOf, type MemberState, type Send } from "./org-room-members";
 import { Projection } from "./projection";
 
-/** Per-connection state; it survives hibernation in the socket attachment, so it stays tiny. */
-export interface MemberState {
-  userId: string;
-  sessionId: string;
-  role: Role;
-  /**
-   * "events": a member restricted to their own records gets events, never the shared board;
-   * "reset": a board socket being closed because the board started a new epoch.
-   */
-  scope: "board" | "events" | "reset";
-}
+export type { MemberState } from "./org-room-members";
 
 export type DealResult =
   | { type: "ok"; deal: DealRecord }
@@ -33,16 +23,6 @@ export type DealResult =
 const MAX_CONNECTIONS = 250;
 /** Client edits reach D1 within this; repeated edits to one deal in the window coalesce into one write. */
 const DRAIN_DELAY_MS = 250;
-
-function scopeOf(request: Request, role: Role): MemberState["scope"] {
-  const ownOnly = request.headers.get(MEMBER_VISIBILITY_HEADER) === "own" && !can(role, "records:read_all");
-  return ownOnly ? "events" : "board";
-}
-
-function liveRole(request: Request, fallback: Role): Role {
-  const live = request.headers.get(MEMBER_ROLE_HEADER) as Role | null;
-  return live && ROLES.includes(live) ? live : fallback;
-}
 
 /**
  * One room per organization: the board document, presence, and the events
@@ -62,6 +42,7 @@ export class OrgRoom extends YServer<Env> {
   private drainScheduled = false;
   /** Client edits waiting for a directory reload before they are judged: no squash meanwhile. */
   private rechecking = 0;
+  private readonly send: Send = (connection, text) => this.sendCustomMessage(connection, text);
 
   override async onLoad(): Promise<void> {
     this.store = new DocStore(this.ctx.storage, "board");
@@ -85,33 +66,12 @@ export class OrgRoom extends YServer<Env> {
     this.document.on("update", (update: Uint8Array) => this.store.append(update));
   }
 
+  /** Compacts, and squashes the board when it carries too much history (rooms/board-epoch.ts). */
   override async onSave(): Promise<void> {
-    // Snapshot plus log overestimates the document (the log repeats what later updates replaced), so
-    // it only says "maybe": a compaction then gives the exact size, which `squashIfDue` judges.
-    const { snapshotBytes, logBytes } = this.store.stats();
-    const maybe = this.rechecking === 0 && squashDue(snapshotBytes + logBytes, this.store.freshBytes, this.squashMinBytes());
-    if (this.store.shouldCompact() || maybe) {
-      this.store.compact(this.document);
-      this.squashIfDue();
-    }
-  }
-
-  private squashMinBytes() {
-    return squashMinBytes((this.env as { BOARD_SQUASH_MIN_BYTES?: unknown }).BOARD_SQUASH_MIN_BYTES);
-  }
-
-  /** Runs after a compaction; squashes the board when it carries too much history (rooms/board-epoch.ts). */
-  private squashIfDue() {
-    if (this.rechecking > 0) return;
-    const fresh = freshStateIfDue(this.store, this.board.deals, this.squashMinBytes());
-    if (!fresh) return;
-    const from = this.store.stats().snapshotBytes;
-    const epoch = this.store.squash(fresh, this.document);
-    console.log(JSON.stringify({ level: "info", msg: "board squashed", room: this.name, epoch, from, to: fresh.byteLength }));
-    for (const conn of super.getConnections<MemberState>()) {
-      // Whatever a board socket still has in flight belongs to the old epoch: never apply it.
-      if (conn.state?.scope !== "events") this.resetClient(conn);
-    }
+    const minBytes = squashMinBytes((this.env as { BOARD_SQUASH_MIN_BYTES?: unknown }).BOARD_SQUASH_MIN_BYTES);
+    const epoch = compactAndSquash(this.store, this.document, this.board, minBytes, this.rechecking === 0, this.name);
+    if (epoch === null) return;
+    members.resetBoardClients(this.everyone(), epoch, this.send);
     void this.replaceDocument();
   }
 
@@ -131,13 +91,17 @@ export class OrgRoom extends YServer<Env> {
   }
 
   override getConnectionTags(_connection: Connection, ctx: ConnectionContext): string[] {
-    const role = liveRole(ctx.request, "viewer");
-    return [scopeOf(ctx.request, role)];
+    return [scopeOf(ctx.request, liveRole(ctx.request, "viewer"))];
   }
 
   /** Untagged lookups (y-partyserver's document and awareness broadcasts) only reach board members. */
   override getConnections<TState = unknown>(tag?: string): Iterable<Connection<TState>> {
     return super.getConnections<TState>(tag ?? "board");
+  }
+
+  /** Every member's socket, event-only ones included (the override above hides those). */
+  private everyone(): Iterable<Connection<MemberState>> {
+    return super.getConnections<MemberState>();
   }
 
   override async onConnect(connection: Connection, ctx: ConnectionContext): Promise<void> {
@@ -164,7 +128,7 @@ export class OrgRoom extends YServer<Env> {
       const claimed = clientEpoch(ctx.request.url);
       // A copy from an earlier epoch must never sync: its history would merge back into the new document.
       if (claimed !== null && claimed !== epoch) {
-        this.resetClient(connection);
+        resetClient(connection, epoch, this.send);
         return;
       }
       connection.setState(member);
@@ -174,11 +138,10 @@ export class OrgRoom extends YServer<Env> {
   }
 
   override onMessage(connection: Connection, message: WSMessage): void {
-    const state = connection.state as MemberState | null;
     // Event-only members never read or write the board document.
-    if (state?.scope !== "board" && typeof message !== "string") return;
+    if ((connection.state as MemberState | null)?.scope !== "board" && typeof message !== "string") return;
     if (typeof message !== "string" && carriesRetiredHistory(message, this.store.retiredClients())) {
-      this.resetClient(connection);
+      resetClient(connection, this.store.epoch, this.send);
       return;
     }
     this.handleMessage(connection, message);
@@ -187,14 +150,6 @@ export class OrgRoom extends YServer<Env> {
   override isReadOnly(connection: Connection): boolean {
     const state = connection.state as Partial<MemberState> | null;
     return state?.scope !== "board" || !state.role || !can(state.role, "room:write");
-  }
-
-  /** Tells a board client its copy is of another epoch and closes its socket; nothing more it sends is applied. */
-  private resetClient(connection: Connection) {
-    const state = connection.state as MemberState | null;
-    if (state) connection.setState({ ...state, scope: "reset" });
-    this.sendCustomMessage(connection, JSON.stringify(roomEvent("board_reset", { epoch: this.store.epoch })));
-    connection.close(CLOSE.boardReset, "The board was compacted; reload it");
   }
 
   /**
@@ -236,15 +191,8 @@ export class OrgRoom extends YServer<Env> {
     const member = conn.state;
     if (!member) return;
     const author: Author = { userId: member.userId, role: member.role };
-    const rejected: { id: string; message: string }[] = [];
-    const unsure: string[] = [];
-    for (const id of this.board.changedIds(tr)) {
-      const verdict = this.board.judge(id, author);
-      if (verdict.ok) {
-        if (verdict.deal) this.commit(verdict.deal, author.userId);
-      } else if (verdict.unsure) unsure.push(id);
-      else rejected.push({ id, message: verdict.message });
-    }
+    const commit = (deal: DealRecord) => this.commit(deal, author.userId);
+    const { rejected, unsure } = this.board.judgeAll(this.board.changedIds(tr), author, commit, true);
     if (rejected.length) queueMicrotask(() => this.reject(conn, rejected));
     if (unsure.length) this.ctx.waitUntil(this.recheck(conn, author, unsure));
   }
@@ -257,23 +205,13 @@ export class OrgRoom extends YServer<Env> {
     } finally {
       this.rechecking--;
     }
-    const rejected: { id: string; message: string }[] = [];
-    for (const id of ids) {
-      const verdict = this.board.judge(id, author);
-      if (verdict.ok) {
-        if (verdict.deal) this.commit(verdict.deal, author.userId);
-      } else rejected.push({ id, message: verdict.message });
-    }
-    this.reject(conn, rejected);
+    this.reject(conn, this.board.judgeAll(ids, author, (deal) => this.commit(deal, author.userId), false).rejected);
   }
 
-  private reject(conn: Connection<MemberState>, rejected: { id: string; message: string }[]) {
+  private reject(conn: Connection<MemberState>, rejected: Rejection[]) {
     for (const { id, message } of rejected) {
       this.board.revert(id);
-      this.sendCustomMessage(
-        conn,
-        JSON.stringify(roomEvent("notification", { level: "error", code: "edit_rejected", dealId: id, message })),
-      );
+      this.send(conn, JSON.stringify(roomEvent("notification", { level: "error", code: "edit_rejected", dealId: id, message })));
     }
   }
 
@@ -281,42 +219,12 @@ export class OrgRoom extends YServer<Env> {
   private commit(deal: DealRecord, by: string) {
     const before = this.board.get(deal.id);
     this.board.accept(deal);
-    this.dropFromFormerOwner(before, deal, by);
+    members.dropFromFormerOwner(this.everyone(), this.send, before, deal, by);
     this.projection.record("upsert", deal);
     this.scheduleDrain();
     // Board members saw this edit through Yjs already; only event-only members need the event.
-    this.announce(deal, by, { boardMembers: false });
+    members.announce(this.everyone(), this.send, deal, by, { boardMembers: false });
     if (deal.status !== "open") queueMicrotask(() => this.board.remove(deal.id));
-  }
-
-  /** `deal_updated` to board members (unless they have it through Yjs) and to the deal's owner. */
-  private announce(deal: DealRecord, by: string, { boardMembers = true } = {}) {
-    const text = JSON.stringify(roomEvent("deal_updated", { deal, by }));
-    for (const conn of super.getConnections<MemberState>()) {
-      const state = conn.state;
-      if (!state) continue;
-      if ((boardMembers && state.scope === "board") || (state.scope === "events" && state.userId === deal.ownerId)) {
-        this.sendCustomMessage(conn, text);
-      }
-    }
-  }
-
-  /**
-   * Event-only members hold a copy of their own open deals: when one is
-   * reassigned away, its former owner is told to drop it (the new owner gets
-   * the deal through `announce`).
-   */
-  private dropFromFormerOwner(before: DealRecord | undefined, after: DealRecord | null, by: string) {
-    if (!before?.ownerId || before.ownerId === after?.ownerId) return;
-    const reason = after ? "reassigned" : "deleted";
-    this.sendToOwnOnly(before.ownerId, roomEvent("deal_removed", { id: before.id, pipelineId: before.pipelineId, reason, by }));
-  }
-
-  private sendToOwnOnly(userId: string, event: RoomEvent) {
-    const text = JSON.stringify(event);
-    for (const conn of super.getConnections<MemberState>()) {
-      if (conn.state?.scope === "events" && conn.state.userId === userId) this.sendCustomMessage(conn, text);
-    }
   }
 
   // ---- RPC from the Worker ----
@@ -342,8 +250,8 @@ export class OrgRoom extends YServer<Env> {
     if (deal.status === "open") this.board.put(verdict.deal);
     else this.board.remove(deal.id);
     this.projection.record("upsert", verdict.deal);
-    this.announce(verdict.deal, by);
-    this.dropFromFormerOwner(before, verdict.deal, by);
+    members.announce(this.everyone(), this.send, verdict.deal, by);
+    members.dropFromFormerOwner(this.everyone(), this.send, before, verdict.deal, by);
     await this.projection.drain();
     return { type: "ok", deal: verdict.deal };
   }
@@ -365,8 +273,8 @@ export class OrgRoom extends YServer<Env> {
   async deleteDeal(id: string, by: string): Promise<void> {
     const deal = this.board.get(id);
     this.board.remove(id);
-    if (deal) this.announce({ ...deal, status: "lost" }, by);
-    this.dropFromFormerOwner(deal, null, by);
+    if (deal) members.announce(this.everyone(), this.send, { ...deal, status: "lost" }, by);
+    members.dropFromFormerOwner(this.everyone(), this.send, deal, null, by);
     this.projection.record("delete", { ...(deal ?? ({} as DealRecord)), id });
     await this.projection.drain();
   }
@@ -378,27 +286,12 @@ export class OrgRoom extends YServer<Env> {
 
   /** Sends an event to every member connected, or only to `userIds` (e.g. a personal notification). */
   async publish(event: RoomEvent, userIds?: string[]): Promise<number> {
-    const text = JSON.stringify(event);
-    const only = userIds ? new Set(userIds) : null;
-    let reached = 0;
-    for (const conn of super.getConnections<MemberState>()) {
-      if (only && !only.has(conn.state?.userId ?? "")) continue;
-      this.sendCustomMessage(conn, text);
-      reached++;
-    }
-    return reached;
+    return members.publish(this.everyone(), this.send, event, userIds);
   }
 
   /** Closes a member's sockets after logout, removal or a role change. */
   async disconnect(userId: string, reason: string, sessionId?: string): Promise<number> {
-    let closed = 0;
-    for (const conn of super.getConnections<MemberState>()) {
-      const state = conn.state;
-      if (state?.userId !== userId || (sessionId && state.sessionId !== sessionId)) continue;
-      conn.close(CLOSE.revoked, reason);
-      closed++;
-    }
-    return closed;
+    return members.disconnect(this.everyone(), userId, reason, sessionId);
   }
 
   async stats() {
