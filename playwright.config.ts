@@ -21,6 +21,9 @@ export default defineConfig({
 		...devices['Desktop Chrome'],
 		baseURL: process.env.BASE_URL ?? 'http://127.0.0.1:8790',
 		viewport: { width: 1366, height: 860 },
+		// wrangler dev's proxy drops idle keep-alive sockets after 5 s; a test's API call reusing one
+		// just then fails with ECONNRESET. A fresh connection per request avoids the race.
+		extraHTTPHeaders: { connection: 'close' },
 		trace: 'retain-on-failure',
 		screenshot: 'only-on-failure',
 		launchOptions: {
