@@ -2,7 +2,7 @@
 // prepare local state and run `wrangler dev` against it.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -65,8 +65,10 @@ export async function waitForHealth(url, timeoutMs = 60_000) {
  * Resolves once /api/health answers; `stop()` kills the process group.
  */
 export async function startDevServer({
-  port, persistTo, inspectorPort = 9229, quiet = false, config = "wrangler.toml", extraArgs = [],
+  port, persistTo, inspectorPort = 9229, quiet = false, logFile, config = "wrangler.toml", extraArgs = [],
 }) {
+  const logFd = logFile ? openSync(logFile, "a") : undefined;
+  const output = logFd ?? (quiet ? "ignore" : "inherit");
   const child = spawn(
     wrangler,
     [
@@ -74,8 +76,9 @@ export async function startDevServer({
       "--inspector-port", String(inspectorPort),
       "--persist-to", persistTo, "--show-interactive-dev-session=false", ...extraArgs,
     ],
-    { cwd: root, stdio: quiet ? "ignore" : "inherit", detached: true, env: { ...process.env } },
+    { cwd: root, stdio: [output === "inherit" ? "inherit" : "ignore", output, output], detached: true, env: { ...process.env } },
   );
+  if (logFd !== undefined) closeSync(logFd);
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise((_, reject) =>
     child.once("exit", (code) => reject(new Error(`wrangler dev exited with ${code}`))),

@@ -3,7 +3,7 @@
 // Extra arguments go to Playwright (e.g. `npm run test:e2e -- -g invite`).
 // E2E_SKIP_BUILD=1 reuses web/build; E2E_VERBOSE=1 shows wrangler's output.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildWeb, ensureDevVars, migrate, root, startDevServer } from "./dev-server.mjs";
@@ -32,6 +32,14 @@ function runPlaywright(baseUrl, args) {
 let server;
 let status = 1;
 const persistTo = mkdtempSync(join(tmpdir(), "neuracrm-e2e-"));
+// The server's own log explains most browser-test failures, so a failing run prints its
+// error lines (kept short: the runner's own failure summary must stay readable above it).
+const serverLog = join(root, "test-results", `wrangler-dev-${PORT}.log`);
+const SERVER_ERROR_LINES = 60;
+const SERVER_ERROR = /error|exception|uncaught| 5\d\d |"status":5\d\d/i;
+const SERVER_NOISE = /WebSocket peer disconnected|Request\.cf|ENOTFOUND/;
+mkdirSync(join(root, "test-results"), { recursive: true });
+rmSync(serverLog, { force: true });
 try {
   ensureDevVars();
   if (!process.env.E2E_SKIP_BUILD) {
@@ -45,7 +53,7 @@ try {
     port: PORT,
     persistTo,
     inspectorPort: INSPECTOR_PORT,
-    quiet: !process.env.E2E_VERBOSE,
+    logFile: process.env.E2E_VERBOSE ? undefined : serverLog,
   });
   status = await runPlaywright(server.url, process.argv.slice(2));
 } catch (err) {
@@ -54,5 +62,12 @@ try {
 } finally {
   server?.stop();
   rmSync(persistTo, { recursive: true, force: true });
+  if (status !== 0 && existsSync(serverLog)) {
+    const errors = readFileSync(serverLog, "utf8")
+      .split("\n")
+      .filter((line) => SERVER_ERROR.test(line) && !SERVER_NOISE.test(line));
+    console.error(`\nServer errors during the run (last ${SERVER_ERROR_LINES}; full log: ${serverLog}):`);
+    console.error(errors.slice(-SERVER_ERROR_LINES).join("\n") || "(none)");
+  }
 }
 process.exit(status);

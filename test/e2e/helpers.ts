@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Page, type Request } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 
 export const PASSWORD = 'Correct-Horse-42';
@@ -39,9 +39,35 @@ export async function registerViaUi(page: Page, person: Person, organization: st
 	await page.getByLabel('Work email').fill(person.email);
 	await page.getByLabel('Password').fill(person.password);
 	await page.getByLabel('Organization name').fill(organization);
+	const trouble = watchRequests(page);
 	await page.getByRole('button', { name: 'Create organization' }).click();
-	await expect(page).toHaveURL(/\/$/);
+	try {
+		await expect(page).toHaveURL(/\/$/);
+	} catch (err) {
+		const alerts = await page.getByRole('alert').allTextContents();
+		throw new Error(
+			`registration stayed on ${page.url()}; alerts: ${JSON.stringify(alerts)}; requests: ${JSON.stringify(trouble())}`,
+			{ cause: err }
+		);
+	}
 	await expect(page.getByTestId('welcome')).toContainText(person.name.split(' ')[0]!);
+}
+
+/** Failed and unanswered requests of a page, to explain a flow that got stuck. */
+function watchRequests(page: Page) {
+	const trouble: string[] = [];
+	const pending = new Set<string>();
+	const key = (req: Request) => `${req.method()} ${req.url()}`;
+	page.on('request', (req) => pending.add(key(req)));
+	page.on('requestfinished', (req) => pending.delete(key(req)));
+	page.on('requestfailed', (req) => {
+		pending.delete(key(req));
+		trouble.push(`${key(req)} failed: ${req.failure()?.errorText}`);
+	});
+	page.on('response', (res) => {
+		if (res.status() >= 400) trouble.push(`${key(res.request())} → ${res.status()}`);
+	});
+	return () => [...trouble, ...[...pending].map((req) => `${req} (no answer)`)];
 }
 
 interface AuthResult {
