@@ -21,6 +21,7 @@ export const ROOM_EVENT_TYPES = [
   "ticket_created",
   "ticket_updated",
   "ticket_viewing",
+  "ticket_removed",
   // The board document's epoch (rooms/board-epoch.ts), in answer to a client's flush…
   "board_epoch",
   // …and, before the socket closes with CLOSE.boardReset, that the client's copy must be dropped.

@@ -49,6 +49,8 @@ export const supportTickets = sqliteTable(
     threadToken: text("thread_token").notNull(),
     /** Message-IDs of every mail in the thread, for In-Reply-To / References matching. */
     emailMessageIds: text("email_message_ids", { mode: "json" }).$type<string[]>().notNull().default([]),
+    /** The Message-ID of the mail that opened the ticket; unique per organization so a redelivered mail cannot open a second ticket. */
+    sourceMessageId: text("source_message_id"),
     createdBy: text("created_by"),
     updatedBy: text("updated_by"),
     createdAt: integer("created_at").notNull(),
@@ -63,6 +65,7 @@ export const supportTickets = sqliteTable(
     index("support_tickets_org_contact_idx").on(t.orgId, t.contactId),
     index("support_tickets_org_created_idx").on(t.orgId, t.createdAt),
     index("support_tickets_sla_due_idx").on(t.slaDueAt),
+    uniqueIndex("support_tickets_org_source_message_idx").on(t.orgId, t.sourceMessageId),
   ],
 );
 
@@ -95,7 +98,11 @@ export const supportComments = sqliteTable(
     deliveredAt: integer("delivered_at"),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("support_comments_ticket_idx").on(t.orgId, t.ticketId, t.createdAt)],
+  (t) => [
+    index("support_comments_ticket_idx").on(t.orgId, t.ticketId, t.createdAt),
+    // One comment per mail: a reply delivered twice at once writes once.
+    uniqueIndex("support_comments_org_message_idx").on(t.orgId, t.emailMessageId),
+  ],
 );
 
 export const supportAttachments = sqliteTable(

@@ -48,9 +48,9 @@ const route = createRoute({
 });
 
 export const supportAnalyticsRoutes = createRouter().openapi(route, async (c) => {
-  const { db, orgId } = supportScope(c);
+  const { db, orgId, auth } = supportScope(c);
   const q = c.req.valid("query");
   const to = q.to ?? Date.now();
   const from = q.from ?? to - 30 * DAY;
-  return ok(c, await supportAnalytics(db, orgId, from, to));
+  return ok(c, await supportAnalytics(db, orgId, auth, from, to));
 });

@@ -25,8 +25,8 @@ function disposition(kind: "inline" | "attachment", filename: string) {
 }
 
 export const supportAttachmentRoutes = createRouter().openapi(download, async (c) => {
-  const { orgId } = supportScope(c);
-  const { row, object } = await openAttachment(c.env, orgId, c.req.valid("param").id);
+  const { orgId, auth } = supportScope(c);
+  const { row, object } = await openAttachment(c.env, orgId, c.req.valid("param").id, auth);
   const inline = INLINE_TYPES.has(row.contentType);
   return new Response(object.body, {
     headers: {

@@ -14,7 +14,7 @@ export const SECURITY = [{ bearerAuth: [] }];
 
 export function supportScope(c: Context<AppEnv>) {
   const auth = c.get("auth");
-  return { db: orgDb(c.env, auth.orgId), orgId: auth.orgId, userId: auth.userId, actor: { userId: auth.userId, requestId: c.get("requestId") } };
+  return { db: orgDb(c.env, auth.orgId), orgId: auth.orgId, userId: auth.userId, auth, actor: { userId: auth.userId, requestId: c.get("requestId") } };
 }
 
 /** A past instant for importing history from another help desk (owners and admins only). */
@@ -81,6 +81,7 @@ export const TicketSchema = z
     mergedIntoId: z.string().nullable(),
     threadToken: z.string(),
     emailMessageIds: z.array(z.string()),
+    sourceMessageId: z.string().nullable().openapi({ description: "The Message-ID of the mail that opened the ticket" }),
     createdBy: z.string().nullable(),
     updatedBy: z.string().nullable(),
     createdAt: z.number().int(),

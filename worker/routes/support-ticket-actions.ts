@@ -5,7 +5,7 @@ import { createRouter, envelope, IdParam, jsonBody, jsonResponse, listEnvelope, 
 import { requirePermission } from "../middleware/auth";
 import { ALLOWED_ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, storeAttachment } from "../services/support/attachments";
 import { announceViewing, publicTicket, VIEWING_ACTIVITIES } from "../services/support/events";
-import { requireTicket } from "../services/support/tickets";
+import { requireVisibleTicket } from "../services/support/visibility";
 import { listAudit } from "../services/audit";
 import { autoAssign, commentOnTicket, mergeTicket } from "../services/support/ticket-flow";
 import { AttachmentSchema, checkHistoryTime, CommentSchema, HistoryTime, SECURITY, supportScope, TicketSchema } from "./support-schemas";
@@ -135,40 +135,46 @@ const routes = {
 
 export const supportTicketActionRoutes = createRouter()
   .openapi(routes.comment, async (c) => {
-    const { db, orgId, actor } = supportScope(c);
+    const { db, orgId, actor, auth } = supportScope(c);
     const { createdAt } = c.req.valid("json");
-    if (createdAt !== undefined) {
-      checkHistoryTime(c, "createdAt", createdAt, (await requireTicket(db, orgId, c.req.valid("param").id)).createdAt);
-    }
+    const ticket = await requireVisibleTicket(db, orgId, auth, c.req.valid("param").id);
+    if (createdAt !== undefined) checkHistoryTime(c, "createdAt", createdAt, ticket.createdAt);
     const result = await commentOnTicket(c.env, orgId, actor, c.req.valid("param").id, c.req.valid("json"));
     return ok(c, { comment: result.comment, ticket: publicTicket(result.after) }, { status: 201 });
   })
   .openapi(routes.merge, async (c) => {
-    const { orgId, actor } = supportScope(c);
+    const { db, orgId, actor, auth } = supportScope(c);
+    await requireVisibleTicket(db, orgId, auth, c.req.valid("param").id);
+    // A target the caller may not see is as unknown to them as one that does not exist.
+    await requireVisibleTicket(db, orgId, auth, c.req.valid("json").intoId).catch(() => {
+      throw invalid({ intoId: ["No such ticket in this organization"] });
+    });
     const { source, target } = await mergeTicket(c.env, orgId, actor, c.req.valid("param").id, c.req.valid("json").intoId);
     return ok(c, { source: publicTicket(source), target: publicTicket(target) });
   })
   .openapi(routes.assign, async (c) => {
-    const { orgId, actor } = supportScope(c);
+    const { db, orgId, actor, auth } = supportScope(c);
+    await requireVisibleTicket(db, orgId, auth, c.req.valid("param").id);
     const { ticket, assigned } = await autoAssign(c.env, orgId, actor, c.req.valid("param").id, c.req.valid("json").teamId);
     return ok(c, { ticket: publicTicket(ticket), assigned });
   })
   .openapi(routes.history, async (c) => {
-    const { db, orgId } = supportScope(c);
-    const ticket = await requireTicket(db, orgId, c.req.valid("param").id);
+    const { db, orgId, auth } = supportScope(c);
+    const ticket = await requireVisibleTicket(db, orgId, auth, c.req.valid("param").id);
     const q = c.req.valid("query");
     const { rows, total } = await listAudit(db, orgId, { page: q.page, perPage: q.per_page, entity: "ticket", entityId: ticket.id });
     const data = rows.map((r) => ({ id: r.id, actorId: r.actorId, action: r.action, changes: r.changes, createdAt: r.createdAt }));
     return ok(c, data, { meta: metaOf(q.page, q.per_page, total) });
   })
   .openapi(routes.presence, async (c) => {
-    const { db, orgId, userId } = supportScope(c);
-    const ticket = await requireTicket(db, orgId, c.req.valid("param").id);
-    await announceViewing(c.env, orgId, ticket.id, userId, c.req.valid("json").activity);
+    const { db, orgId, userId, auth } = supportScope(c);
+    const ticket = await requireVisibleTicket(db, orgId, auth, c.req.valid("param").id);
+    await announceViewing(c.env, orgId, ticket, userId, c.req.valid("json").activity);
     return ok(c, null);
   })
   .openapi(routes.upload, async (c) => {
-    const { orgId, actor } = supportScope(c);
+    const { db, orgId, actor, auth } = supportScope(c);
+    await requireVisibleTicket(db, orgId, auth, c.req.valid("param").id);
     const type = c.req.header("content-type") ?? "";
     let file: { filename: string; contentType: string; data: ArrayBuffer; commentId?: string };
     if (type.startsWith("multipart/form-data")) {

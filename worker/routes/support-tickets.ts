@@ -9,8 +9,9 @@ import { publicTicket } from "../services/support/events";
 import { SLA_STATES } from "../services/support/sla";
 import { changeTicket, openTicket, removeTicket } from "../services/support/ticket-flow";
 import { listTickets, TICKET_SORTS, type TicketQuery } from "../services/support/ticket-query";
-import { requireTicket } from "../services/support/tickets";
+import "../services/support/handout";
 import { getView } from "../services/support/views";
+import { requireVisibleTicket } from "../services/support/visibility";
 import { checkHistoryTime, HistoryTime, multiEnum, SECURITY, supportScope, TicketDetailSchema, TicketSchema } from "./support-schemas";
 
 const tags = ["Support tickets"];
@@ -52,7 +53,11 @@ const ListQuery = z.object({
   contactId: z.string().min(1).max(64).optional(),
   sla: z.enum(SLA_STATES).optional(),
   tag: z.string().min(1).max(50).optional(),
-  q: z.string().max(200).optional().openapi({ description: "Words matched as prefixes in subject, description, requester and number" }),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: "Words matched as prefixes in subject, description, requester, number and the conversation (replies and notes); ranked by relevance unless `sort` is given" }),
 });
 
 const routes = {
@@ -110,15 +115,18 @@ const routes = {
 
 export const supportTicketRoutes = createRouter()
   .openapi(routes.list, async (c) => {
-    const { db, orgId, userId } = supportScope(c);
+    const { db, orgId, userId, auth } = supportScope(c);
     const { view, page, per_page, ...given } = c.req.valid("query");
     const base = view ? (await getView(db, orgId, userId, view)).filters : {};
     const explicit = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+    const sortGiven = new URL(c.req.url).searchParams.has("sort");
     // The list's own default sort yields to a view's sort unless `sort` was given.
-    if (view && !new URL(c.req.url).searchParams.has("sort")) delete explicit.sort;
+    if (view && !sortGiven) delete explicit.sort;
     const q = { ...base, ...explicit, page, perPage: per_page } as TicketQuery;
+    // A text search without a chosen order lists the best matches first.
+    if (q.q?.trim() && !sortGiven && !base.sort) q.sort = "relevance";
     q.sort ??= "-updatedAt";
-    const { rows, total } = await listTickets(db, orgId, userId, q);
+    const { rows, total } = await listTickets(db, orgId, auth, q);
     return ok(c, rows, { meta: metaOf(page, per_page, total) });
   })
   .openapi(routes.create, async (c) => {
@@ -128,20 +136,22 @@ export const supportTicketRoutes = createRouter()
     return ok(c, publicTicket(ticket), { status: 201 });
   })
   .openapi(routes.get, async (c) => {
-    const { db, orgId } = supportScope(c);
-    const ticket = await requireTicket(db, orgId, c.req.valid("param").id);
+    const { db, orgId, auth } = supportScope(c);
+    const ticket = await requireVisibleTicket(db, orgId, auth, c.req.valid("param").id);
     const { comments, attachments } = await listComments(db, orgId, ticket.id);
     return ok(c, { ...publicTicket(ticket), comments, attachments });
   })
   .openapi(routes.update, async (c) => {
-    const { db, orgId, actor } = supportScope(c);
+    const { db, orgId, actor, auth } = supportScope(c);
     const { at } = c.req.valid("json");
-    if (at !== undefined) checkHistoryTime(c, "at", at, (await requireTicket(db, orgId, c.req.valid("param").id)).createdAt);
+    const current = await requireVisibleTicket(db, orgId, auth, c.req.valid("param").id);
+    if (at !== undefined) checkHistoryTime(c, "at", at, current.createdAt);
     const ticket = await changeTicket(c.env, orgId, actor, c.req.valid("param").id, c.req.valid("json"));
     return ok(c, publicTicket(ticket));
   })
   .openapi(routes.remove, async (c) => {
-    const { orgId, actor } = supportScope(c);
+    const { db, orgId, actor, auth } = supportScope(c);
+    await requireVisibleTicket(db, orgId, auth, c.req.valid("param").id);
     await removeTicket(c.env, orgId, actor, c.req.valid("param").id);
     return ok(c, null, { message: "Ticket deleted" });
   });

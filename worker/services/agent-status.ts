@@ -5,6 +5,7 @@ import { notFound } from "../lib/errors";
 import { agentStatuses, memberships, users, type AgentStatus } from "../../schema";
 import { auditStatement } from "./audit";
 import { publishEvent } from "./room-events";
+import { HANDOUT_JOB, type HandoutJob } from "./support/handout-job";
 
 export interface AgentState {
   userId: string;
@@ -99,8 +100,18 @@ export async function markAssigned(db: Db, orgId: string, userId: string, at = D
     .onConflictDoUpdate({ target: [agentStatuses.orgId, agentStatuses.userId], set: { lastAssignedAt: at } });
 }
 
-/** Tells the organization's live boards (calls, tickets) that an agent's availability changed. */
-export function announceAgentStatus(env: Pick<Env, "ORG_ROOM">, orgId: string, state: AgentState) {
+/**
+ * Tells the organization's live boards (calls, tickets) that an agent's
+ * availability changed. An agent who became available also gets the tickets
+ * waiting in their teams' queues (support/handout.ts, through the Queue).
+ * `JOBS` is optional in the type only because some callers narrow their env;
+ * the runtime env always carries it.
+ */
+export async function announceAgentStatus(env: Pick<Env, "ORG_ROOM"> & Partial<Pick<Env, "JOBS">>, orgId: string, state: AgentState) {
+  if (state.status === "available" && env.JOBS) {
+    const job: HandoutJob = { type: HANDOUT_JOB, orgId, userId: state.userId };
+    await env.JOBS.send(job).catch((err: unknown) => console.error(JSON.stringify({ level: "error", msg: "handout job not queued", orgId, err: String(err) })));
+  }
   return publishEvent(env, orgId, "agent_status_changed", {
     userId: state.userId,
     name: state.name,

@@ -16,16 +16,11 @@
 import { uuidv7 } from 'uuidv7';
 import * as Y from 'yjs';
 import { api, ApiError } from './api';
-import { noteCardChanges, quietMotion } from './board-motion';
-import { compareCards, dealFromJson, sortedIndex } from './deals';
+import { Columns } from './board-columns.svelte';
+import { BOARD_DEALS, writeDealMap } from './board-doc';
+import { dealFromJson } from './deals';
 import { liveEvents } from './live-events.svelte';
 import type { Deal, DealPatch, KanbanBoard } from './types';
-
-export const BOARD_DEALS = 'deals';
-
-const EMPTY: readonly Deal[] = Object.freeze([]);
-/** Above this many cards in one transaction, changes are applied without motion. */
-const BULK_CHANGES = 8;
 
 export interface NewCard {
 	title: string;
@@ -47,75 +42,6 @@ export interface BoardSource {
 	update(dealId: string, patch: DealPatch): Promise<void>;
 	create(card: NewCard): Promise<Deal>;
 	destroy(): void;
-}
-
-/** Shared bookkeeping: a card index plus sorted columns, patched by id. */
-class Columns {
-	columns = $state.raw<Readonly<Record<string, readonly Deal[]>>>({});
-	readonly #cards = new Map<string, Deal>();
-	readonly #byStage = new Map<string, readonly Deal[]>();
-
-	get(id: string) {
-		return this.#cards.get(id);
-	}
-
-	column(stageId: string): readonly Deal[] {
-		return this.columns[stageId] ?? EMPTY;
-	}
-
-	/** Replaces everything (initial load). */
-	reset(deals: Iterable<Deal>) {
-		quietMotion();
-		this.#cards.clear();
-		this.#byStage.clear();
-		const groups = new Map<string, Deal[]>();
-		for (const deal of deals) {
-			if (deal.status !== 'open') continue;
-			this.#cards.set(deal.id, deal);
-			let list = groups.get(deal.stageId);
-			if (!list) groups.set(deal.stageId, (list = []));
-			list.push(deal);
-		}
-		for (const [stageId, list] of groups) this.#byStage.set(stageId, list.sort(compareCards));
-		this.#publish();
-	}
-
-	/** Applies new states (null: gone or closed) for some ids; touches only their columns. */
-	apply(changes: Map<string, Deal | null>) {
-		if (changes.size === 0) return;
-		// A sync or import, not a person moving a card: no fly-overs.
-		if (changes.size > BULK_CHANGES) quietMotion();
-		const dirty = new Set<string>();
-		const motion = { moved: [] as string[], arrived: [] as string[], left: [] as string[] };
-		for (const [id, next] of changes) {
-			const before = this.#cards.get(id);
-			if (before) dirty.add(before.stageId);
-			if (next && next.status === 'open') {
-				this.#cards.set(id, next);
-				dirty.add(next.stageId);
-				if (!before) motion.arrived.push(id);
-				else if (before.stageId !== next.stageId) motion.moved.push(id);
-			} else {
-				this.#cards.delete(id);
-				if (before) motion.left.push(id);
-			}
-		}
-		noteCardChanges(motion);
-		for (const stageId of dirty) {
-			const kept = (this.#byStage.get(stageId) ?? EMPTY).filter((c) => !changes.has(c.id));
-			for (const id of changes.keys()) {
-				const card = this.#cards.get(id);
-				if (card && card.stageId === stageId) kept.splice(sortedIndex(kept, card), 0, card);
-			}
-			if (kept.length) this.#byStage.set(stageId, kept);
-			else this.#byStage.delete(stageId);
-		}
-		this.#publish();
-	}
-
-	#publish() {
-		this.columns = Object.fromEntries(this.#byStage);
-	}
 }
 
 /** The board as the organization room's Yjs document holds it. */
@@ -213,46 +139,6 @@ export class LiveBoard implements BoardSource {
 	destroy() {
 		this.#deals.unobserveDeep(this.#onChange);
 	}
-}
-
-/**
- * Writes the changed fields of a patch to a card's Y.Map in one transaction,
- * stamping updatedAt/updatedBy; unchanged values are not written (no history).
- */
-export function writeDealMap(map: Y.Map<unknown>, patch: Record<string, unknown>, me: string) {
-	const doc = map.doc;
-	const apply = () => {
-		let changed = false;
-		for (const [key, value] of Object.entries(patch)) {
-			if (value === undefined) continue;
-			if (JSON.stringify(map.get(key)) === JSON.stringify(value)) continue;
-			map.set(key, value);
-			changed = true;
-		}
-		if (changed) {
-			map.set('updatedAt', Date.now());
-			map.set('updatedBy', me);
-		}
-	};
-	if (doc) doc.transact(apply);
-	else apply();
-}
-
-/** A stage's open cards in board order, read straight from the document (for a one-off placement). */
-export function stageColumn(doc: Y.Doc, stageId: string): Deal[] {
-	const column: Deal[] = [];
-	for (const [id, map] of doc.getMap<Y.Map<unknown>>(BOARD_DEALS)) {
-		if (!(map instanceof Y.Map) || map.get('stageId') !== stageId || map.get('status') !== 'open') continue;
-		const deal = dealFromJson(id, map.toJSON());
-		if (deal) column.push(deal);
-	}
-	return column.sort(compareCards);
-}
-
-/** A single card's live Y.Map, for the deal page (undefined when it is not on the board). */
-export function boardDealMap(doc: Y.Doc, id: string): Y.Map<unknown> | undefined {
-	const map = doc.getMap<Y.Map<unknown>>(BOARD_DEALS).get(id);
-	return map instanceof Y.Map ? map : undefined;
 }
 
 /** One pipeline's board through the API, for members who only get events. */

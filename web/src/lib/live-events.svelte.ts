@@ -26,6 +26,7 @@ export const SIGNAL_EVENT_TYPES = [
 	'ticket_created',
 	'ticket_updated',
 	'ticket_viewing',
+	'ticket_removed',
 	'call_updated',
 	'queue_updated',
 	'agent_status_changed'

@@ -16,6 +16,26 @@ export function localDbName(organizationId: string) {
 }
 
 /**
+ * Forgets this organization's copy on this device (a member restricted to
+ * their own records must not keep the whole board).
+ */
+export function forgetLocalBoard(organizationId: string) {
+	localStorage.removeItem(SYNCED_FLAG_PREFIX + organizationId);
+	void clearDocument(localDbName(organizationId)).catch(() => undefined);
+}
+
+/**
+ * Runs a board reset's drop and reopen of the organization's copy while no
+ * other tab of this browser runs its own (see `LocalBoardCopy.drop`). Without
+ * Web Locks (an insecure origin) tabs do not wait for each other.
+ */
+export async function withLocalBoardLock(organizationId: string, task: () => Promise<void>): Promise<void> {
+	const locks = globalThis.navigator?.locks;
+	if (!locks) return task();
+	await locks.request(`${localDbName(organizationId)}:reset`, task);
+}
+
+/**
  * Deletes every organization's local board copy (on sign-out: the next person
  * at this browser must not find the last one's deals).
  */
@@ -49,9 +69,41 @@ export interface PendingCard {
 export type PendingChanges = Record<string, PendingCard>;
 
 const EPOCH_KEY = 'epoch';
+/** y-indexeddb's store for `get` and `set`. */
+const CUSTOM_STORE = 'custom';
 const PENDING_KEY = 'pending';
 /** If IndexedDB does not answer (private mode, broken storage), go on with the board online only. */
 const LOCAL_TIMEOUT_MS = 5_000;
+
+/** `work`'s answer, or undefined if it fails or IndexedDB takes too long. */
+function settled<T>(work: Promise<T>): Promise<T | undefined> {
+	const timeout = new Promise<undefined>((resolve) => setTimeout(resolve, LOCAL_TIMEOUT_MS));
+	return Promise.race([work.catch(() => undefined), timeout]);
+}
+
+/** The epoch of the copy stored in database `name`; null when none (or no database). */
+function storedEpoch(name: string): Promise<number | null> {
+	return new Promise((resolve) => {
+		const open = indexedDB.open(name);
+		// No database: creating it here would leave it without y-indexeddb's stores.
+		open.onupgradeneeded = () => open.transaction?.abort();
+		open.onerror = () => resolve(null);
+		open.onsuccess = () => {
+			const db = open.result;
+			const done = (epoch: unknown) => {
+				db.close();
+				resolve(typeof epoch === 'number' ? epoch : null);
+			};
+			try {
+				const get = db.transaction(CUSTOM_STORE, 'readonly').objectStore(CUSTOM_STORE).get(EPOCH_KEY);
+				get.onsuccess = () => done(get.result);
+				get.onerror = () => done(null);
+			} catch {
+				done(null);
+			}
+		};
+	});
+}
 
 /**
  * This device's copy of an organization's board document (y-indexeddb), with
@@ -71,9 +123,12 @@ export class LocalBoardCopy {
 	#pending: PendingChanges = {};
 	#seq = 0;
 	#closed = false;
+	/** The epoch a reset opened this copy for (see `drop`). */
+	readonly #resetTo: number | null;
 
 	constructor(organizationId: string, doc: Y.Doc, carried?: { epoch: number | null; pending: PendingChanges }) {
 		this.doc = doc;
+		this.#resetTo = carried?.epoch ?? null;
 		this.persistence = new IndexeddbPersistence(localDbName(organizationId), doc);
 		const load = this.persistence.whenSynced.then(async () => {
 			if (carried) {
@@ -98,6 +153,12 @@ export class LocalBoardCopy {
 			this.#seq = Math.max(this.#seq, ...Object.values(this.#pending).map((p) => p.seq));
 		});
 		doc.on('afterTransaction', this.#record);
+		// Another tab deleting the database closes this connection, and y-indexeddb would then throw on
+		// every edit (before the provider sends it): detach, and keep the changes in this tab only.
+		this.persistence._db.then(
+			(db) => db.addEventListener('versionchange', () => void this.persistence.destroy()),
+			() => undefined
+		);
 	}
 
 	get epoch() {
@@ -215,10 +276,19 @@ export class LocalBoardCopy {
 		void this.persistence.destroy();
 	}
 
-	/** Stops tracking and deletes the copy from the device. */
-	async drop() {
+	/**
+	 * Stops tracking and deletes the copy from the device, unless the database
+	 * already holds a copy of `epoch`: the tabs of this organization share it,
+	 * and deleting it closes every tab's connection to it, so a tab reset after
+	 * another one would take that tab's fresh copy away from it. A second reset
+	 * to the same epoch means that copy is bad after all: then it goes too.
+	 */
+	async drop(epoch: number | null) {
 		this.#closed = true;
 		this.doc.off('afterTransaction', this.#record);
-		await this.persistence.clearData().catch(() => undefined);
+		await settled(this.persistence.destroy());
+		const keep = epoch !== null && epoch !== this.#resetTo;
+		if (keep && (await settled(storedEpoch(this.persistence.name))) === epoch) return;
+		await settled(clearDocument(this.persistence.name));
 	}
 }

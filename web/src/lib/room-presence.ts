@@ -35,6 +35,29 @@ export interface RoomUser {
 	name: string;
 }
 
+/**
+ * What this tab announces about itself. Kept outside the provider because a
+ * reconnect or a board reset starts a new one, which must announce the same.
+ */
+export class AnnouncedFields {
+	#fields: { view: string; viewingDeal: string | null; dragging: string | null } = {
+		view: '/',
+		viewingDeal: null,
+		dragging: null
+	};
+
+	get fields() {
+		return this.#fields;
+	}
+
+	/** Records `value`, and announces it on `awareness` if it changed. */
+	set(field: 'view' | 'viewingDeal' | 'dragging', value: string | null, awareness: Awareness | undefined) {
+		if (this.#fields[field] === value) return;
+		this.#fields = { ...this.#fields, [field]: value };
+		awareness?.setLocalStateField(field, value);
+	}
+}
+
 export function selfPresence(user: RoomUser, view: string): Presence {
 	return { userId: user.id, name: user.name, color: colorFor(user.id).hex, view, isSelf: true };
 }

@@ -12,27 +12,27 @@
  *
  * The room squashes a board that carries too much history into a new
  * document (a new epoch). The socket claims the local copy's epoch; when the
- * room answers with a reset, the copy is dropped (merging it would bring the
- * old history back), a fresh one syncs, and the changes made here that the
- * room had not confirmed are replayed on it (local-board.ts).
+ * room answers with a reset, the socket waits until the copy is replaced
+ * (room-local-copy.svelte.ts) and then syncs the fresh document.
  *
  * One connection per tab; `connect` is idempotent for the same org and user and
  * replaces the connection when either changes. Each (re)connect asks for a
  * fresh access token, because the socket authenticates with `?token=` and a
  * reconnect can happen long after the first token expired.
  */
-import { clearDocument } from 'y-indexeddb';
 import YProvider from 'y-partyserver/provider';
 import * as Y from 'yjs';
 import { getFreshAccessToken } from './api';
 import { colorFor } from './format';
 import { liveEvents } from './live-events.svelte';
-import { LocalBoardCopy, localDbName, SYNCED_FLAG_PREFIX, type PendingChanges } from './local-board';
-import { BatchedFlush, boardControl, CLOSE_BOARD_RESET } from './room-board-sync';
-import { cardPeersFrom, presenceFrom, selfPresence, type CardPeer, type Presence, type RoomUser } from './room-presence';
+import { forgetLocalBoard } from './local-board';
+import { boardControl, CLOSE_BOARD_RESET } from './room-board-sync';
+import { RoomLocalCopy } from './room-local-copy.svelte';
+import { AnnouncedFields, cardPeersFrom, presenceFrom, selfPresence, type CardPeer, type Presence, type RoomUser } from './room-presence';
+import { socketStatus, watchNetwork, type RoomStatus } from './room-status';
 
-export type RoomStatus = 'idle' | 'connecting' | 'online' | 'reconnecting' | 'offline';
 export type { CardPeer, Presence } from './room-presence';
+export type { RoomStatus } from './room-status';
 
 /**
  * "board": the shared board document (synced, and kept in IndexedDB);
@@ -43,43 +43,26 @@ export type RoomScope = 'board' | 'events';
 /** Close code the room uses when it ends a member's sockets (rooms/events.ts). */
 const CLOSE_REVOKED = 4001;
 
-/** After this many failed attempts in a row we stop saying "reconnecting". */
-const OFFLINE_AFTER_FAILURES = 3;
-
 class RoomConnection {
 	status = $state<RoomStatus>('idle');
 	peers = $state<Presence[]>([]);
 	/** The organization's board document while connected with scope "board". */
 	doc = $state.raw<Y.Doc | null>(null);
 	scope = $state<RoomScope>('board');
-	/** The local (IndexedDB) copy has been loaded into `doc`. */
-	localLoaded = $state(false);
 	/** The server's state has been merged into `doc` since connecting. */
 	synced = $state(false);
-	/** This device has synced this organization's board before, so the local copy is a real board. */
-	hadLocalCopy = $state(false);
 	/** Who else looks at or drags which card: dealId → peers (self excluded). */
 	cardPeers = $state.raw<ReadonlyMap<string, CardPeer[]>>(new Map());
 
 	#provider: YProvider | null = null;
 	#doc: Y.Doc | null = null;
-	#local: LocalBoardCopy | null = null;
-	/** Asks the room to confirm (and so clear) the local changes made so far. */
-	#flusher = new BatchedFlush(() => this.#flush());
-	/** The epoch the room told us to reset to (before it closes the socket). */
-	#resetEpoch: number | null = null;
-	/** Changes of a dropped copy, replayed once the fresh copy has synced. */
-	#replay: PendingChanges | null = null;
+	/** The board's local copy; none for scope "events". */
+	#copy = $state.raw<RoomLocalCopy | null>(null);
 	#organizationId: string | null = null;
 	#retryTimer: ReturnType<typeof setTimeout> | undefined;
 	#key: string | null = null;
 	#user: RoomUser | null = null;
-	/** This tab's awareness fields, re-applied to each new provider. */
-	#awarenessFields: { view: string; viewingDeal: string | null; dragging: string | null } = {
-		view: '/',
-		viewingDeal: null,
-		dragging: null
-	};
+	#announced = new AnnouncedFields();
 	#everOnline = false;
 	#cleanups: (() => void)[] = [];
 	#providerCleanups: (() => void)[] = [];
@@ -102,105 +85,54 @@ class RoomConnection {
 		this.scope = scope;
 
 		const doc = new Y.Doc();
-		const flag = SYNCED_FLAG_PREFIX + organizationId;
-		if (scope === 'board') {
-			this.hadLocalCopy = localStorage.getItem(flag) !== null;
-			this.#openLocal(organizationId, doc);
-		} else {
-			// Restricted to their own records: never keep (or show) a copy of the whole board.
-			localStorage.removeItem(flag);
-			void clearDocument(localDbName(organizationId)).catch(() => undefined);
-		}
+		if (scope === 'board') this.#copy = new RoomLocalCopy(organizationId, doc, () => this.#provider);
+		else forgetLocalBoard(organizationId);
 		this.#doc = doc;
 		this.doc = scope === 'board' ? doc : null;
 
 		// The browser knows when the network is gone. Chromium leaves open sockets
 		// hanging then (even close() does not finish), so drop the provider and
 		// start a fresh one when the network is back; the document stays.
-		const onBrowserOffline = () => {
-			this.#stopProvider();
-			this.status = 'offline';
-		};
 		const onBrowserOnline = () => {
 			if (this.#provider) this.#open(this.#provider);
 			else this.#startProvider();
 			this.#updateOfflineStatus();
 		};
-		window.addEventListener('online', onBrowserOnline);
-		window.addEventListener('offline', onBrowserOffline);
-		this.#cleanups.push(() => {
-			window.removeEventListener('online', onBrowserOnline);
-			window.removeEventListener('offline', onBrowserOffline);
-		});
+		const onBrowserOffline = () => {
+			this.#stopProvider();
+			this.status = 'offline';
+		};
+		this.#cleanups.push(watchNetwork(onBrowserOnline, onBrowserOffline));
 
 		if (navigator.onLine) {
 			this.#startProvider();
 		} else {
 			this.status = 'offline';
-			this.peers = [this.#selfPresence(user)];
+			this.peers = [selfPresence(user, this.#announced.fields.view)];
 		}
 	}
 
-	#openLocal(organizationId: string, doc: Y.Doc, carried?: { epoch: number | null; pending: PendingChanges }) {
-		const local = new LocalBoardCopy(organizationId, doc, carried);
-		this.#local = local;
-		local.onChange = () => this.#flusher.schedule();
-		local.persistence.whenSynced.then(
-			() => {
-				if (this.#local === local) this.localLoaded = true;
-			},
-			() => {
-				// No IndexedDB (private mode): the board works online only.
-			}
-		);
-	}
-
-	#flush() {
-		const provider = this.#provider;
-		const local = this.#local;
-		// Before the sync, changes made offline may not have been sent yet: the flush would cover them too early.
-		if (!provider?.wsconnected || !provider.synced || !local) return;
-		provider.sendMessage(JSON.stringify({ type: 'board_flush', seq: local.seq }));
-	}
-
-	/**
-	 * The room started a new epoch: drop the local copy, sync a fresh one with
-	 * the new epoch and replay the changes the room had not confirmed.
-	 */
-	async #resetBoard(epoch: number | null) {
-		const local = this.#local;
-		const organizationId = this.#organizationId;
-		if (!local || !organizationId || this.scope !== 'board') return;
+	/** The room started a new epoch: no socket until the local copy is replaced, then sync the fresh document. */
+	async #resetBoard() {
+		const copy = this.#copy;
+		if (!copy?.isOpen) return;
 		this.#stopProvider();
-		this.#local = null;
-		const pending = local.pending();
-		localStorage.removeItem(SYNCED_FLAG_PREFIX + organizationId);
-		this.hadLocalCopy = false;
-		this.localLoaded = false;
 		this.synced = false;
-		await local.drop();
-		local.doc.destroy();
-		if (this.#organizationId !== organizationId || this.#local) return;
-		const doc = new Y.Doc();
-		this.#doc = doc;
-		this.doc = doc;
-		this.#replay = Object.keys(pending).length ? pending : null;
-		this.#openLocal(organizationId, doc, { epoch, pending });
-		if (navigator.onLine) this.#startProvider();
-		else this.status = 'offline';
-	}
-
-	#selfPresence(user: RoomUser): Presence {
-		return selfPresence(user, this.#awarenessFields.view);
+		await copy.reset((doc) => {
+			this.#doc = doc;
+			this.doc = doc;
+			if (navigator.onLine) this.#startProvider();
+			else this.status = 'offline';
+		});
 	}
 
 	#startProvider() {
 		const doc = this.#doc;
 		const user = this.#user;
 		const organizationId = this.#organizationId;
-		if (!doc || !user || !organizationId) return;
-		const scope = this.scope;
-		const flag = SYNCED_FLAG_PREFIX + organizationId;
+		const copy = this.#copy;
+		// While a reset replaces the local copy, the socket waits for the fresh document.
+		if (!doc || !user || !organizationId || copy?.isOpen === false) return;
 		const provider = new YProvider(location.host, organizationId, doc, {
 			party: 'org-room',
 			protocol: location.protocol === 'https:' ? 'wss' : 'ws',
@@ -209,7 +141,7 @@ class RoomConnection {
 			disableBc: true,
 			maxBackoffTime: 10_000,
 			params: async () => {
-				const epoch = scope === 'board' ? await this.#local?.epochParam() : undefined;
+				const epoch = await this.#copy?.epochParam();
 				return { token: await getFreshAccessToken(), ...(epoch === undefined ? {} : { epoch: String(epoch) }) };
 			}
 		});
@@ -217,20 +149,12 @@ class RoomConnection {
 
 		provider.awareness.setLocalState({
 			user: { id: user.id, name: user.name, color: colorFor(user.id).hex },
-			...this.#awarenessFields
+			...this.#announced.fields
 		});
 
 		const onSynced = (synced: boolean) => {
 			this.synced = synced || this.synced;
-			if (synced && scope === 'board') {
-				localStorage.setItem(flag, String(Date.now()));
-				this.hadLocalCopy = true;
-				const replay = this.#replay;
-				this.#replay = null;
-				if (replay) this.#local?.replay(replay);
-				// Also learns the epoch of a copy that connected without one.
-				this.#flush();
-			}
+			if (synced) copy?.synced();
 		};
 		const onStatus = ({ status }: { status: 'connected' | 'connecting' | 'disconnected' }) => {
 			if (status === 'connected') {
@@ -245,16 +169,16 @@ class RoomConnection {
 			// The server ended this member's sockets (role changed, removed, signed out):
 			// re-read who we are before the provider reconnects.
 			if (event.code === CLOSE_REVOKED) this.#onRevoked?.();
-			if (event.code === CLOSE_BOARD_RESET && this.#provider === provider) void this.#resetBoard(this.#resetEpoch);
+			if (event.code === CLOSE_BOARD_RESET && this.#provider === provider) void this.#resetBoard();
 		};
 		const onMessage = (text: string) => {
 			const control = boardControl(text);
 			if (!control) {
 				liveEvents.receive(text);
 			} else if (control.type === 'board_reset') {
-				this.#resetEpoch = control.epoch;
+				copy?.noteReset(control.epoch);
 			} else if (this.#provider === provider) {
-				this.#local?.confirm(control.epoch, control.seq);
+				copy?.confirm(control.epoch, control.seq);
 			}
 		};
 		const onAwareness = () => this.#recomputePeers();
@@ -272,7 +196,7 @@ class RoomConnection {
 
 	#stopProvider() {
 		clearTimeout(this.#retryTimer);
-		this.#flusher.cancel();
+		this.#copy?.cancelFlush();
 		for (const cleanup of this.#providerCleanups.splice(0)) cleanup();
 		const provider = this.#provider;
 		this.#provider = null;
@@ -281,7 +205,7 @@ class RoomConnection {
 			provider.awareness.destroy();
 			provider.destroy();
 		}
-		this.peers = this.#user ? [this.#selfPresence(this.#user)] : [];
+		this.peers = this.#user ? [selfPresence(this.#user, this.#announced.fields.view)] : [];
 		this.cardPeers = new Map();
 	}
 
@@ -307,22 +231,17 @@ class RoomConnection {
 	disconnect() {
 		for (const cleanup of this.#cleanups.splice(0)) cleanup();
 		this.#stopProvider();
-		// Closing (not clearing) the local copy: its writes are already in IndexedDB.
-		this.#local?.close();
+		this.#copy?.close();
+		this.#copy = null;
 		this.#doc?.destroy();
 		this.#doc = null;
-		this.#local = null;
-		this.#replay = null;
-		this.#resetEpoch = null;
 		this.#key = null;
 		this.#user = null;
 		this.#organizationId = null;
 		this.status = 'idle';
 		this.peers = [];
 		this.doc = null;
-		this.localLoaded = false;
 		this.synced = false;
-		this.hadLocalCopy = false;
 		this.cardPeers = new Map();
 	}
 
@@ -331,45 +250,38 @@ class RoomConnection {
 		return this.#organizationId;
 	}
 
+	/** The local (IndexedDB) copy has been loaded into `doc`. */
+	get localLoaded() {
+		return this.#copy?.loaded ?? false;
+	}
+
+	/** This device has synced this organization's board before, so the local copy is a real board. */
+	get hadLocalCopy() {
+		return this.#copy?.hadCopy ?? false;
+	}
+
 	/** The board document is usable: synced with the server, or a local copy from an earlier visit. */
 	get boardReady() {
 		return this.synced || (this.localLoaded && this.hadLocalCopy);
 	}
 
-	#setLocal(field: 'view' | 'viewingDeal' | 'dragging', value: string | null) {
-		if (this.#awarenessFields[field] === value) return;
-		this.#awarenessFields = { ...this.#awarenessFields, [field]: value };
-		this.#provider?.awareness.setLocalStateField(field, value);
-	}
-
 	/** Tell others which page this tab shows. */
 	setView(path: string) {
-		this.#setLocal('view', path);
+		this.#announced.set('view', path, this.#provider?.awareness);
 	}
 
 	/** Tell others which card this tab has open, hovers or focuses (null: none). */
 	setViewingDeal(dealId: string | null) {
-		this.#setLocal('viewingDeal', dealId);
+		this.#announced.set('viewingDeal', dealId, this.#provider?.awareness);
 	}
 
 	/** Tell others which card this tab is dragging (null: none). */
 	setDragging(dealId: string | null) {
-		this.#setLocal('dragging', dealId);
+		this.#announced.set('dragging', dealId, this.#provider?.awareness);
 	}
 
 	#updateOfflineStatus() {
-		const provider = this.#provider;
-		if (!navigator.onLine || !provider) {
-			this.status = 'offline';
-		} else if (provider.wsconnected) {
-			this.status = 'online';
-		} else if (!this.#everOnline && provider.wsUnsuccessfulReconnects === 0) {
-			this.status = 'connecting';
-		} else if (provider.wsUnsuccessfulReconnects >= OFFLINE_AFTER_FAILURES) {
-			this.status = 'offline';
-		} else {
-			this.status = 'reconnecting';
-		}
+		this.status = socketStatus(this.#provider, this.#everOnline);
 	}
 
 	#recomputePeers() {

@@ -5,6 +5,7 @@ import { memberships, supportTickets, users } from "../../../schema";
 import { businessMinutesBetween, localDateOf, localToInstant, type BusinessCalendar } from "./business-time";
 import { getCalendar } from "./sla";
 import type { Ticket } from "./tickets";
+import { visibleTickets, type TicketViewer } from "./visibility";
 
 const DAY = 86_400_000;
 const MAX_DAYS = 366;
@@ -55,9 +56,10 @@ function summary(created: Ticket[], solved: Ticket[], cal: BusinessCalendar) {
  * the number of unsolved tickets at the end of each day; first-response time
  * covers tickets created in the range, resolution time tickets solved in it;
  * SLA compliance covers tickets created in the range. Merged tickets count
- * only in their target.
+ * only in their target. An agent restricted to their own records counts only
+ * the tickets they can see (visibility.ts), as in their ticket list.
  */
-export async function supportAnalytics(db: Db, orgId: string, from: number, to: number) {
+export async function supportAnalytics(db: Db, orgId: string, viewer: TicketViewer, from: number, to: number) {
   if (to < from) throw invalid({ to: ["Must not be before from"] });
   if (to - from > MAX_DAYS * DAY) throw invalid({ to: [`The range is limited to ${MAX_DAYS} days`] });
   const cal = await getCalendar(db, orgId);
@@ -70,6 +72,7 @@ export async function supportAnalytics(db: Db, orgId: string, from: number, to: 
         isNull(supportTickets.mergedIntoId),
         lte(supportTickets.createdAt, to),
         or(isNull(supportTickets.solvedAt), gte(supportTickets.solvedAt, from)),
+        visibleTickets(orgId, viewer),
       ),
     );
   const inRange = (t: number | null) => t !== null && t >= from && t <= to;

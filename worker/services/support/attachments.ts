@@ -7,6 +7,7 @@ import { supportAttachments, supportComments } from "../../../schema";
 import { auditStatement } from "../audit";
 import type { SupportActor } from "./sla";
 import { requireTicket } from "./tickets";
+import { requireVisibleTicket, type TicketViewer } from "./visibility";
 
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
@@ -104,13 +105,18 @@ export async function storeAttachment(env: Pick<Env, "DB" | "FILES">, orgId: str
 }
 
 /** The attachment row and its object, only within the caller's organization (404 otherwise). */
-export async function openAttachment(env: Pick<Env, "DB" | "FILES">, orgId: string, id: string) {
-  const row = await orgDb(env, orgId)
+/** The file and its row; a file of a ticket the viewer may not see answers 404 like a missing one. */
+export async function openAttachment(env: Pick<Env, "DB" | "FILES">, orgId: string, id: string, viewer: TicketViewer) {
+  const db = orgDb(env, orgId);
+  const row = await db
     .select()
     .from(supportAttachments)
     .where(and(eq(supportAttachments.orgId, orgId), eq(supportAttachments.id, id)))
     .get();
   if (!row) throw notFound("Attachment");
+  await requireVisibleTicket(db, orgId, viewer, row.ticketId).catch(() => {
+    throw notFound("Attachment");
+  });
   const object = await env.FILES.get(row.r2Key);
   if (!object) throw notFound("Attachment");
   return { row, object };

@@ -4,6 +4,7 @@ import { orgDb } from "../../lib/db";
 import { contacts } from "../../../schema";
 import { stripQuotedReply, type InboundAttachment, type InboundMail } from "../../email/parse";
 import { auditStatement } from "../audit";
+import { isUniqueViolation } from "../records";
 import { ALLOWED_ATTACHMENT_TYPES, baseContentType, MAX_ATTACHMENT_BYTES, storeAttachment } from "./attachments";
 import { publishTicket } from "./events";
 import type { SupportActor } from "./sla";
@@ -82,6 +83,36 @@ async function threadTarget(env: InboundEnv, orgId: string, mail: InboundMail): 
   return ticket && ticket.status !== "closed" ? ticket : null;
 }
 
+type MailContact = Awaited<ReturnType<typeof contactFor>>;
+
+/** The one atomic write a mail makes: a requester reply on `existing`, or a new ticket. */
+async function writeMail(env: InboundEnv, orgId: string, mail: InboundMail, existing: Ticket | null, contact: MailContact, refused: RefusedAttachment[]) {
+  if (existing) {
+    const result = await commentOnTicket(env, orgId, SYSTEM, existing.id, {
+      kind: "public",
+      body: (stripQuotedReply(mail.text) || "(no text)") + refusalNote(refused),
+      bodyHtml: mail.html,
+      authorType: contact ? "contact" : "email",
+      authorId: contact?.id ?? null,
+      authorEmail: mail.fromEmail,
+      authorName: mail.fromName ?? (contact ? `${contact.firstName} ${contact.lastName}`.trim() : null),
+      emailMessageId: mail.messageId,
+    });
+    return { ticket: result.after, commentId: result.comment.id as string | null };
+  }
+  const ticket = await openTicket(env, orgId, SYSTEM, {
+    subject: mail.subject || "(no subject)",
+    description: (mail.text || "(no text)") + refusalNote(refused),
+    channel: "email",
+    contactId: contact?.id ?? null,
+    requesterEmail: mail.fromEmail,
+    requesterName: mail.fromName,
+    emailMessageIds: [mail.messageId],
+    sourceMessageId: mail.messageId,
+  });
+  return { ticket, commentId: null };
+}
+
 export type ReceiveResult =
   | { outcome: "duplicate"; ticketId: string }
   | { outcome: "created" | "replied"; ticketId: string; commentId: string | null; stored: number; refused: RefusedAttachment[]; failed: string[] };
@@ -91,6 +122,9 @@ export type ReceiveResult =
  * comment) is one atomic write that already names any refused attachments;
  * files are stored after it, each on its own, and a file that fails to store
  * is recorded in the ticket's history rather than undoing the accepted mail.
+ * Two deliveries of one mail at the same instant both pass the redelivery
+ * check; the unique Message-ID indexes (migration 0010) let only one write
+ * land, and the other answers "duplicate" having written nothing.
  */
 export async function receiveMail(env: InboundEnv, orgId: string, mail: InboundMail, maxAttachments: number): Promise<ReceiveResult> {
   const db = orgDb(env, orgId);
@@ -104,29 +138,13 @@ export async function receiveMail(env: InboundEnv, orgId: string, mail: InboundM
 
   let ticket: Ticket;
   let commentId: string | null = null;
-  if (existing) {
-    const result = await commentOnTicket(env, orgId, SYSTEM, existing.id, {
-      kind: "public",
-      body: (stripQuotedReply(mail.text) || "(no text)") + refusalNote(refused),
-      bodyHtml: mail.html,
-      authorType: contact ? "contact" : "email",
-      authorId: contact?.id ?? null,
-      authorEmail: mail.fromEmail,
-      authorName: mail.fromName ?? (contact ? `${contact.firstName} ${contact.lastName}`.trim() : null),
-      emailMessageId: mail.messageId,
-    });
-    ticket = result.after;
-    commentId = result.comment.id;
-  } else {
-    ticket = await openTicket(env, orgId, SYSTEM, {
-      subject: mail.subject || "(no subject)",
-      description: (mail.text || "(no text)") + refusalNote(refused),
-      channel: "email",
-      contactId: contact?.id ?? null,
-      requesterEmail: mail.fromEmail,
-      requesterName: mail.fromName,
-      emailMessageIds: [mail.messageId],
-    });
+  try {
+    ({ ticket, commentId } = await writeMail(env, orgId, mail, existing, contact, refused));
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    const winner = await findTicketForMail(db, orgId, { messageIds: [mail.messageId] });
+    if (!winner) throw err;
+    return { outcome: "duplicate", ticketId: winner.id };
   }
 
   let stored = 0;

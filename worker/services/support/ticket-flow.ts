@@ -1,9 +1,9 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Env } from "../../env";
 import { orgDb } from "../../lib/db";
 import { invalid } from "../../lib/errors";
-import { supportAttachments, supportTickets } from "../../../schema";
-import { auditStatement } from "../audit";
+import { OPEN_TICKET_STATUSES, supportAttachments, supportTickets } from "../../../schema";
+import { auditStatementIf } from "../audit";
 import { pickAssignee, getTeamRow } from "./assignment";
 import { addComment, type CommentInput } from "./comments";
 import { announceAssignment, publishTicket } from "./events";
@@ -21,36 +21,62 @@ import { createTicket, deleteTicket, requireTicket, updateTicket, type NewTicket
  */
 type SupportEnv = Pick<Env, "DB" | "ORG_ROOM" | "SLA_CLOCK">;
 
-/** Assigns by the team's rule when the ticket has a team and no assignee; answers the ticket as it is then. */
-async function assignByRule(env: SupportEnv, orgId: string, actor: SupportActor, ticket: Ticket): Promise<Ticket> {
-  if (ticket.assigneeId || !ticket.teamId || ticket.status === "closed" || ticket.status === "solved") return ticket;
+/**
+ * Assigns by the team's rule when the ticket has a team and no assignee
+ * (`replacing`: re-assigns away from that assignee); answers the ticket as it
+ * is then and whether this call assigned it. The write only lands while
+ * the ticket still has the assignee we expect and is open, so two racing
+ * assigners (a new ticket, an agent becoming available) never both hand it
+ * out: the loser re-reads and answers the winner's ticket.
+ */
+export async function assignByRule(
+  env: SupportEnv,
+  orgId: string,
+  actor: SupportActor,
+  ticket: Ticket,
+  replacing: string | null = null,
+): Promise<{ ticket: Ticket; assigned: boolean }> {
+  const unchanged = { ticket, assigned: false };
+  if ((ticket.assigneeId && ticket.assigneeId !== replacing) || !ticket.teamId || ticket.status === "closed" || ticket.status === "solved") return unchanged;
   const db = orgDb(env, orgId);
   const team = await getTeamRow(db, orgId, ticket.teamId);
-  if (!team) return ticket;
+  if (!team) return unchanged;
   const userId = await pickAssignee(db, orgId, team);
-  if (!userId) return ticket;
+  if (!userId) return unchanged;
   const now = Date.now();
   const [[after]] = await db.batch([
     db
       .update(supportTickets)
-      .set({ assigneeId: userId, status: ticket.status === "new" ? "open" : ticket.status, updatedAt: now })
-      .where(and(eq(supportTickets.orgId, orgId), eq(supportTickets.id, ticket.id)))
+      .set({ assigneeId: userId, status: sql`CASE ${supportTickets.status} WHEN 'new' THEN 'open' ELSE ${supportTickets.status} END`, updatedAt: now })
+      .where(
+        and(
+          eq(supportTickets.orgId, orgId),
+          eq(supportTickets.id, ticket.id),
+          replacing ? eq(supportTickets.assigneeId, replacing) : isNull(supportTickets.assigneeId),
+          inArray(supportTickets.status, [...OPEN_TICKET_STATUSES]),
+        ),
+      )
       .returning(),
-    auditStatement(db, orgId, {
-      actorId: actor.userId,
-      action: "assign",
-      entity: "ticket",
-      entityId: ticket.id,
-      changes: { assigneeId: { from: null, to: userId }, rule: team.assignmentRule, teamId: team.id },
-      requestId: actor.requestId,
-    }),
+    auditStatementIf(
+      db,
+      orgId,
+      {
+        actorId: actor.userId,
+        action: "assign",
+        entity: "ticket",
+        entityId: ticket.id,
+        changes: { assigneeId: { from: replacing, to: userId }, rule: team.assignmentRule, teamId: team.id },
+        requestId: actor.requestId,
+      },
+      sql`changes() > 0`,
+    ),
   ]);
-  return after!;
+  return after ? { ticket: after, assigned: true } : { ticket: await requireTicket(db, orgId, ticket.id), assigned: false };
 }
 
 export async function openTicket(env: SupportEnv, orgId: string, actor: SupportActor, input: NewTicketInput) {
   const created = await createTicket(orgDb(env, orgId), orgId, actor, input);
-  const ticket = await assignByRule(env, orgId, actor, created);
+  const { ticket } = await assignByRule(env, orgId, actor, created);
   await publishTicket(env, orgId, "ticket_created", ticket, actor.userId);
   if (ticket.assigneeId) await announceAssignment(env, orgId, ticket, null, actor.userId);
   await armSlaClock(env, orgId, ticket.slaDueAt);
@@ -61,8 +87,8 @@ export async function changeTicket(env: SupportEnv, orgId: string, actor: Suppor
   const { before, after: updated } = await updateTicket(orgDb(env, orgId), orgId, actor, id, input);
   if (updated === before) return updated;
   const teamMoved = input.teamId !== undefined && updated.teamId !== before.teamId && input.assigneeId === undefined;
-  const after = teamMoved ? await assignByRule(env, orgId, actor, updated) : updated;
-  await publishTicket(env, orgId, "ticket_updated", after, actor.userId);
+  const after = teamMoved ? (await assignByRule(env, orgId, actor, updated)).ticket : updated;
+  await publishTicket(env, orgId, "ticket_updated", after, actor.userId, {}, before);
   if (after.assigneeId && after.assigneeId !== before.assigneeId) await announceAssignment(env, orgId, after, before.assigneeId, actor.userId);
   await armSlaClock(env, orgId, after.slaDueAt);
   return after;
@@ -75,10 +101,9 @@ export async function autoAssign(env: SupportEnv, orgId: string, actor: SupportA
   if (teamId && teamId !== ticket.teamId) ticket = (await updateTicket(db, orgId, actor, id, { teamId })).after;
   if (!ticket.teamId) throw invalid({ teamId: ["The ticket has no team to assign from"] });
   const previous = ticket.assigneeId;
-  const cleared = previous ? { ...ticket, assigneeId: null } : ticket;
-  const after = await assignByRule(env, orgId, actor, cleared);
-  if (after === cleared) return { ticket, assigned: false };
-  await publishTicket(env, orgId, "ticket_updated", after, actor.userId);
+  const { ticket: after, assigned } = await assignByRule(env, orgId, actor, ticket, previous);
+  if (!assigned) return { ticket: after, assigned: false };
+  await publishTicket(env, orgId, "ticket_updated", after, actor.userId, {}, ticket);
   await announceAssignment(env, orgId, after, previous, actor.userId);
   return { ticket: after, assigned: true };
 }

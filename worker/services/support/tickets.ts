@@ -32,6 +32,8 @@ export interface NewTicketInput extends TicketInput {
   subject: string;
   /** Message-IDs of the mail that opened the ticket (email-to-ticket). */
   emailMessageIds?: string[];
+  /** The Message-ID of the opening mail; a second ticket with it is refused by a unique index. */
+  sourceMessageId?: string | null;
   /** When the ticket was opened; defaults to now (imports and tests may set it). */
   createdAt?: number;
 }
@@ -115,6 +117,7 @@ export async function createTicket(db: Db, orgId: string, actor: SupportActor, i
     mergedIntoId: null,
     threadToken: randomToken(9),
     emailMessageIds: input.emailMessageIds ?? [],
+    sourceMessageId: input.sourceMessageId ?? null,
     createdBy: actor.userId,
     updatedBy: actor.userId,
     createdAt: now,

@@ -28,6 +28,16 @@ export function onTicketEvents(apply: (ticket: Ticket, deleted: boolean) => void
 	return () => offs.forEach((off) => off());
 }
 
+/**
+ * `ticket_removed {id}`: a ticket this member may no longer see (reassigned
+ * away when agents see only their own records). Returns the unsubscribe function.
+ */
+export function onTicketRemoved(apply: (id: string) => void): () => void {
+	return liveEvents.onSignal('ticket_removed', ({ data }) => {
+		if (typeof data.id === 'string') apply(data.id);
+	});
+}
+
 /** `list` with `ticket` put in, replaced or removed, as the filters say. Newer copies win. */
 export function mergeTicket(
 	list: Ticket[],
