@@ -36,7 +36,8 @@ const persistTo = mkdtempSync(join(tmpdir(), "neuracrm-e2e-"));
 // error lines (kept short: the runner's own failure summary must stay readable above it).
 const serverLog = join(root, "test-results", `wrangler-dev-${PORT}.log`);
 const SERVER_ERROR_LINES = 60;
-const SERVER_ERROR = /error|exception|uncaught| 5\d\d |"status":5\d\d/i;
+// A reload means a source file changed mid-run, which restarts every room and drops sockets.
+const SERVER_ERROR = /error|exception|uncaught| 5\d\d |"status":5\d\d|Reloading local server/i;
 const SERVER_NOISE = /WebSocket peer disconnected|Request\.cf|ENOTFOUND/;
 mkdirSync(join(root, "test-results"), { recursive: true });
 rmSync(serverLog, { force: true });
