@@ -33,6 +33,7 @@ import { supportViewRoutes } from "./routes/support-views";
 import { helpCenterRoutes } from "./routes/help-center";
 import { userRoutes } from "./routes/users";
 import { telephonyCallRoutes } from "./routes/telephony-calls";
+import { telephonyCallControlRoutes } from "./routes/telephony-call-control";
 import { telephonyExtensionRoutes } from "./routes/telephony-extensions";
 import { telephonyLiveRoutes } from "./routes/telephony-live";
 import { telephonyProviderRoutes } from "./routes/telephony-providers";
@@ -115,6 +116,7 @@ const routes = app
   .route("/api/telephony/queues", telephonyQueueRoutes)
   .route("/api/telephony/calls", telephonyCallRoutes)
   .route("/api/telephony/calls", telephonyRecordingRoutes)
+  .route("/api/telephony/calls", telephonyCallControlRoutes)
   .route("/api/telephony/twilio", telephonyTwilioRoutes)
   .route("/api/telephony/twilio", telephonyTwilioWebhookRoutes)
   .route("/api/telephony", telephonyLiveRoutes)

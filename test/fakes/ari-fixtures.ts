@@ -1,4 +1,4 @@
-/** Credentials the fake ARI server (ari-server.ts) accepts; importable from workerd tests. */
+/** Credentials the fake ARI server (ari-http.ts) accepts; importable from workerd and browser tests. */
 export const FAKE_ARI = {
   username: "neuracrm",
   password: "ari-secret",
@@ -12,11 +12,4 @@ export interface FakeOrigination {
   query: Record<string, string>;
   variables: Record<string, string>;
   authorization: string;
-}
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** Base URL of the fake Asterisk ARI server, e.g. http://127.0.0.1:40124 (the provider's baseUrl). */
-    ariFakeUrl: string;
-  }
 }

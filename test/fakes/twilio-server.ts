@@ -26,6 +26,8 @@ function credentials(req: IncomingMessage): [string, string] | null {
 /** What the fake received (REST calls only), for tests to read back at GET /__fake/requests. */
 const received: { method: string; path: string; accountSid: string; form: Record<string, string | string[]> }[] = [];
 const deletedRecordings = new Set<string>();
+/** Calls hung up through `Status=completed`; Twilio refuses to update them again (21220). */
+const endedCalls = new Set<string>();
 let callSeq = 0;
 
 function readForm(req: IncomingMessage): Promise<Record<string, string | string[]>> {
@@ -83,7 +85,14 @@ async function handleAccount(req: IncomingMessage, res: ServerResponse, accountS
     const sid = `CA${Date.now().toString(16).padStart(16, "0")}${(callSeq++).toString(16).padStart(16, "0")}`.slice(0, 34);
     return json(res, 201, callResource(accountSid, sid, form, "queued"));
   }
-  if (call && req.method === "POST" && call[1]) return json(res, 200, callResource(accountSid, call[1], form, "in-progress"));
+  if (call && req.method === "POST" && call[1]) {
+    const sid = call[1];
+    if (endedCalls.has(sid)) return twilioError(res, 400, 21220, "Call is not in-progress. Cannot redirect.");
+    if (form.Status !== undefined && form.Status !== "completed" && form.Status !== "canceled") return twilioError(res, 400, 21218, "Invalid Status");
+    if (!form.Status && !form.Url && !form.Twiml) return twilioError(res, 400, 21205, "Url, Twiml or Status is required");
+    if (form.Status) endedCalls.add(sid);
+    return json(res, 200, callResource(accountSid, sid, form, form.Status ? "completed" : "in-progress"));
+  }
   if (recording) {
     const [, sid, ext] = recording;
     if (deletedRecordings.has(sid!)) return notFound();

@@ -174,10 +174,11 @@ describe("voice URL: inbound calls through the queue", () => {
     // The agent who did not answer is available again.
     expect((await api("/api/agents/me", { token: firstAgent.token })).body.data.status).toBe("available");
 
-    // Everyone tried, time left: the caller holds, then a new pass.
+    // Everyone tried, time left: the caller holds hearing Twilio's hold music, then a new pass.
     const third = twiml((await postTwilio(one(second, "Dial").getAttribute("action")!, { ...inbound(sid), DialCallStatus: "no-answer" })).text);
     expect(all(third, "Dial")).toHaveLength(0);
-    expect(one(third, "Pause").getAttribute("length")).toBeTruthy();
+    expect(all(third, "Pause")).toHaveLength(0);
+    expect(one(third, "Play").textContent).toBe("https://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3");
     const redirect = one(third, "Redirect").textContent!;
     expect(redirect).toContain("/queue-wait?");
     const again = twiml((await postTwilio(redirect, inbound(sid))).text);

@@ -5,6 +5,7 @@ import { directoryDb, orgDb } from "../lib/db";
 import { AppError } from "../lib/errors";
 import { createRouter, standardErrors } from "../lib/http";
 import { afterQueueDial, parseState, routeQueue, voicemail, type RouteContext } from "../services/telephony/twilio-queue";
+import { afterResumeDial } from "../services/telephony/twilio-calls";
 import { applyRecordingCallback, applyStatusCallback } from "../services/telephony/twilio-status";
 import { goodbye, voiceTwiml } from "../services/telephony/twilio-voice";
 import { authenticateTwilio } from "../services/telephony/twilio-webhook";
@@ -15,7 +16,11 @@ import "../services/telephony/recordings";
  * by `X-Twilio-Signature` over the exact URL requested (with its query) and
  * the POST parameters (403 before anything is read or written otherwise).
  * TwiML steps answer `text/xml`; callbacks answer 204 once the event is
- * stored, so Twilio retries anything that failed.
+ * stored, so Twilio retries anything that failed. A `call=<CallSid>` query
+ * (our own, inside the signed URL) names the record's call when the leg
+ * requesting is not it: an outbound customer leg that was held or
+ * transferred, and the legs dialled from it. Every URL built for such a
+ * step carries it on.
  */
 
 const MAX_BODY = 64 * 1024;
@@ -34,7 +39,7 @@ const DESCRIPTIONS: Record<Hook, string> = {
   status: "Call status callback (parent call; child legs with ?leg=agent|callee)",
   recording: "Recording status callback: copies the recording into the app",
   "queue-wait": "Queue step after a hold pause or a transfer to a queue; answers TwiML",
-  "dial-status": "`<Dial action>` after a queue offer: the next agent, a hold or the overflow; answers TwiML",
+  "dial-status": "`<Dial action>` after a queue offer (the next agent, a hold or the overflow) or a resume (back on hold if not taken); answers TwiML",
   voicemail: "`<Record action>` after voicemail (or a forward): says goodbye",
 };
 
@@ -61,7 +66,14 @@ async function twilioContext(c: Context<AppEnv>): Promise<RouteContext> {
   const req = await authenticateTwilio(c.env, directoryDb(c.env), providerId, c.req.url, c.req.header("x-twilio-signature"), body);
   const db = orgDb(c.env, req.provider.orgId);
   const origin = new URL(c.req.url).origin;
-  return { env: c.env, db, req, callSid: req.params.CallSid ?? "", hook: (path, query) => twilioHook(origin, req.provider.id, path, query) };
+  const record = c.req.query("call");
+  return {
+    env: c.env,
+    db,
+    req,
+    callSid: record || (req.params.CallSid ?? ""),
+    hook: (path, query) => twilioHook(origin, req.provider.id, path, record ? { ...query, call: record } : query),
+  };
 }
 
 const twiml = (xml: string) => new Response(xml, { status: 200, headers: { "content-type": "text/xml; charset=utf-8", "cache-control": "no-store" } }) as never;
@@ -86,6 +98,7 @@ export const telephonyTwilioWebhookRoutes = createRouter()
   .openapi(route("dial-status"), async (c) => {
     const ctx = await twilioContext(c);
     requireCallSid(ctx);
+    if (c.req.query("resume") === "1") return twiml(await afterResumeDial(ctx));
     const state = parseState(c.req.query());
     if (state) return twiml(await afterQueueDial(ctx, state));
     const status = ctx.req.params.DialCallStatus;
@@ -99,12 +112,12 @@ export const telephonyTwilioWebhookRoutes = createRouter()
     const ctx = await twilioContext(c);
     requireCallSid(ctx);
     const leg = c.req.query("leg");
-    await applyStatusCallback(c.env, ctx.db, ctx.req, leg === "agent" || leg === "callee" ? leg : "parent", c.req.query("dial"));
+    await applyStatusCallback(c.env, ctx.db, ctx.req, leg === "agent" || leg === "callee" ? leg : "parent", c.req.query("dial"), c.req.query("call"));
     return stored();
   })
   .openapi(route("recording"), async (c) => {
     const ctx = await twilioContext(c);
     requireCallSid(ctx);
-    await applyRecordingCallback(c.env, ctx.req, c.req.query("kind") ?? "call");
+    await applyRecordingCallback(c.env, ctx.req, c.req.query("kind") ?? "call", c.req.query("call"));
     return stored();
   });

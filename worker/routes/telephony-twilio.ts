@@ -39,7 +39,7 @@ const TransferBody = z
 
 const errorResponse = (description: string) => jsonResponse(ErrorSchema, description);
 const notConfigured = { 409: errorResponse("`not_configured`: the organization has no enabled Twilio provider (or no number to call from); `conflict`: Twilio refused") };
-const callResponse = { 200: jsonResponse(envelope(CallSchema), "The call"), ...standardErrors, 409: errorResponse("`conflict`: the call has ended, is not inbound, or is not (or already) on hold; or Twilio refused") };
+const callResponse = { 200: jsonResponse(envelope(CallSchema), "The call"), ...standardErrors, 409: errorResponse("`conflict`: the call has ended, is internal, its customer has not answered, or it is not (or already) on hold; or Twilio refused") };
 
 const routes = {
   token: createRoute({
@@ -56,13 +56,14 @@ const routes = {
   }),
   hold: createRoute({
     method: "post", path: "/calls/{id}/hold", tags, security, middleware: [requirePermission("telephony:work")] as const,
-    summary: "Put an answered inbound call on hold (hold music) or take it back (the agent's browser rings with resume=1)",
+    summary: "Put an answered call's customer on hold (hold music) or take them back (the agent's browser rings with resume=1)",
+    description: "Acts on the customer's leg: the inbound caller's call, or the leg an outbound call dialled (`POST /Calls/{sid}` with new TwiML).",
     request: { params: IdParam, ...jsonBody(HoldBody) },
     responses: callResponse,
   }),
   transfer: createRoute({
     method: "post", path: "/calls/{id}/transfer", tags, security, middleware: [requirePermission("telephony:work")] as const,
-    summary: "Transfer an inbound call to another agent's browser or into a queue",
+    summary: "Transfer a call's customer (inbound or outbound) to another agent's browser or into a queue",
     request: { params: IdParam, ...jsonBody(TransferBody) },
     responses: callResponse,
   }),

@@ -9,11 +9,14 @@
  * the provider, so a ringing call assigned to this agent pops the caller's
  * record before anyone answers (the Twilio Device only adds Accept/Decline).
  */
-import { api, ApiError } from './api';
+import { AgentAvailability } from './agent-availability.svelte';
 import { liveEvents } from './live-events.svelte';
-import { callFromEvent, isFinal, newer, otherParty, type AgentStatus, type Call, type LiveSnapshot } from './telephony';
-import { callerPop, findPbxLine, lookUpCaller, type CallerPop } from './telephony-line';
-import { fetchTwilioToken, TwilioLine, type TwilioCall } from './telephony-twilio';
+import * as calls from './softphone-calls';
+import { errorMessage as message, type TransferTarget } from './softphone-calls';
+import { callFromEvent, isFinal, newer, otherParty, type Call } from './telephony';
+import { openLine } from './softphone-line';
+import { callerPop, lookUpCaller, type CallerPop } from './telephony-line';
+import type { TwilioCall, TwilioLine } from './telephony-twilio';
 
 export type LineMode = 'idle' | 'loading' | 'twilio' | 'pbx' | 'none';
 /** Why there is no line: nothing configured, or a PBX but no extension for this member. */
@@ -25,10 +28,6 @@ export interface DialTarget {
 	name?: string;
 }
 
-function message(err: unknown, fallback: string) {
-	return err instanceof Error && err.message ? err.message : fallback;
-}
-
 class Softphone {
 	open = $state(false);
 	mode = $state<LineMode>('idle');
@@ -36,7 +35,7 @@ class Softphone {
 	/** A manager can fix a missing provider themselves. */
 	canManage = $state(false);
 	registered = $state(false);
-	agentStatus = $state<AgentStatus>('offline');
+	readonly availability = new AgentAvailability((text) => (this.error = text));
 	number = $state('');
 	target = $state<DialTarget | null>(null);
 	/** The call record this agent is on (from room events), until it ends. */
@@ -64,37 +63,26 @@ class Softphone {
 		this.canManage = permissions.manage;
 		this.mode = 'loading';
 		this.#listen();
-		void this.#loadStatus();
+		this.#offs.push(this.availability.follow(userId));
 		void this.#resume(userId);
 		if (!permissions.work) {
 			this.noLine = 'not_allowed';
 			this.mode = 'none';
 			return;
 		}
-		try {
-			const token = await fetchTwilioToken();
-			if (this.#userId !== userId) return;
-			this.#line = new TwilioLine(token, {
-				incoming: (call) => this.#onTwilioIncoming(call),
-				error: (text) => (this.error = text),
-				registered: (ready) => (this.registered = ready)
-			});
-			this.mode = 'twilio';
+		const opened = await openLine(userId, this.canManage, {
+			incoming: (call) => this.#onTwilioIncoming(call),
+			error: (text) => (this.error = text),
+			registered: (ready) => (this.registered = ready)
+		});
+		if (this.#userId !== userId) {
+			if (opened.mode === 'twilio') opened.line.destroy();
 			return;
-		} catch (err) {
-			if (!(err instanceof ApiError) || (err.code !== 'not_configured' && err.status !== 404)) {
-				this.error = message(err, 'Could not reach the Twilio line.');
-			}
 		}
-		if (this.#userId !== userId) return;
-		await this.#findPbxLine(userId);
-	}
-
-	async #findPbxLine(userId: string) {
-		const line = await findPbxLine(userId, this.canManage);
-		if (this.#userId !== userId) return;
-		if (line.mode === 'none') this.noLine = line.reason;
-		this.mode = line.mode;
+		if (opened.mode === 'twilio') this.#line = opened.line;
+		else if (opened.error) this.error = opened.error;
+		if (opened.mode === 'none') this.noLine = opened.reason;
+		this.mode = opened.mode;
 	}
 
 	stop() {
@@ -117,10 +105,7 @@ class Softphone {
 		this.#offs.push(
 			liveEvents.on('call_started', onCall),
 			liveEvents.on('call_ended', onCall),
-			liveEvents.onSignal('call_updated', onCall),
-			liveEvents.onSignal('agent_status_changed', ({ data }) => {
-				if (data.userId === this.#userId && typeof data.status === 'string') this.agentStatus = data.status as AgentStatus;
-			})
+			liveEvents.onSignal('call_updated', onCall)
 		);
 	}
 
@@ -171,6 +156,12 @@ class Softphone {
 	}
 
 	#onTwilioIncoming(call: TwilioCall) {
+		// Taking back a call this agent held: the server rings the browser with resume=1, accepted without asking.
+		if (call.customParameters.get('resume') === '1' && this.call && call.customParameters.get('callId') === this.call.id) {
+			call.accept();
+			this.#watch(call);
+			return;
+		}
 		this.twilioIncoming = call;
 		this.open = true;
 		this.#popCaller(call.customParameters.get('from') ?? call.parameters.From ?? 'Unknown caller', this.call, call.customParameters);
@@ -186,32 +177,11 @@ class Softphone {
 	/** After a reload mid-call: pick up the call this agent is on. */
 	async #resume(userId: string) {
 		try {
-			const snap = await api<LiveSnapshot>('/api/telephony/live');
+			const active = await calls.activeCallsOf(userId);
 			if (this.#userId !== userId) return;
-			for (const call of snap.activeCalls) if (call.agentUserId === userId) this.#track(call);
+			for (const call of active) this.#track(call);
 		} catch {
 			// Events will bring the next call.
-		}
-	}
-
-	async #loadStatus() {
-		try {
-			const me = await api<{ status: AgentStatus }>('/api/agents/me');
-			this.agentStatus = me.status;
-		} catch {
-			// Shown as offline; the selector still works.
-		}
-	}
-
-	async setStatus(status: AgentStatus) {
-		const before = this.agentStatus;
-		this.agentStatus = status;
-		try {
-			const state = await api<{ status: AgentStatus }>('/api/agents/me/status', { method: 'PUT', body: { status } });
-			this.agentStatus = state.status;
-		} catch (err) {
-			this.agentStatus = before;
-			this.error = message(err, 'Could not change your availability.');
 		}
 	}
 
@@ -227,23 +197,12 @@ class Softphone {
 			this.error = 'Enter a number to call.';
 			return;
 		}
-		this.busy = true;
 		this.placing = { number: to, name: target.name ?? null };
-		try {
-			if (this.mode === 'twilio') {
-				const params: Record<string, string> = {};
-				if (target.contactId) params.contactId = target.contactId;
-				if (target.leadId) params.leadId = target.leadId;
-				this.#watch(await this.#line!.connect(to, params));
-			} else {
-				await api('/api/telephony/pbx/calls', { method: 'POST', body: { to, contactId: target.contactId } });
-			}
-		} catch (err) {
-			this.placing = null;
-			this.error = message(err, 'The call could not be placed.');
-		} finally {
-			this.busy = false;
-		}
+		const placed = await this.#run(async () => {
+			if (this.mode === 'twilio') this.#watch(await this.#line!.connect(to, calls.dialParams(target)));
+			else await calls.placePbxCall(to, target);
+		}, 'The call could not be placed.');
+		if (!placed) this.placing = null;
 	}
 
 	#watch(call: TwilioCall) {
@@ -277,10 +236,17 @@ class Softphone {
 		this.pop = null;
 	}
 
-	hangUp() {
-		this.twilioCall?.disconnect();
-		this.twilioCall = null;
-		this.placing = null;
+	/** The browser's own call ends in the browser; a desk phone's (or a held customer's) through the provider. */
+	async hangUp() {
+		const own = this.twilioCall;
+		if (own) {
+			own.disconnect();
+			this.twilioCall = null;
+			this.placing = null;
+			return;
+		}
+		const call = this.call;
+		if (call) await this.#run(() => calls.hangUpCall(call), 'Could not hang up the call.');
 	}
 
 	toggleMute() {
@@ -288,44 +254,34 @@ class Softphone {
 	}
 
 	async toggleHold() {
-		if (!this.call) return;
-		await this.#callAction('hold', { hold: !this.held }, 'Could not change hold.');
-	}
-
-	async transfer(to: { toUserId: string } | { toQueueId: string }) {
-		if (!this.call) return;
-		await this.#callAction('transfer', to, 'Could not transfer the call.');
-	}
-
-	async #callAction(action: 'hold' | 'transfer', body: Record<string, unknown>, fallback: string) {
 		const call = this.call;
 		if (!call) return;
-		this.busy = true;
-		this.error = null;
-		try {
-			await api(`/api/telephony/twilio/calls/${encodeURIComponent(call.id)}/${action}`, { method: 'POST', body });
-			if (action === 'hold') this.held = body.hold === true;
-		} catch (err) {
-			this.error = message(err, fallback);
-		} finally {
-			this.busy = false;
-		}
+		const hold = !this.held;
+		if (await this.#run(() => calls.holdCall(call, hold), 'Could not change hold.')) this.held = hold;
+	}
+
+	async transfer(to: TransferTarget) {
+		const call = this.call;
+		if (call) await this.#run(() => calls.transferCall(call, to), 'Could not transfer the call.');
 	}
 
 	async saveWrapUp(notes: string, disposition: string) {
 		const call = this.wrapUp;
 		if (!call) return false;
+		const saved = await this.#run(() => calls.saveWrapUp(call, notes, disposition), 'Could not save the wrap-up.');
+		if (saved) this.wrapUp = null;
+		return saved;
+	}
+
+	/** One server action at a time, its failure shown in the panel. */
+	async #run(action: () => Promise<unknown>, fallback: string): Promise<boolean> {
 		this.busy = true;
 		this.error = null;
 		try {
-			await api(`/api/telephony/calls/${encodeURIComponent(call.id)}`, {
-				method: 'PATCH',
-				body: { notes: notes.trim() || null, disposition: disposition || null }
-			});
-			this.wrapUp = null;
+			await action();
 			return true;
 		} catch (err) {
-			this.error = message(err, 'Could not save the wrap-up.');
+			this.error = message(err, fallback);
 			return false;
 		} finally {
 			this.busy = false;

@@ -80,3 +80,25 @@ export async function ariOriginate(access: AriAccess, params: OriginateParams): 
   if (!res.ok) throw await ariError(res);
   return (await res.json()) as AriChannel;
 }
+
+/**
+ * DELETE /ari/channels/{channelId}: hangs the channel up (Asterisk answers
+ * 204). False when Asterisk no longer knows it (404 "Channel not found": it
+ * has hung up already).
+ */
+export async function ariHangup(access: AriAccess, channelId: string, reason = "normal"): Promise<boolean> {
+  let res: Response;
+  try {
+    res = await fetch(`${access.baseUrl}/ari/channels/${encodeURIComponent(channelId)}?${new URLSearchParams({ reason })}`, {
+      method: "DELETE",
+      headers: { authorization: basic(access), accept: "application/json" },
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new AppError("provider_error", `Could not reach Asterisk ARI at ${access.baseUrl}: ${reason}`);
+  }
+  if (res.status === 404) return false;
+  if (!res.ok) throw await ariError(res);
+  return true;
+}

@@ -43,6 +43,9 @@ export const TwilioConfig = z
     apiBaseUrl: HttpUrl.optional().openapi({ description: "Overrides https://api.twilio.com (test servers, regional edges)" }),
     recordCalls: z.boolean().optional().openapi({ description: "Record answered calls (dual channel) and copy them into the app" }),
     deleteRecordingsAtProvider: z.boolean().optional().openapi({ description: "Delete each recording at Twilio once copied into the app" }),
+    holdMusicUrl: HttpUrl.optional().openapi({
+      description: "Audio (MP3 or WAV) callers hear while they wait in a queue or on hold; default Twilio's public classical hold music",
+    }),
   })
   .strict();
 

@@ -9,10 +9,11 @@ import { parsePhone, PHONE_MESSAGE } from "../phone";
 import { defaultCountryOf, type Actor } from "../records";
 import { requireCall } from "./call-queries";
 import { applyCallEvent } from "./calls";
+import { customerLegOf } from "./customer-leg";
 import { requireQueue } from "./queues";
-import { inboundQueue, stateQuery } from "./twilio-queue";
+import { inboundQueue, stateQuery, type RouteContext } from "./twilio-queue";
 import { createCall, redirectCall, twilioAccount } from "./twilio-rest";
-import { identityForUser, twilioProviderOf, type TwilioPublicConfig } from "./twilio-webhook";
+import { holdMusicOf, identityForUser, twilioProviderOf, type TwilioPublicConfig } from "./twilio-webhook";
 
 /**
  * What an agent does to calls through Twilio's REST API.
@@ -20,19 +21,20 @@ import { identityForUser, twilioProviderOf, type TwilioPublicConfig } from "./tw
  *   client:<identity>); when they answer, Twilio runs our voice URL with
  *   `mode=bridge`, which dials the customer. The record is keyed on that
  *   parent call's sid, direction outbound, to = the customer.
- * - Hold, resume and transfer act on the CUSTOMER's leg, which for an inbound
- *   call is the parent call: `POST /Calls/{sid}` with new TwiML takes it out
- *   of the agent's `<Dial>` (the agent's browser leg ends) and plays hold
- *   music; resume dials the agent's browser again (Client parameter
- *   `resume=1`, so the softphone can accept on its own); a transfer dials the
- *   colleague's browser, or sends the caller through another queue. No
- *   conference is needed, and every step is a plain TwiML document.
- *   Outbound calls bridge the customer as a child leg of the agent's own
- *   call; moving it would end the agent's leg and the record, so hold and
- *   transfer are for inbound calls (409 otherwise).
+ * - Hold, resume and transfer act on the CUSTOMER's leg with
+ *   `POST /Calls/{sid}` and new TwiML: it leaves the `<Dial>` that joined it
+ *   to the agent (the agent's browser leg ends) and hears the hold music;
+ *   resume dials the agent's browser again (Client parameter `resume=1`, so
+ *   the softphone accepts on its own; not taken, the customer is back on
+ *   hold: `afterResumeDial`); a transfer dials the colleague's
+ *   browser, or sends the customer through a queue. No conference is needed,
+ *   and every step is a plain TwiML document.
+ *   Inbound, the customer's leg is the record's (parent) call. Outbound
+ *   (browser or click-to-call) it is the child the agent's call dialled, known
+ *   from its answered callback (`legSid`); its URLs then carry `call=<the
+ *   record's CallSid>` so every later leg and step lands on the same record,
+ *   and its own end ends the record (twilio-status.ts).
  */
-
-export const HOLD_MUSIC = "https://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3";
 
 type Hook = (providerId: string, path: string, query?: Record<string, string>) => string;
 type RestEnv = Pick<Env, "DB" | "ORG_ROOM" | "ENCRYPTION_KEY"> & { TWILIO_API_BASE?: string };
@@ -79,14 +81,52 @@ export async function clickToCall(env: RestEnv, db: Db, orgId: string, actor: Ac
   return call;
 }
 
-async function liveInboundCall(env: RestEnv, db: Db, orgId: string, actor: Actor, callId: string) {
+/** A live call the agent can move, its provider, and the customer's leg to act on. */
+async function liveCall(env: RestEnv, db: Db, orgId: string, actor: Actor, hook: Hook, callId: string) {
   const call = await requireCall(db, orgId, actor, callId);
   if (call.endedAt !== null) throw conflict("The call has ended");
-  if (call.direction !== "inbound") throw conflict("Hold and transfer work on inbound calls");
+  if (call.direction === "internal") throw conflict("Hold and transfer work on calls with customers");
   const provider = await twilioProviderOf(db, orgId, call.providerId).catch(() => {
     throw notFound("Twilio provider");
   });
-  return { call, provider, account: await twilioAccount(env, provider) };
+  const outbound = call.direction === "outbound";
+  const legSid = outbound ? await customerLegOf(db, orgId, call.id) : call.providerCallId;
+  if (!legSid) throw conflict("The customer has not answered yet");
+  const h = (path: string, q: Record<string, string> = {}) => hook(provider.id, path, outbound ? { ...q, call: call.providerCallId } : q);
+  // The moved customer leg keeps reporting its end to the record (outbound only; inbound it is the record's own call).
+  const statusCallback = outbound ? h("status", { leg: "callee" }) : undefined;
+  return { call, provider, legSid, h, statusCallback, account: await twilioAccount(env, provider) };
+}
+
+/** What a held customer hears: a word, then the hold music until their leg is moved again. */
+function holdTwiml(config: TwilioPublicConfig, words: string) {
+  const r = new VoiceResponse();
+  r.say(words);
+  r.play({ loop: 0 }, holdMusicOf(config));
+  return r.toString();
+}
+
+/**
+ * The `<Dial action>` of a resume: the agent talked (the customer's leg ends
+ * with theirs), or did not take the call back, and the customer goes back on
+ * hold rather than being cut off.
+ */
+export async function afterResumeDial(ctx: RouteContext): Promise<string> {
+  const { DialCallStatus: status, DialCallSid, CallSid } = ctx.req.params;
+  if (status === "completed" || status === "answered") {
+    const r = new VoiceResponse();
+    r.hangup();
+    return r.toString();
+  }
+  await applyCallEvent(ctx.env, ctx.req.provider.orgId, {
+    providerId: ctx.req.provider.id,
+    providerCallId: ctx.callSid,
+    status: "on_hold",
+    at: Date.now(),
+    eventId: `${DialCallSid || CallSid}:resume-${status ?? "failed"}`,
+    data: { resumeNotAnswered: status ?? null },
+  });
+  return holdTwiml(ctx.req.config, "Please continue to hold.");
 }
 
 /** `<Dial><Client>` to one agent, with the call's details as Client parameters. */
@@ -101,21 +141,20 @@ function dialAgent(hook: (path: string, q?: Record<string, string>) => string, i
 }
 
 export async function holdCall(env: RestEnv, db: Db, orgId: string, actor: Actor, hook: Hook, callId: string, hold: boolean) {
-  const { call, provider, account } = await liveInboundCall(env, db, orgId, actor, callId);
+  const { call, provider, legSid, h, statusCallback, account } = await liveCall(env, db, orgId, actor, hook, callId);
   if (call.answeredAt === null) throw conflict("The call has not been answered yet");
   if (hold === (call.holdStartedAt !== null)) throw conflict(hold ? "The call is already on hold" : "The call is not on hold");
   const agent = call.agentUserId ?? actor.userId;
   let twiml: string;
   if (hold) {
-    const r = new VoiceResponse();
-    r.say("Please hold.");
-    r.play({ loop: 0 }, HOLD_MUSIC);
-    twiml = r.toString();
+    twiml = holdTwiml(provider.publicConfig as TwilioPublicConfig, "Please hold.");
   } else {
     const identity = await identityForUser(db, orgId, provider.id, agent);
-    twiml = dialAgent((p, q) => hook(provider.id, p, q), identity, { callId: call.id, from: call.fromNumber, resume: "1", ...(call.contactId ? { contactId: call.contactId } : {}) });
+    const party = call.direction === "outbound" ? call.toNumber : call.fromNumber;
+    const params = { callId: call.id, from: party, resume: "1", ...(call.contactId ? { contactId: call.contactId } : {}) };
+    twiml = dialAgent(h, identity, params, h("dial-status", { resume: "1" }));
   }
-  await redirectCall(account, call.providerCallId, twiml);
+  await redirectCall(account, legSid, twiml, statusCallback);
   const at = Date.now();
   const result = await applyCallEvent(env, orgId, {
     providerId: provider.id,
@@ -123,16 +162,16 @@ export async function holdCall(env: RestEnv, db: Db, orgId: string, actor: Actor
     status: hold ? "on_hold" : "resumed",
     at,
     eventId: `${hold ? "hold" : "resume"}:${at}`,
-    data: { by: actor.userId },
+    data: { by: actor.userId, legSid },
   });
   await audit(db, orgId, actor, hold ? "hold" : "resume", call.id, {});
   return result.call;
 }
 
 export async function transferCall(env: RestEnv, db: Db, orgId: string, actor: Actor, hook: Hook, callId: string, to: { toUserId?: string; toQueueId?: string }) {
-  const { call, provider, account } = await liveInboundCall(env, db, orgId, actor, callId);
-  const h = (p: string, q?: Record<string, string>) => hook(provider.id, p, q);
+  const { call, provider, legSid, h, statusCallback, account } = await liveCall(env, db, orgId, actor, hook, callId);
   const at = Date.now();
+  const party = call.direction === "outbound" ? call.toNumber : call.fromNumber;
   let twiml: string;
   let effects: { agentUserId?: string | null; queueId?: string | null };
   if (to.toUserId) {
@@ -142,7 +181,7 @@ export async function transferCall(env: RestEnv, db: Db, orgId: string, actor: A
     // Unanswered, the caller goes back through the call's queue (else voicemail).
     const queue = call.queueId ? { id: call.queueId } : await inboundQueue(db, orgId, provider.defaultQueueId);
     const action = h("dial-status", queue ? stateQuery({ queueId: queue.id, since: at, tried: [to.toUserId], hops: 0 }) : { transfer: "1" });
-    twiml = dialAgent(h, identity, { callId: call.id, from: call.fromNumber, transfer: "1", ...(call.contactId ? { contactId: call.contactId } : {}) }, action);
+    twiml = dialAgent(h, identity, { callId: call.id, from: party, transfer: "1", ...(call.contactId ? { contactId: call.contactId } : {}) }, action);
     effects = { agentUserId: to.toUserId };
   } else {
     const queue = await requireQueue(db, orgId, to.toQueueId!).catch(() => {
@@ -153,7 +192,7 @@ export async function transferCall(env: RestEnv, db: Db, orgId: string, actor: A
     twiml = r.toString();
     effects = { queueId: queue.id, agentUserId: null };
   }
-  await redirectCall(account, call.providerCallId, twiml);
+  await redirectCall(account, legSid, twiml, statusCallback);
   const result = await applyCallEvent(env, orgId, {
     providerId: provider.id,
     providerCallId: call.providerCallId,
@@ -161,7 +200,7 @@ export async function transferCall(env: RestEnv, db: Db, orgId: string, actor: A
     at,
     eventId: `transfer:${at}`,
     ...effects,
-    data: { by: actor.userId, ...to, fromUserId: call.agentUserId },
+    data: { by: actor.userId, ...to, fromUserId: call.agentUserId, legSid },
   });
   await audit(db, orgId, actor, "transfer", call.id, { ...to, fromUserId: call.agentUserId });
   return result.call;

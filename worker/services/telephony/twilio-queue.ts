@@ -5,7 +5,7 @@ import { callQueues } from "../../../schema";
 import { partyNames } from "./call-matching";
 import { applyCallEvent, type CallEnv } from "./calls";
 import { agentsToRing, queueMemberStates, requireQueue, type QueueRow } from "./queues";
-import { identityForUser, type TwilioRequest } from "./twilio-webhook";
+import { holdMusicOf, identityForUser, type TwilioRequest } from "./twilio-webhook";
 
 /**
  * Inbound routing, one TwiML document per step. Twilio holds the state for
@@ -17,14 +17,14 @@ import { identityForUser, type TwilioRequest } from "./twilio-webhook";
  *   round_robin / longest_idle → one member per `<Dial>`; the `<Dial action>`
  *   (`/dial-status`) comes back on no-answer and offers the next one;
  * - nobody to ring, but members who may free up (busy, wrap-up) and the
- *   queue's maxWait not reached → the caller holds (`<Pause>`, then
- *   `<Redirect>` to `/queue-wait`, a new pass);
+ *   queue's maxWait not reached → the caller holds, hearing the hold music
+ *   (`<Play>` one track, then `<Redirect>` to `/queue-wait`, a new pass; so
+ *   the queue looks for a free agent again at the end of each track);
  * - otherwise the queue's overflow: voicemail (`<Record>`), a number
  *   (`<Dial><Number>`) or another queue (at most MAX_HOPS times).
  */
 
 export const MAX_HOPS = 3;
-const HOLD_PAUSE_SECONDS = 15;
 
 export interface RouteState {
   queueId: string;
@@ -128,7 +128,7 @@ export async function routeQueue(ctx: RouteContext, state: RouteState): Promise<
     if (state.tried.length) await event(ctx, "queued", `hold:${Date.now()}`, { queueId: queue.id, agentUserId: null });
     const twiml = new VoiceResponse();
     if (state.tried.length === 0) twiml.say("All of our agents are busy. Please hold.");
-    twiml.pause({ length: Math.max(1, Math.min(HOLD_PAUSE_SECONDS, Math.ceil((queue.maxWaitSeconds * 1000 - waited) / 1000))) });
+    twiml.play(holdMusicOf(ctx.req.config));
     twiml.redirect({ method: "POST" }, ctx.hook("queue-wait", stateQuery({ ...state, tried: [] })));
     return twiml.toString();
   }

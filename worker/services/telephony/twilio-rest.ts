@@ -84,10 +84,32 @@ export async function createCall(
   return (await res.json()) as TwilioCallResource;
 }
 
-/** POST /Calls/{sid}.json with new TwiML: the live call leaves what it was doing and runs it. */
-export async function redirectCall(account: TwilioAccount, callSid: string, twiml: string): Promise<TwilioCallResource> {
-  const res = await send(account, "POST", `/Calls/${encodeURIComponent(callSid)}.json`, { Twiml: twiml });
+/**
+ * POST /Calls/{sid}.json with new TwiML: the live call leaves what it was
+ * doing and runs it. `statusCallback` replaces the leg's callback URL (Twilio
+ * then reports its `completed` there).
+ */
+export async function redirectCall(account: TwilioAccount, callSid: string, twiml: string, statusCallback?: string): Promise<TwilioCallResource> {
+  const form = { Twiml: twiml, ...(statusCallback ? { StatusCallback: statusCallback, StatusCallbackMethod: "POST" } : {}) };
+  const res = await send(account, "POST", `/Calls/${encodeURIComponent(callSid)}.json`, form);
   return (await res.json()) as TwilioCallResource;
+}
+
+/** Twilio's answer when a call to update has already ended ("Call is not in-progress"). */
+export const CALL_NOT_IN_PROGRESS = 21220;
+
+/**
+ * POST /Calls/{sid}.json Status=completed: hangs the call up (a ringing one
+ * too). False when Twilio says it had already ended.
+ */
+export async function completeCall(account: TwilioAccount, callSid: string): Promise<boolean> {
+  try {
+    await send(account, "POST", `/Calls/${encodeURIComponent(callSid)}.json`, { Status: "completed" });
+    return true;
+  } catch (err) {
+    if (err instanceof AppError && (err.details as { twilioCode?: number } | undefined)?.twilioCode === CALL_NOT_IN_PROGRESS) return false;
+    throw err;
+  }
 }
 
 /** GET /Recordings/{sid}.mp3 (or .wav): the recording's media. */

@@ -1,5 +1,7 @@
+import { and, eq } from "drizzle-orm";
 import type { Env } from "../../env";
 import type { Db } from "../../lib/db";
+import { calls } from "../../../schema";
 import { enqueue } from "../../jobs/queue";
 import { applyCallEvent, type CallEvent } from "./calls";
 import type { CallEventStatus } from "./call-state";
@@ -24,6 +26,11 @@ import { RECORDING_JOB } from "./recordings";
  * late answered callback still yields correct talk time. Event ids are
  * `<leg CallSid>:<CallStatus>` (a leg passes each status once): Twilio's
  * retries are applied once and order does not matter (calls.ts).
+ * An answered OUTBOUND call ends with the customer's (callee) leg only: once
+ * held or transferred, that leg has left the agent's `<Dial>` and lives on
+ * while the agent's parent leg ends. Legs dialled for such a moved customer
+ * leg are children of IT, not of the record's call, so their callback URLs
+ * name the record's CallSid (`call=`, signed like the rest of the URL).
  */
 
 const FINAL: Record<string, CallEventStatus> = {
@@ -43,12 +50,22 @@ function directionOf(p: Record<string, string>): CallEvent["direction"] {
   return p.Direction === "inbound" ? "inbound" : "outbound";
 }
 
-/** The events one status callback stands for, in time order. */
-export async function statusEvents(db: Db, req: TwilioRequest, leg: Leg, dialed?: string): Promise<CallEvent[]> {
+/** Whether the record is an answered outbound call, whose end only its customer's leg reports. */
+async function customerLegDecides(db: Db, req: TwilioRequest, providerCallId: string) {
+  const row = await db
+    .select({ direction: calls.direction, answeredAt: calls.answeredAt })
+    .from(calls)
+    .where(and(eq(calls.orgId, req.provider.orgId), eq(calls.providerId, req.provider.id), eq(calls.providerCallId, providerCallId)))
+    .get();
+  return row?.direction === "outbound" && row.answeredAt !== null;
+}
+
+/** The events one status callback stands for, in time order; `recordSid` names the record's call when given (`call=`). */
+export async function statusEvents(db: Db, req: TwilioRequest, leg: Leg, dialed?: string, recordSid?: string): Promise<CallEvent[]> {
   const p = req.params;
   const status = p.CallStatus ?? "";
   const legSid = p.CallSid ?? "";
-  const parentSid = leg === "parent" ? legSid : (p.ParentCallSid ?? "");
+  const parentSid = recordSid || (leg === "parent" ? legSid : (p.ParentCallSid ?? ""));
   if (!legSid || !parentSid) return [];
   const at = eventTime(p);
   const base = { providerId: req.provider.id, providerCallId: parentSid, at, data: { twilioStatus: status, legSid, leg } };
@@ -59,8 +76,9 @@ export async function statusEvents(db: Db, req: TwilioRequest, leg: Leg, dialed?
     const created = dialed ? { direction: "outbound" as const, from: p.From, to: dialed } : { direction: directionOf(p), from: p.From, to: p.To };
     if (status === "queued" || status === "initiated") return [{ ...base, ...created, status: "initiated", eventId: id(status) }];
     if (status === "ringing") return [{ ...base, ...created, status: "ringing", eventId: id(status) }];
-    if (FINAL[status]) return [{ ...base, ...created, status: FINAL[status]!, eventId: id(status) }];
-    return [];
+    if (!FINAL[status]) return [];
+    if (await customerLegDecides(db, req, parentSid)) return [];
+    return [{ ...base, ...created, status: FINAL[status]!, eventId: id(status) }];
   }
 
   const agentUserId = leg === "agent" ? await userForIdentity(db, req.provider.orgId, req.provider.id, p.To ?? "") : undefined;
@@ -75,8 +93,8 @@ export async function statusEvents(db: Db, req: TwilioRequest, leg: Leg, dialed?
   return events;
 }
 
-export async function applyStatusCallback(env: Env, db: Db, req: TwilioRequest, leg: Leg, dialed?: string) {
-  for (const event of await statusEvents(db, req, leg, dialed)) await applyCallEvent(env, req.provider.orgId, event);
+export async function applyStatusCallback(env: Env, db: Db, req: TwilioRequest, leg: Leg, dialed?: string, recordSid?: string) {
+  for (const event of await statusEvents(db, req, leg, dialed, recordSid)) await applyCallEvent(env, req.provider.orgId, event);
 }
 
 /**
@@ -84,18 +102,19 @@ export async function applyStatusCallback(env: Env, db: Db, req: TwilioRequest, 
  * duration) and a job copies the media into R2. The job is idempotent, so a
  * retried callback may enqueue it again.
  */
-export async function applyRecordingCallback(env: Env, req: TwilioRequest, kind: string) {
+export async function applyRecordingCallback(env: Env, req: TwilioRequest, kind: string, recordSid?: string) {
   const p = req.params;
   if (p.RecordingStatus !== "completed" || !p.RecordingSid || !p.CallSid) return;
+  const callSid = recordSid || p.CallSid;
   const duration = Number(p.RecordingDuration);
   const { call } = await applyCallEvent(env, req.provider.orgId, {
     providerId: req.provider.id,
-    providerCallId: p.CallSid,
+    providerCallId: callSid,
     status: "recording",
     at: eventTime(p),
     eventId: `${p.RecordingSid}:completed`,
     recording: { providerRecordingId: p.RecordingSid, durationSeconds: Number.isFinite(duration) ? duration : null },
     data: { recordingSid: p.RecordingSid, kind, channels: p.RecordingChannels ?? null },
   });
-  await enqueue(env, { type: RECORDING_JOB, orgId: req.provider.orgId, providerId: req.provider.id, callId: call.id, providerCallId: p.CallSid, recordingSid: p.RecordingSid });
+  await enqueue(env, { type: RECORDING_JOB, orgId: req.provider.orgId, providerId: req.provider.id, callId: call.id, providerCallId: callSid, recordingSid: p.RecordingSid });
 }

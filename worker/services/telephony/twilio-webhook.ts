@@ -17,7 +17,13 @@ import { providerForWebhook, providerSecrets, type ProviderRow } from "./provide
 export type TwilioParams = Record<string, string>;
 
 /** The Twilio settings we route with, beside the ones every provider has. */
-export type TwilioPublicConfig = ProviderPublicConfig & { recordCalls?: boolean; deleteRecordingsAtProvider?: boolean };
+export type TwilioPublicConfig = ProviderPublicConfig & { recordCalls?: boolean; deleteRecordingsAtProvider?: boolean; holdMusicUrl?: string };
+
+/** Twilio's own public hold music (the classical set its holdmusic twimlet plays). */
+export const DEFAULT_HOLD_MUSIC = "https://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3";
+
+/** What waiting and held callers hear: the provider's `holdMusicUrl`, else Twilio's classical hold music. */
+export const holdMusicOf = (config: TwilioPublicConfig) => config.holdMusicUrl || DEFAULT_HOLD_MUSIC;
 
 export interface TwilioRequest {
   provider: ProviderRow;
