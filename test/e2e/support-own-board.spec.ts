@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { acceptForTokens, signedInContext, type AuthTokens } from './board-helpers';
-import { inviteViaApi, newPerson, registerViaApi, watchPageErrors } from './helpers';
+import { inviteViaApi, newPerson, registerViaApi, screenshot, watchPageErrors } from './helpers';
 
 async function call<T>(request: APIRequestContext, auth: AuthTokens, method: 'post' | 'patch', path: string, data: unknown): Promise<T> {
 	const res = await request[method](path, { headers: { authorization: `Bearer ${auth.accessToken}` }, data });
@@ -36,7 +36,7 @@ test('an agent who sees only their own tickets loses a reassigned ticket from th
 	await call(request, owner, 'patch', `/api/support/tickets/${mine.id}`, { assigneeId: other.user.id });
 	await expect(card(board, 'Router keeps rebooting')).toHaveCount(0);
 	await expect(detail.getByRole('heading', { name: 'This ticket is no longer yours' })).toBeVisible();
-	await board.screenshot({ path: '/tmp/support-own-board.png', fullPage: true });
+	await screenshot(board, 'support-own-board');
 	expect(errors).toEqual([]);
 	await context.close();
 });

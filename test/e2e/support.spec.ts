@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { acceptForTokens, signedInContext, type AuthTokens } from './board-helpers';
-import { inviteViaApi, newPerson, registerViaApi, watchPageErrors } from './helpers';
+import { inviteViaApi, newPerson, registerViaApi, screenshot, watchPageErrors } from './helpers';
 
 interface Desk {
 	owner: AuthTokens;
@@ -88,7 +88,7 @@ test('an assignment by one agent shows on the other agent’s board live', async
 	await expect(card(b.page, 'Second floor Wi-Fi down')).toHaveCount(0);
 	await apiCall(request, desk.owner, 'patch', `/api/support/tickets/${second.id}`, { assigneeId: desk.agent.user.id });
 	await expect(card(b.page, 'Second floor Wi-Fi down')).toBeVisible();
-	await b.page.screenshot({ path: '/tmp/support-board.png', fullPage: true });
+	await screenshot(b.page, 'support-board');
 
 	// Dragging a card to another column changes the ticket's status.
 	await card(b.page, 'Second floor Wi-Fi down').dragTo(b.page.locator('[data-testid="ticket-column"][data-status="pending"]'));
@@ -104,7 +104,7 @@ test('an assignment by one agent shows on the other agent’s board live', async
 	await expect(b.page.getByTestId('ticket-row').first()).toContainText(`#${ticket.number}`);
 	await b.page.getByRole('button', { name: '#' }).click();
 	await expect(b.page.getByTestId('ticket-row').first()).toContainText(`#${second.number}`);
-	await b.page.screenshot({ path: '/tmp/support-list.png', fullPage: true });
+	await screenshot(b.page, 'support-list');
 
 	// The bell lists the assignment and leads to the ticket.
 	await sidebarBell(b.page).click();
@@ -165,7 +165,7 @@ test('ticket lifecycle in the app: create, reply, note, attach, solve', async ({
 	await page.getByLabel('Requester email').fill('lee@example.com');
 	await page.getByLabel('Requester name').fill('Lee Jordan');
 	await page.getByLabel('Priority').selectOption('high');
-	await page.screenshot({ path: '/tmp/support-new.png', fullPage: true });
+	await screenshot(page, 'support-new');
 	await page.getByRole('button', { name: 'Create ticket' }).click();
 
 	await expect(page).toHaveURL(/\/support\/tickets\/[\w-]+$/);
@@ -198,7 +198,7 @@ test('ticket lifecycle in the app: create, reply, note, attach, solve', async ({
 	const note = page.getByTestId('comment').filter({ hasText: 'token TTL regression' });
 	await expect(note).toHaveAttribute('data-kind', 'internal');
 	await expect(note).toContainText('Internal note');
-	await page.screenshot({ path: '/tmp/support-ticket.png', fullPage: true });
+	await screenshot(page, 'support-ticket');
 
 	// Solve: the countdown stops and history records the change.
 	await page.getByTestId('prop-status').selectOption('solved');
@@ -214,11 +214,11 @@ test('ticket lifecycle in the app: create, reply, note, attach, solve', async ({
 	// Managers' pages render (looked at as screenshots).
 	await page.goto('/support/settings');
 	await expect(page.getByTestId('inbound-address')).toContainText('@');
-	await page.screenshot({ path: '/tmp/support-settings.png', fullPage: true });
+	await screenshot(page, 'support-settings');
 	await page.goto('/support/analytics');
 	await expect(page.getByTestId('analytics-tiles')).toContainText('Created');
 	await expect(page.getByTestId('analytics-tiles')).toContainText('1');
-	await page.screenshot({ path: '/tmp/support-analytics.png', fullPage: true });
+	await screenshot(page, 'support-analytics');
 
 	expect(errors).toEqual([]);
 	await context.close();

@@ -2,7 +2,7 @@ import { expect, test, type APIRequestContext } from '@playwright/test';
 import { FAKE_ARI } from '../fakes/ari-fixtures';
 import { startFakeAri } from '../fakes/ari-http';
 import { signedInContext, type AuthTokens } from './board-helpers';
-import { newPerson, registerViaApi, watchPageErrors } from './helpers';
+import { newPerson, registerViaApi, screenshot, watchPageErrors } from './helpers';
 
 /**
  * The desk-phone line end to end: the softphone places a click-to-call
@@ -52,7 +52,7 @@ test('the softphone hangs up a desk-phone call through ARI', async ({ browser, r
 	// The PBX rings the desk phone; the call shows in the softphone with a Hang up button.
 	const hangup = phone.getByTestId('softphone-hangup');
 	await expect(hangup).toBeEnabled();
-	await page.screenshot({ path: '/tmp/telephony-desk-phone-call.png', animations: 'disabled' });
+	await screenshot(page, 'telephony-desk-phone-call', { fullPage: false });
 	const [placed] = (await (await request.get('/api/telephony/calls', { headers: auth(token) })).json()).data as { id: string; providerCallId: string }[];
 	await hangup.click();
 	await expect(phone.getByTestId('softphone-call')).toHaveCount(0);

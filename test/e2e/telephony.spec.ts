@@ -2,7 +2,7 @@ import { expect, test, type APIRequestContext, type Page } from '@playwright/tes
 import { createHmac, randomBytes } from 'node:crypto';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
 import { signedInContext, type AuthTokens } from './board-helpers';
-import { newPerson, registerViaApi, watchPageErrors } from './helpers';
+import { newPerson, registerViaApi, screenshot, watchPageErrors } from './helpers';
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -17,7 +17,7 @@ async function newOrg(request: APIRequestContext, name: string) {
 }
 
 async function shot(page: Page, name: string, fullPage = false) {
-	await page.screenshot({ path: `/tmp/telephony-${name}.png`, animations: 'disabled', fullPage });
+	await screenshot(page, `telephony-${name}`, { fullPage });
 }
 
 /**
@@ -97,6 +97,8 @@ test('a manager adds a provider, a queue and an extension; the connection test r
 	await dialog.getByLabel('Phone numbers').fill('+1 415 555 0100');
 	// A port nothing listens on: the test must show the network's own failure.
 	await dialog.getByLabel('API base URL').fill('http://127.0.0.1:9');
+	await expect(dialog.getByText("Empty: Twilio's classical hold music plays.")).toBeVisible();
+	await dialog.getByLabel('Hold music URL').fill('https://music.example.com/hold.mp3');
 	await dialog.getByRole('button', { name: 'Add provider' }).click();
 
 	const secret = page.getByTestId('webhook-secret');
@@ -113,6 +115,23 @@ test('a manager adds a provider, a queue and an extension; the connection test r
 	const saved = (await call<{ lastTest: { status: string; message: string } }[]>(request, owner.accessToken, 'get', '/api/telephony/providers')).data;
 	expect(saved[0]?.lastTest?.status).toBe('error');
 	await expect(result).toContainText(saved[0]!.lastTest.message);
+
+	// The hold music URL: saved with the config, refused unless a URL, and emptied back to Twilio's music.
+	type Saved = { config: { holdMusicUrl?: string } }[];
+	expect((await call<Saved>(request, owner.accessToken, 'get', '/api/telephony/providers')).data[0]?.config.holdMusicUrl).toBe('https://music.example.com/hold.mp3');
+	await provider.getByRole('button', { name: 'Edit' }).click();
+	const edit = page.getByRole('dialog', { name: 'Edit Twilio main' });
+	const music = edit.getByLabel('Hold music URL');
+	await expect(music).toHaveValue('https://music.example.com/hold.mp3');
+	await music.fill('ftp://music.example.com/hold.mp3');
+	await edit.getByRole('button', { name: 'Save changes' }).click();
+	await expect(edit.getByText('An http(s) URL')).toBeVisible();
+	await expect(music).toHaveAttribute('aria-invalid', 'true');
+	await shot(page, 'provider-hold-music');
+	await music.fill('');
+	await edit.getByRole('button', { name: 'Save changes' }).click();
+	await expect(edit).toBeHidden();
+	expect((await call<Saved>(request, owner.accessToken, 'get', '/api/telephony/providers')).data[0]?.config).not.toHaveProperty('holdMusicUrl');
 
 	await page.getByRole('button', { name: 'New queue' }).click();
 	const queueDialog = page.getByRole('dialog', { name: 'New queue' });

@@ -112,6 +112,11 @@ async function handleAccount(req: IncomingMessage, res: ServerResponse, accountS
 function handle(req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? "/", "http://fake");
   if (url.pathname === "/__fake/requests") return json(res, 200, received);
+  // A caller hanging up at Twilio before our app hears of it: later updates of the call answer 21220.
+  if (url.pathname === "/__fake/hang-up" && req.method === "POST") {
+    endedCalls.add(url.searchParams.get("sid") ?? "");
+    return json(res, 200, { ended: url.searchParams.get("sid") });
+  }
   const sub = /^\/2010-04-01\/Accounts\/([^/]+?)(\/.+)$/.exec(url.pathname);
   const account = /^\/2010-04-01\/Accounts\/([^/]+)\.json$/.exec(url.pathname);
   const creds = credentials(req);

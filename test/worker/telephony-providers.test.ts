@@ -79,6 +79,24 @@ describe("telephony providers", () => {
     expectError(await api(`/api/telephony/providers/${created.id}`, { token: owner.token }), 404, "not_found");
   });
 
+  it("sets and clears a Twilio provider's hold music URL, refusing anything but an http(s) URL", async () => {
+    const owner = await registerAccount("tphold");
+    const created = await createProvider(owner);
+    const patch = (config: Record<string, unknown>) => api(`/api/telephony/providers/${created.id}`, { method: "PATCH", token: owner.token, body: { config } });
+    const set = await patch({ holdMusicUrl: "https://music.example.com/hold.mp3" });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body.data.config.holdMusicUrl).toBe("https://music.example.com/hold.mp3");
+    const bad = await patch({ holdMusicUrl: "ftp://music.example.com/hold.mp3" });
+    expectError(bad, 400, "validation_error");
+    expect(Object.keys(bad.body.error.details)).toEqual(["config.holdMusicUrl"]);
+    // null removes an optional setting (Twilio's classical music plays again); a required one stays required.
+    const cleared = await patch({ holdMusicUrl: null });
+    expect(cleared.status, JSON.stringify(cleared.body)).toBe(200);
+    expect(cleared.body.data.config).not.toHaveProperty("holdMusicUrl");
+    expect(cleared.body.data.credentials.authToken).toEqual({ set: true });
+    expectError(await patch({ authToken: null }), 400, "validation_error");
+  });
+
   it("tests a Twilio connection against the Twilio REST API and reports Twilio's own errors", async () => {
     const owner = await registerAccount("tptest");
     const good = await createProvider(owner);

@@ -15,8 +15,9 @@ export function registerJob(type: string, handler: JobHandler): void {
   handlers.set(type, handler);
 }
 
-export async function enqueue(env: Env, job: Job): Promise<void> {
-  await env.JOBS.send(job);
+/** `delaySeconds` holds the job back (Cloudflare Queues: at most 12 hours). */
+export async function enqueue(env: Pick<Env, "JOBS">, job: Job, options?: QueueSendOptions): Promise<void> {
+  await env.JOBS.send(job, options);
 }
 
 /** Each message is acked or retried on its own, so one bad job never holds back a batch. */

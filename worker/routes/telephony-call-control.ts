@@ -1,8 +1,8 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter, envelope, IdParam, jsonResponse, ok, standardErrors } from "../lib/http";
+import { createRoute } from "@hono/zod-openapi";
+import { createRouter, envelope, IdParam, jsonResponse, ok } from "../lib/http";
 import { requirePermission } from "../middleware/auth";
 import { hangUpCall } from "../services/telephony/call-hangup";
-import { CallSchema, telephonyScope } from "./telephony-calls";
+import { CallSchema, providerCallErrors, telephonyScope } from "./telephony-calls";
 
 const tags = ["Telephony"];
 const security = [{ bearerAuth: [] }];
@@ -20,9 +20,7 @@ const hangup = createRoute({
   request: { params: IdParam },
   responses: {
     200: jsonResponse(envelope(CallSchema), "The call, ended"),
-    ...standardErrors,
-    409: jsonResponse(z.any(), "`conflict`: the call has already ended, is a 3CX call, or Twilio refused"),
-    502: jsonResponse(z.any(), "`provider_error`: the PBX refused or could not be reached"),
+    ...providerCallErrors("`conflict`: the call has already ended, is a 3CX call, or Twilio refused", "`provider_error`: the PBX refused or could not be reached"),
   },
 });
 

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { orgDb } from "../lib/db";
-import { createRouter, envelope, IdParam, jsonBody, jsonResponse, listEnvelope, metaOf, ok, paginationQuery, standardErrors } from "../lib/http";
+import { createRouter, envelope, ErrorSchema, IdParam, jsonBody, jsonResponse, listEnvelope, metaOf, ok, paginationQuery, standardErrors } from "../lib/http";
 import { sortParam } from "../lib/list";
 import { requirePermission } from "../middleware/auth";
 import { actorOf } from "../services/records";
@@ -53,6 +53,17 @@ export const CallSchema = z
     updatedAt: z.number().int(),
   })
   .openapi("Call");
+
+/**
+ * The error responses of a route that acts on a call through the phone
+ * system: the standard ones, 409 (`conflict` / `not_configured`) and 502
+ * (`provider_error`: the PBX or Twilio refused or could not be reached).
+ */
+export const providerCallErrors = (conflict: string, providerError: string) => ({
+  ...standardErrors,
+  409: jsonResponse(ErrorSchema, conflict),
+  502: jsonResponse(ErrorSchema, providerError),
+});
 
 const CallDetailSchema = CallSchema.extend({
   timeline: z.array(

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter, envelope, jsonBody, jsonResponse, ok, standardErrors } from "../lib/http";
+import { createRouter, envelope, jsonBody, jsonResponse, ok } from "../lib/http";
 import { requirePermission } from "../middleware/auth";
 import { clickToCall } from "../services/telephony/pbx-originate";
-import { CallSchema, telephonyScope } from "./telephony-calls";
+import { CallSchema, providerCallErrors, telephonyScope } from "./telephony-calls";
 
 const tags = ["Telephony"];
 const security = [{ bearerAuth: [] }];
@@ -31,9 +31,7 @@ const originate = createRoute({
   request: jsonBody(ClickToCallBody),
   responses: {
     201: jsonResponse(envelope(CallSchema), "The call, as the PBX accepted it"),
-    ...standardErrors,
-    409: jsonResponse(z.any(), "No Asterisk / FreePBX provider (`not_configured`), or you have no extension on it (`conflict`)"),
-    502: jsonResponse(z.any(), "The PBX refused or could not be reached (`provider_error`)"),
+    ...providerCallErrors("No Asterisk / FreePBX provider (`not_configured`), or you have no extension on it (`conflict`)", "The PBX refused or could not be reached (`provider_error`)"),
   },
 });
 

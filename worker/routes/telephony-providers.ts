@@ -66,7 +66,7 @@ const UpdateBody = z
     config: z
       .record(z.string(), z.unknown())
       .optional()
-      .openapi({ description: "Fields to change; secrets left out keep their saved values" }),
+      .openapi({ description: "Fields to change; secrets left out keep their saved values; null removes an optional field (its default applies)" }),
   })
   .strict();
 

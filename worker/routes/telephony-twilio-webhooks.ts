@@ -10,6 +10,7 @@ import { applyRecordingCallback, applyStatusCallback } from "../services/telepho
 import { goodbye, voiceTwiml } from "../services/telephony/twilio-voice";
 import { authenticateTwilio } from "../services/telephony/twilio-webhook";
 import "../services/telephony/recordings";
+import "../services/telephony/twilio-wait";
 
 /**
  * Twilio's webhooks, form-encoded as Twilio sends them, each authenticated

@@ -6,6 +6,7 @@ import { agentStatuses, memberships, users, type AgentStatus } from "../../schem
 import { auditStatement } from "./audit";
 import { publishEvent } from "./room-events";
 import { HANDOUT_JOB, type HandoutJob } from "./support/handout-job";
+import { QUEUE_WAKE_JOB, type QueueWakeJob } from "./telephony/queue-wake-job";
 
 export interface AgentState {
   userId: string;
@@ -103,7 +104,9 @@ export async function markAssigned(db: Db, orgId: string, userId: string, at = D
 /**
  * Tells the organization's live boards (calls, tickets) that an agent's
  * availability changed. An agent who became available also gets the tickets
- * waiting in their teams' queues (support/handout.ts, through the Queue).
+ * waiting in their teams' queues (support/handout.ts, through the Queue),
+ * and the callers holding in their call queues are routed again at once
+ * (telephony/twilio-wait.ts).
  * `JOBS` is optional in the type only because some callers narrow their env;
  * the runtime env always carries it.
  */
@@ -111,6 +114,8 @@ export async function announceAgentStatus(env: Pick<Env, "ORG_ROOM"> & Partial<P
   if (state.status === "available" && env.JOBS) {
     const job: HandoutJob = { type: HANDOUT_JOB, orgId, userId: state.userId };
     await env.JOBS.send(job).catch((err: unknown) => console.error(JSON.stringify({ level: "error", msg: "handout job not queued", orgId, err: String(err) })));
+    const wake: QueueWakeJob = { type: QUEUE_WAKE_JOB, orgId, userId: state.userId };
+    await env.JOBS.send(wake).catch((err: unknown) => console.error(JSON.stringify({ level: "error", msg: "queue wake job not queued", orgId, err: String(err) })));
   }
   return publishEvent(env, orgId, "agent_status_changed", {
     userId: state.userId,

@@ -130,7 +130,8 @@ export async function createProvider(env: Keys, db: Db, orgId: string, actor: Ac
 
 /**
  * Changes a provider. `config` is merged over the stored one, so secrets left
- * out keep their saved values; the merged config is validated whole.
+ * out keep their saved values; a field set to null is removed (an optional
+ * one falls back to its default); the merged config is validated whole.
  */
 export async function updateProvider(env: Keys, db: Db, orgId: string, actor: Actor, id: string, patch: ProviderPatch) {
   const before = await requireProvider(db, orgId, id);
@@ -151,7 +152,9 @@ export async function updateProvider(env: Keys, db: Db, orgId: string, actor: Ac
   }
   if (patch.config !== undefined) {
     const { webhookSecret, ...saved } = await providerSecrets(env, before);
-    const config = parseConfig(before.type, { ...saved, ...patch.config });
+    const merged: Record<string, unknown> = { ...saved, ...patch.config };
+    for (const [key, value] of Object.entries(patch.config)) if (value === null) delete merged[key];
+    const config = parseConfig(before.type, merged);
     const sealed = await encryptJson(env.ENCRYPTION_KEY, { ...config, webhookSecret }, sealContext(id));
     values.configCiphertext = sealed.ciphertext;
     values.configIv = sealed.iv;

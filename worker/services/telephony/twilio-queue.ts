@@ -5,6 +5,7 @@ import { callQueues } from "../../../schema";
 import { partyNames } from "./call-matching";
 import { applyCallEvent, type CallEnv } from "./calls";
 import { agentsToRing, queueMemberStates, requireQueue, type QueueRow } from "./queues";
+import { startWaiting } from "./twilio-wait";
 import { holdMusicOf, identityForUser, type TwilioRequest } from "./twilio-webhook";
 
 /**
@@ -18,8 +19,9 @@ import { holdMusicOf, identityForUser, type TwilioRequest } from "./twilio-webho
  *   (`/dial-status`) comes back on no-answer and offers the next one;
  * - nobody to ring, but members who may free up (busy, wrap-up) and the
  *   queue's maxWait not reached → the caller holds, hearing the hold music
- *   (`<Play>` one track, then `<Redirect>` to `/queue-wait`, a new pass; so
- *   the queue looks for a free agent again at the end of each track);
+ *   (`<Play>` one track, then `<Redirect>` to `/queue-wait`, a new pass).
+ *   An agent becoming available, or the maxWait running out, redirects the
+ *   holding caller to that same URL at once (twilio-wait.ts);
  * - otherwise the queue's overflow: voicemail (`<Record>`), a number
  *   (`<Dial><Number>`) or another queue (at most MAX_HOPS times).
  */
@@ -126,10 +128,12 @@ export async function routeQueue(ctx: RouteContext, state: RouteState): Promise<
     if (!mayFreeUp || waited >= queue.maxWaitSeconds * 1000) return overflow(ctx, queue, state);
     // Nobody rings while the caller holds: an agent the system made busy by an offer is released.
     if (state.tried.length) await event(ctx, "queued", `hold:${Date.now()}`, { queueId: queue.id, agentUserId: null });
+    const again = ctx.hook("queue-wait", stateQuery({ ...state, tried: [] }));
+    await startWaiting(ctx, queue, state, again);
     const twiml = new VoiceResponse();
     if (state.tried.length === 0) twiml.say("All of our agents are busy. Please hold.");
     twiml.play(holdMusicOf(ctx.req.config));
-    twiml.redirect({ method: "POST" }, ctx.hook("queue-wait", stateQuery({ ...state, tried: [] })));
+    twiml.redirect({ method: "POST" }, again);
     return twiml.toString();
   }
 

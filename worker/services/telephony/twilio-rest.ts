@@ -99,6 +99,21 @@ export async function redirectCall(account: TwilioAccount, callSid: string, twim
 export const CALL_NOT_IN_PROGRESS = 21220;
 
 /**
+ * POST /Calls/{sid}.json with `Url` (Method=POST): the live call leaves its
+ * current TwiML (hold music included) and Twilio requests `url` at once.
+ * False when the call is gone: ended (21220) or unknown (404).
+ */
+export async function redirectCallToUrl(account: TwilioAccount, callSid: string, url: string): Promise<boolean> {
+  try {
+    await send(account, "POST", `/Calls/${encodeURIComponent(callSid)}.json`, { Url: url, Method: "POST" });
+    return true;
+  } catch (err) {
+    if (err instanceof AppError && (err.code === "not_found" || (err.details as { twilioCode?: number } | undefined)?.twilioCode === CALL_NOT_IN_PROGRESS)) return false;
+    throw err;
+  }
+}
+
+/**
  * POST /Calls/{sid}.json Status=completed: hangs the call up (a ringing one
  * too). False when Twilio says it had already ended.
  */

@@ -12,6 +12,8 @@ export interface ProviderField {
 	options?: readonly string[];
 	/** A comma- or newline-separated list. */
 	list?: boolean;
+	/** Takes the form's full width (long values such as URLs). */
+	wide?: boolean;
 }
 
 export const PROVIDER_FIELDS: Record<ProviderType, ProviderField[]> = {
@@ -22,7 +24,15 @@ export const PROVIDER_FIELDS: Record<ProviderType, ProviderField[]> = {
 		{ name: 'apiKeySecret', label: 'API key secret', secret: true },
 		{ name: 'twimlAppSid', label: 'TwiML app SID', placeholder: 'AP…', hint: 'Its voice URL must point at the voice webhook below.' },
 		{ name: 'phoneNumbers', label: 'Phone numbers', list: true, optional: true, placeholder: '+15550100000, +15550100001' },
-		{ name: 'apiBaseUrl', label: 'API base URL', optional: true, placeholder: 'https://api.twilio.com', hint: 'Only for regional edges or test servers.' }
+		{ name: 'apiBaseUrl', label: 'API base URL', optional: true, placeholder: 'https://api.twilio.com', hint: 'Only for regional edges or test servers.' },
+		{
+			name: 'holdMusicUrl',
+			label: 'Hold music URL',
+			optional: true,
+			wide: true,
+			placeholder: 'https://example.com/hold-music.mp3',
+			hint: "An MP3 or WAV file Twilio can fetch, played to callers waiting in a queue or on hold. Empty: Twilio's classical hold music plays."
+		}
 	],
 	asterisk: [
 		{ name: 'baseUrl', label: 'ARI base URL', placeholder: 'http://pbx.example.com:8088', hint: 'Without /ari.' },
