@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
@@ -25,6 +26,9 @@ export default defineConfig(async () => {
       root,
       include: ["test/worker/**/*.test.ts"],
       setupFiles: ["test/setup.ts"],
+      // Vitest's default on 2 cores is one file at a time, but a file spends much of its
+      // ~3.5 s runtime start-up waiting: two at once took the suite from 397 s to 248 s.
+      maxWorkers: Math.max(2, availableParallelism() - 1),
       // Local fake vendor servers (127.0.0.1) speaking the vendors' wire formats.
       globalSetup: ["test/fakes/twilio-server.ts", "test/fakes/ari-server.ts", "test/fakes/email-api-server.ts"],
       // One JSON line per request is useful in production, noise in test output.
