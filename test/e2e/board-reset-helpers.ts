@@ -30,8 +30,8 @@ export function storedEpoch(page: Page, organizationId: string) {
 	);
 }
 
-/** The room's board as a client with no copy gets it: its encoded size, and its cards. */
-export async function roomBoard(baseURL: string, auth: AuthTokens) {
+/** A Node Yjs client of the organization room, as any third-party client connects. */
+function connectBoard(baseURL: string, auth: AuthTokens) {
 	const doc = new Y.Doc();
 	const provider = new YProvider(new URL(baseURL).host, auth.organization.id, doc, {
 		party: 'org-room',
@@ -39,7 +39,17 @@ export async function roomBoard(baseURL: string, auth: AuthTokens) {
 		disableBc: true,
 		params: { token: auth.accessToken }
 	});
-	await new Promise<void>((resolve) => (provider.synced ? resolve() : provider.once('synced', () => resolve())));
+	return { doc, provider };
+}
+
+function boardSynced(provider: YProvider) {
+	return new Promise<void>((resolve) => (provider.synced ? resolve() : provider.once('synced', () => resolve())));
+}
+
+/** The room's board as a client with no copy gets it: its encoded size, and its cards. */
+export async function roomBoard(baseURL: string, auth: AuthTokens) {
+	const { doc, provider } = connectBoard(baseURL, auth);
+	await boardSynced(provider);
 	const result = { bytes: Y.encodeStateAsUpdate(doc).byteLength, cards: doc.getMap('deals').size };
 	provider.destroy();
 	return result;
@@ -52,19 +62,13 @@ export async function roomBoard(baseURL: string, auth: AuthTokens) {
  * room then closes this socket with the reset code).
  */
 export async function churnUntilSquashed(baseURL: string, auth: AuthTokens) {
-	const doc = new Y.Doc();
-	const provider = new YProvider(new URL(baseURL).host, auth.organization.id, doc, {
-		party: 'org-room',
-		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-		disableBc: true,
-		params: { token: auth.accessToken }
-	});
+	const { doc, provider } = connectBoard(baseURL, auth);
 	const reset = new Promise<void>((resolve) =>
 		provider.on('connection-close', (event: CloseEvent | null) => {
 			if (event?.code === CLOSE_BOARD_RESET) resolve();
 		})
 	);
-	await new Promise<void>((resolve) => (provider.synced ? resolve() : provider.once('synced', () => resolve())));
+	await boardSynced(provider);
 	const deals = doc.getMap<Y.Map<unknown>>('deals');
 	for (let batch = 0; batch < BATCHES; batch++) {
 		doc.transact(() => {
