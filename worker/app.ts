@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
 import { AppError } from "./lib/errors";
+import { apiAuthGuard } from "./middleware/auth";
 import { requestContext, securityHeaders } from "./middleware/observability";
 import { activityRoutes } from "./routes/activities";
 import { agentRoutes } from "./routes/agents";
@@ -51,6 +52,7 @@ const MAX_JSON_BODY = 1024 * 1024;
 export const app = new OpenAPIHono<AppEnv>();
 
 app.use("*", requestContext, securityHeaders);
+app.use("/api/*", apiAuthGuard);
 
 /**
  * Endpoints that read their own body format: vendor webhooks (form-encoded, as

@@ -3,6 +3,7 @@ import type { AppEnv } from "../env";
 import { directoryDb } from "../lib/db";
 import { forbidden, unauthorized } from "../lib/errors";
 import { can, type Permission } from "../lib/permissions";
+import { isPublicRoute } from "../lib/public-routes";
 import { verifyAccessToken } from "../lib/tokens";
 import { resolveSession } from "../services/sessions";
 
@@ -16,6 +17,8 @@ export function bearerToken(header: string | undefined): string | null {
  * logout, a removal or a role change takes effect on the very next request.
  */
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
+  // The global guard has usually authenticated this request already.
+  if (c.get("auth")) return next();
   const token = bearerToken(c.req.header("authorization"));
   if (!token) throw unauthorized();
   const claims = await verifyAccessToken(c.env.JWT_SECRET, token);
@@ -35,3 +38,12 @@ export const requirePermission = (permission: Permission) =>
       await next();
     });
   });
+
+/**
+ * Deny by default: every `/api` route needs a live session unless it is on
+ * the public list, so a route that forgets `requireAuth` is closed, not open.
+ */
+export const apiAuthGuard = createMiddleware<AppEnv>(async (c, next) => {
+  if (isPublicRoute(c.req.method, c.req.path)) return next();
+  return requireAuth(c, next);
+});
