@@ -5,6 +5,7 @@
 // through the local Email Worker route (wrangler dev's /cdn-cgi/handler/email),
 // exactly the path a customer's mail takes.
 import { rng } from "./demo-data.mjs";
+import { pastBusinessTime } from "./demo-time.mjs";
 
 const PASSWORD_OF_DEMO_TEAM = "pipeline-rocks-2026";
 // Local D1 serializes writes: more requests in flight only queue up.
@@ -103,11 +104,19 @@ function ticketBody({ teams, teamKey, priority, channel, contact, person, subjec
 
 const replyText = (person, reply, assignee) => `Hi ${person.name.split(" ")[0]},\n\n${reply}\n\nBest,\n${assignee.name}`;
 
-/** A time `daysAgo` days back, between 08:00 and 18:00 UTC. */
-function pastBusinessTime(r, daysAgo) {
-  const day = new Date(Date.now() - daysAgo * 86_400_000);
-  day.setUTCHours(r.int(8, 17), r.int(0, 59), 0, 0);
-  return day.getTime();
+/**
+ * Extended support hours every day, closed on public holidays: those of the
+ * past year too, since the imported history reaches two weeks back.
+ */
+function supportCalendar(now) {
+  const year = new Date(now).getUTCFullYear();
+  return {
+    timeZone: "Europe/Berlin",
+    workingDays: [1, 2, 3, 4, 5, 6, 7],
+    startMinute: 7 * 60,
+    endMinute: 22 * 60,
+    holidays: [year - 1, year].flatMap((y) => [`${y}-12-25`, `${y}-12-26`, `${y + 1}-01-01`]),
+  };
 }
 
 export async function seedSupport(api, ctx) {
@@ -129,15 +138,8 @@ export async function seedSupport(api, ctx) {
   for (const [priority, [firstResponseMinutes, resolutionMinutes]] of Object.entries(policies)) {
     await call("PUT", "/api/support/sla-policies", { priority, name: `${priority[0].toUpperCase()}${priority.slice(1)} priority`, firstResponseMinutes, resolutionMinutes });
   }
-  // Extended support hours every day, closed on public holidays.
-  const year = new Date().getUTCFullYear();
-  await call("PUT", "/api/support/calendar", {
-    timeZone: "Europe/Berlin",
-    workingDays: [1, 2, 3, 4, 5, 6, 7],
-    startMinute: 7 * 60,
-    endMinute: 22 * 60,
-    holidays: [`${year}-12-25`, `${year}-12-26`, `${year + 1}-01-01`],
-  });
+  const calendar = supportCalendar(Date.now());
+  await call("PUT", "/api/support/calendar", calendar);
 
   const inbound = (await api("/api/support/settings")).inboundAddress;
   const contacts = (await api("/api/contacts?per_page=40&sort=createdAt")).filter((c) => c.email);
@@ -200,7 +202,8 @@ export async function seedSupport(api, ctx) {
     await call("PATCH", `/api/support/tickets/${ticket.id}`, { status: "pending" }, agentToken);
   };
   const seedHistoric = async ({ r, call, stage, reply, person, ...rest }) => {
-    const opened = pastBusinessTime(r, r.int(1, 13));
+    // Two calendar days back at the least: history is over a day old at any hour of the seed run.
+    const opened = pastBusinessTime(r, r.int(2, 13), calendar);
     const ticket = await api("/api/support/tickets", { ...ticketBody({ ...rest, person }), createdAt: opened });
     made++;
     if (!reply) return;

@@ -4,8 +4,8 @@
 // so the history went through the same path as production traffic.
 import { createHmac } from "node:crypto";
 import { rng } from "./demo-data.mjs";
+import { pastBusinessTime } from "./demo-time.mjs";
 
-const DAY = 86_400_000;
 const CALLS = 90;
 // Local D1 serializes writes: more requests in flight only queue up.
 const PARALLEL = 2;
@@ -38,13 +38,10 @@ async function send(base, token, method, path, body) {
   if (res.status >= 300) throw new Error(`telephony seed: ${method} ${path} answered ${res.status}: ${await res.text()}`);
 }
 
-/** A business-hours moment `daysAgo` days back (9:00–18:00 local to the seed run). */
-function businessTime(r, daysAgo) {
-  const d = new Date(Date.now() - daysAgo * DAY);
-  d.setHours(r.int(9, 17), r.int(0, 59), r.int(0, 59), 0);
-  // Today's later office hours have not happened yet.
-  return Math.min(d.getTime(), Date.now() - 2 * 3_600_000 - daysAgo * 1000);
-}
+/** The call center's office hours, in the demo support desk's time zone (not the seeding machine's). */
+const OFFICE_HOURS = { timeZone: "Europe/Berlin", workingDays: [1, 2, 3, 4, 5], startMinute: 9 * 60, endMinute: 18 * 60, holidays: [] };
+/** Past calls ended a while ago: the longest demo call lasts under half an hour. */
+const HISTORY_ENDS_BEFORE_NOW = 2 * 3_600_000;
 
 /**
  * One call's dialplan events, in the order Asterisk would emit them. Kept to
@@ -111,7 +108,7 @@ export async function seedTelephony(api, ctx) {
     const agent = r.pick(members).extension;
     const customer = r.chance(0.65) && known.length ? r.pick(known) : stranger();
     // The newest few calls are from the last hour, the rest spread over 14 days.
-    const at = seq < 3 ? Date.now() - (60 - seq * 15) * 60_000 : businessTime(r, r.int(0, 13));
+    const at = seq < 3 ? Date.now() - (60 - seq * 15) * 60_000 : pastBusinessTime(r, r.int(0, 13), OFFICE_HOURS, Date.now() - HISTORY_ENDS_BEFORE_NOW);
     return {
       seq,
       at,
