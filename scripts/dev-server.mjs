@@ -15,19 +15,29 @@ const GENERATED_SECRETS = {
   ENCRYPTION_KEY: () => randomBytes(32).toString("base64"),
 };
 
+/**
+ * Local-only settings with one fixed value. The demo and the browser tests talk
+ * to fake vendor servers on 127.0.0.1, which the outbound-fetch guard refuses
+ * unless told otherwise; production never sets this.
+ */
+const LOCAL_SETTINGS = {
+  OUTBOUND_ALLOW_LOOPBACK: "true",
+};
+
 export function ensureDevVars() {
   const file = join(root, ".dev.vars");
   const current = existsSync(file) ? readFileSync(file, "utf8") : "";
   const present = new Set(
     current.split("\n").map((line) => line.split("=")[0].trim()).filter(Boolean),
   );
-  const added = [];
-  for (const [name, make] of Object.entries(GENERATED_SECRETS)) {
-    if (present.has(name)) continue;
-    appendFileSync(file, `${current && !current.endsWith("\n") ? "\n" : ""}${name}=${make()}\n`);
-    added.push(name);
-  }
-  return added;
+  const missing = [
+    ...Object.entries(GENERATED_SECRETS).map(([name, make]) => [name, make]),
+    ...Object.entries(LOCAL_SETTINGS).map(([name, value]) => [name, () => value]),
+  ].filter(([name]) => !present.has(name));
+  if (missing.length === 0) return [];
+  const lines = missing.map(([name, make]) => `${name}=${make()}\n`).join("");
+  appendFileSync(file, `${current && !current.endsWith("\n") ? "\n" : ""}${lines}`);
+  return missing.map(([name]) => name);
 }
 
 export function run(cmd, args, opts = {}) {

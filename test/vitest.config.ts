@@ -16,6 +16,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             JWT_SECRET: "test-only-secret-that-is-long-enough-for-hs256-0123456789",
             ENCRYPTION_KEY: "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGU=",
+            // The fake vendor servers listen on 127.0.0.1; production leaves this unset.
+            OUTBOUND_ALLOW_LOOPBACK: "true",
           },
           // A real local send_email binding under a test-only name, so outbound mail stays unconfigured unless a test opts in.
           email: { send_email: [{ name: "TEST_SEND_EMAIL", allowed_destination_addresses: ["jane.binding@example.com"] }] },
@@ -30,7 +32,7 @@ export default defineConfig(async () => {
       // ~3.5 s runtime start-up waiting: two at once took the suite from 397 s to 248 s.
       maxWorkers: Math.max(2, availableParallelism() - 1),
       // Local fake vendor servers (127.0.0.1) speaking the vendors' wire formats.
-      globalSetup: ["test/fakes/twilio-server.ts", "test/fakes/ari-server.ts", "test/fakes/email-api-server.ts"],
+      globalSetup: ["test/fakes/twilio-server.ts", "test/fakes/ari-server.ts", "test/fakes/email-api-server.ts", "test/fakes/outbound-probe-server.ts"],
       // One JSON line per request is useful in production, noise in test output.
       onConsoleLog: (log: string) => !log.includes('"msg":"request"') && !log.includes('"level":"info"'),
     },

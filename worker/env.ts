@@ -30,6 +30,11 @@ export interface Bindings {
   EMAIL_API_KEY?: string;
   /** Twilio REST base overriding https://api.twilio.com (test servers, regional edges); a provider's apiBaseUrl wins. */
   TWILIO_API_BASE?: string;
+  /**
+   * "true" lets outbound requests reach loopback (127.0.0.0/8, ::1, localhost; http too), for the local fake
+   * vendor servers of `npm start` and the tests (lib/outbound-fetch.ts). Never set in production.
+   */
+  OUTBOUND_ALLOW_LOOPBACK?: string;
 }
 
 export type Env = Bindings;

@@ -11,6 +11,7 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "not_configured"
   | "provider_error"
+  | "outbound_blocked"
   | "internal_error";
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
@@ -24,8 +25,10 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   rate_limited: 429,
   internal_error: 500,
   not_configured: 503,
-  /** The telephony provider (PBX, Twilio) refused or could not be reached; its own message is passed on. */
+  /** An outside service (PBX, Twilio, email API) refused, could not be reached, or answered more than we read. */
   provider_error: 502,
+  /** The configured URL is one the Worker must not contact (lib/outbound-fetch.ts): the setting needs changing. */
+  outbound_blocked: 422,
 };
 
 /** The one error type of the API: services throw it, `onError` turns it into the envelope. */
