@@ -8,6 +8,7 @@ import { defaultPipeline } from "../pipeline-fixture";
 import { callSid, createProvider } from "../telephony-helpers";
 import { createPbx } from "./telephony-pbx-helpers";
 import { openTicketVia } from "./support-helpers";
+import { orgSlug, published } from "./kb-helpers";
 
 /** One organization holding a record of every kind a route takes an id of. */
 export interface SweepOrg {
@@ -61,7 +62,7 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
     providerId: pbx.id, providerCallId: channel, direction: "inbound", from: "+14155550124", to: "201", status: "in_progress", at: now - 30_000, agentUserId: owner.userId,
   });
   const category = await create("/api/support/knowledge-base/categories", t, { name: `${label} help` });
-  const article = await create("/api/support/knowledge-base/articles", t, { title: "How to", body: "Steps", categoryId: category.id });
+  const article = await published(t, { title: "How to", body: "Steps", categoryId: category.id });
   const ticket = await openTicketVia(owner);
   const form = new FormData();
   form.append("file", new File(["%PDF-1.4 sweep"], "sweep.pdf", { type: "application/pdf" }));
@@ -78,6 +79,9 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
     ariChannelId: channel,
     ids: {
       invitation: invitation.invitation.id,
+      invitationToken: invitation.acceptUrl.split("/invite/")[1],
+      orgSlug: await orgSlug(owner),
+      articleSlug: article.slug,
       user: agent.userId,
       company: company.id,
       contact: contact.id,
@@ -110,6 +114,9 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
  * be skipped by accident.
  */
 const PARAMS: [RegExp, string, string][] = [
+  [/^\/api\/invitations\//, "token", "invitationToken"],
+  [/^\/api\/help\//, "orgSlug", "orgSlug"],
+  [/^\/api\/help\//, "slug", "articleSlug"],
   [/^\/api\/organizations\/current\/invitations\//, "id", "invitation"],
   [/^\/api\/users\//, "id", "user"],
   [/^\/api\/agents\//, "userId", "user"],

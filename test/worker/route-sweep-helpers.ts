@@ -100,24 +100,20 @@ export function exampleOf(doc: OpenApiDoc, raw: JsonSchema | undefined, depth = 
   }
 }
 
-/** Values of the wrong kind for a property: what a hostile client sends in place of a real field. */
-export function wrongValuesFor(doc: OpenApiDoc, raw: JsonSchema | undefined): unknown[] {
-  const schema = resolve(doc, raw);
+/** A value of the wrong kind for a property, as a hostile client sends in place of a real field; undefined when anything goes. */
+export function wrongValueFor(doc: OpenApiDoc, raw: JsonSchema | undefined): unknown {
   const kinds = new Set<string>();
   const collect = (s: JsonSchema) => {
     const r = resolve(doc, s);
     for (const v of [...(r.anyOf ?? []), ...(r.oneOf ?? [])]) collect(v);
     for (const t of [r.type ?? []].flat()) kinds.add(t);
-    if (r.enum || r.const !== undefined) kinds.add("enum");
   };
-  collect(schema);
-  if (kinds.size === 0) return [];
-  const wrong: unknown[] = [];
-  if (!kinds.has("object")) wrong.push({ $gt: "" });
-  if (!kinds.has("number") && !kinds.has("integer")) wrong.push(1e308);
-  if (!kinds.has("string")) wrong.push("' OR 1=1 --");
-  if (!kinds.has("array")) wrong.push(["🔥"]);
-  return wrong;
+  collect(resolve(doc, raw));
+  if (kinds.size === 0) return undefined;
+  if (!kinds.has("object")) return { $gt: "" };
+  if (!kinds.has("string")) return "' OR 1=1 --";
+  if (!kinds.has("array")) return ["🔥"];
+  return 1e308;
 }
 
 const DERIVED = /(_fts|_fts_data|_fts_idx|_fts_docsize|_fts_config|_fts_content)$/;
