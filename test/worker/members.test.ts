@@ -74,6 +74,10 @@ describe("roles", () => {
     expectError(await api(`/api/users/${owner.userId}`, { method: "PATCH", token: viewer.token, body: { role: "viewer" } }), 403, "forbidden");
     expectError(await api(`/api/users/${owner.userId}`, { method: "DELETE", token: viewer.token }), 403, "forbidden");
     expectError(await api("/api/audit-log", { token: viewer.token }), 403, "forbidden");
+    const org = (await api("/api/organizations/current", { token: owner.token })).body.data;
+    expect(org.name).toBe("rv org");
+    expect((await api(`/api/users/${owner.userId}`, { token: owner.token })).body.data.role).toBe("owner");
+    expect((await api("/api/organizations/current/invitations", { token: owner.token })).body.data).toEqual([]);
   });
 
   it("lets an agent read members but not invite or manage them", async () => {
@@ -107,6 +111,8 @@ describe("roles", () => {
     expect(up.body.data.role).toBe("manager");
     expectError(await api(`/api/users/${agent.userId}`, { method: "PATCH", token: admin.token, body: { role: "owner" } }), 403, "forbidden");
     expectError(await api(`/api/users/${owner.userId}`, { method: "PATCH", token: admin.token, body: { role: "agent" } }), 403, "forbidden");
+    expect((await api(`/api/users/${agent.userId}`, { token: owner.token })).body.data.role).toBe("manager");
+    expect((await api(`/api/users/${owner.userId}`, { token: owner.token })).body.data.role).toBe("owner");
   });
 
   it("applies a role change on the member's very next request", async () => {
@@ -142,6 +148,8 @@ describe("roles", () => {
     const agent = await addMember(owner, "agent");
     const other = await addMember(owner, "viewer");
     expectError(await api(`/api/users/${other.userId}`, { method: "DELETE", token: agent.token }), 403, "forbidden");
+    expect((await api(`/api/users/${other.userId}`, { token: owner.token })).body.data.role).toBe("viewer");
+    expect((await api("/api/users", { token: other.token })).status).toBe(200);
     expect((await api(`/api/users/${agent.userId}`, { method: "DELETE", token: agent.token })).status).toBe(200);
   });
 });

@@ -79,6 +79,8 @@ describe("hanging up a desk-phone (ARI) call from the browser", () => {
     await pushEvent(pbx.id, pbx.webhookSecret, { uniqueid: linkedid, linkedid, from: "4155550132", to: NUMBER, event: "start", timestamp: Math.floor(Date.now() / 1000) });
     const [call] = (await api("/api/telephony/calls", { token: owner.token })).body.data;
     expectError(await hangup(viewer.token, call.id), 403, "forbidden");
+    expect(await hungUpAtAri(call.providerCallId)).toBeNull();
+    expect((await api(`/api/telephony/calls/${call.id}`, { token: owner.token })).body.data).toMatchObject({ status: call.status, endedAt: null });
   });
 });
 

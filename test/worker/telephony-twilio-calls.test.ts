@@ -219,10 +219,16 @@ describe("hold and transfer", () => {
     const { sid, agentLeg } = await answeredInbound(ctx);
     await status(ctx.provider.id, { ...agentLeg, CallStatus: "in-progress", Timestamp: stamp(Date.now()) }, "agent");
     const [call] = await callsOf(ctx.owner);
+    const sentToTwilio = () => fakeTwilioRequests().then((all) => all.filter((r) => r.path === `/Calls/${sid}.json`).length);
+    const sentBefore = await sentToTwilio();
     expectError(await api(`/api/telephony/twilio/calls/${call.id}/transfer`, { token: ctx.agent.token, body: {} }), 400, "validation_error");
     expectError(await api(`/api/telephony/twilio/calls/${call.id}/transfer`, { token: ctx.agent.token, body: { toUserId: "someone" } }), 400, "validation_error");
     const stranger = await registerAccount("twholdy");
     expectError(await api(`/api/telephony/twilio/calls/${call.id}/hold`, { token: stranger.token, body: { hold: true } }), 404, "not_found");
+    expectError(await api(`/api/telephony/twilio/calls/${call.id}/transfer`, { token: stranger.token, body: { toUserId: stranger.userId } }), 404, "not_found");
+    // Refused means nothing reached Twilio and the call is as it was.
+    expect(await sentToTwilio()).toBe(sentBefore);
+    expect((await callsOf(ctx.owner))[0]).toMatchObject({ id: call.id, status: call.status, agentUserId: call.agentUserId });
     await status(ctx.provider.id, { CallSid: sid, CallStatus: "completed", From: "+14155550142", To: NUMBER, Timestamp: stamp(Date.now()) });
     expectError(await api(`/api/telephony/twilio/calls/${call.id}/hold`, { token: ctx.agent.token, body: { hold: true } }), 409, "conflict");
   });
