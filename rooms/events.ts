@@ -47,6 +47,8 @@ export const CLOSE = {
   forbidden: 4403,
   roomFull: 4429,
   revoked: 4001,
+  /** The room could not check access just now; a reconnect may succeed. */
+  unavailable: 1013,
   /** The board document was squashed: drop the local copy and reconnect with the new epoch. */
   boardReset: 4009,
 } as const;

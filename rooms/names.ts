@@ -16,6 +16,9 @@ export const MEMBER_ROLE_HEADER = "x-neuracrm-member-role";
 /** Set by the room gate to the organization's record visibility ("all" or "own"). */
 export const MEMBER_VISIBILITY_HEADER = "x-neuracrm-record-visibility";
 
+/** Set by the room gate to the member's display name, URI-encoded (header values are bytes). */
+export const MEMBER_NAME_HEADER = "x-neuracrm-member-name";
+
 /** Set by the room gate on deal-room sockets: the organization the deal belongs to. */
 export const ROOM_ORG_HEADER = "x-neuracrm-room-org";
 

@@ -3,7 +3,7 @@ import { can } from "../worker/lib/permissions";
 import { ROLES, type Role } from "../schema";
 import type { DealRecord } from "./board-schema";
 import { CLOSE, roomEvent, type RoomEvent } from "./events";
-import { MEMBER_ROLE_HEADER, MEMBER_VISIBILITY_HEADER } from "./names";
+import { MEMBER_NAME_HEADER, MEMBER_ROLE_HEADER, MEMBER_VISIBILITY_HEADER } from "./names";
 
 /**
  * Who is connected to an organization's room and what each socket may see.
@@ -16,6 +16,8 @@ export interface MemberState {
   userId: string;
   sessionId: string;
   role: Role;
+  /** The display name others see in this member's presence. */
+  name: string;
   /**
    * "events": a member restricted to their own records gets events, never the shared board;
    * "reset": a board socket being closed because the board started a new epoch.
@@ -34,6 +36,18 @@ export function scopeOf(request: Request, role: Role): MemberState["scope"] {
 export function liveRole(request: Request, fallback: Role): Role {
   const live = request.headers.get(MEMBER_ROLE_HEADER) as Role | null;
   return live && ROLES.includes(live) ? live : fallback;
+}
+
+/** Keeps the socket attachment, which holds the member state, well under its 2 KB. */
+const MAX_NAME_LENGTH = 120;
+
+/** The member's display name as the gate read it, cut to what a presence label can show. */
+export function memberName(request: Request): string {
+  try {
+    return decodeURIComponent(request.headers.get(MEMBER_NAME_HEADER) ?? "").slice(0, MAX_NAME_LENGTH);
+  } catch {
+    return "";
+  }
 }
 
 /** Tells a board client its copy is of another epoch and closes its socket; nothing more it sends is applied. */

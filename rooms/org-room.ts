@@ -1,16 +1,19 @@
-import type { Connection, ConnectionContext, WSMessage } from "partyserver";
+import { getServerByName, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { YServer } from "y-partyserver";
 import type * as Y from "yjs";
 import type { Env } from "../worker/env";
 import { can } from "../worker/lib/permissions";
 import { verifyAccessToken } from "../worker/lib/tokens";
+import { bindAwareness } from "./awareness";
 import { Board, SERVER_ORIGIN, loadDirectory, type Author, type Rejection } from "./board";
 import { carriesRetiredHistory, clientEpoch, compactAndSquash, parseBoardFlush, squashMinBytes } from "./board-epoch";
 import { DealStateSchema, type DealRecord } from "./board-schema";
+import { DealSockets, type SocketReport } from "./deal-sockets";
 import { DocStore } from "./doc-store";
 import { CLOSE, roomEvent, type RoomEvent } from "./events";
 import * as members from "./org-room-members";
-import { liveRole, resetClient, scopeOf, type MemberState, type Send } from "./org-room-members";
+import { liveRole, memberName, resetClient, scopeOf, type MemberState, type Send } from "./org-room-members";
+import { dealRoomName } from "./names";
 import { Projection } from "./projection";
 
 export type { MemberState } from "./org-room-members";
@@ -39,6 +42,7 @@ export class OrgRoom extends YServer<Env> {
   private store!: DocStore;
   private board!: Board;
   private projection!: Projection;
+  private dealSockets!: DealSockets;
   private drainScheduled = false;
   /** Client edits waiting for a directory reload before they are judged: no squash meanwhile. */
   private rechecking = 0;
@@ -53,6 +57,7 @@ export class OrgRoom extends YServer<Env> {
     await super.onStart();
     this.attachBoard();
     this.projection = new Projection(this.ctx.storage, this.env.DB, () => this.name);
+    this.dealSockets = new DealSockets(this.ctx.storage, (id) => getServerByName(this.env.DEAL_ROOM, dealRoomName(id)), () => this.name);
     await this.refreshDirectory();
     if (this.projection.pending() > 0) this.scheduleDrain();
   }
@@ -114,7 +119,13 @@ export class OrgRoom extends YServer<Env> {
         return;
       }
       const role = liveRole(ctx.request, claims.role);
-      member = { userId: claims.userId, sessionId: claims.sessionId, role, scope: scopeOf(ctx.request, role) };
+      member = {
+        userId: claims.userId,
+        sessionId: claims.sessionId,
+        role,
+        name: memberName(ctx.request),
+        scope: scopeOf(ctx.request, role),
+      };
     } catch {
       connection.close(CLOSE.unauthorized, "Invalid or expired token");
       return;
@@ -139,12 +150,14 @@ export class OrgRoom extends YServer<Env> {
 
   override onMessage(connection: Connection, message: WSMessage): void {
     // Event-only members never read or write the board document.
-    if ((connection.state as MemberState | null)?.scope !== "board" && typeof message !== "string") return;
+    const member = connection.state as MemberState | null;
+    if (member?.scope !== "board" && typeof message !== "string") return;
     if (typeof message !== "string" && carriesRetiredHistory(message, this.store.retiredClients())) {
       resetClient(connection, this.store.epoch, this.send);
       return;
     }
-    this.handleMessage(connection, message);
+    const bound = bindAwareness(message, connection, member, this.getConnections());
+    if (bound !== null) this.handleMessage(connection, bound);
   }
 
   override isReadOnly(connection: Connection): boolean {
@@ -220,11 +233,19 @@ export class OrgRoom extends YServer<Env> {
     const before = this.board.get(deal.id);
     this.board.accept(deal);
     members.dropFromFormerOwner(this.everyone(), this.send, before, deal, by);
+    this.reassigned(before, deal);
     this.projection.record("upsert", deal);
     this.scheduleDrain();
     // Board members saw this edit through Yjs already; only event-only members need the event.
     members.announce(this.everyone(), this.send, deal, by, { boardMembers: false });
     if (deal.status !== "open") queueMicrotask(() => this.board.remove(deal.id));
+  }
+
+  /** A deal no longer theirs must not stay open in the notes of a member restricted to their own records. */
+  private reassigned(before: DealRecord | undefined, after: DealRecord) {
+    // A closed deal is not on the board, so its former owner is unknown: the deal room decides.
+    if (before && before.ownerId === after.ownerId) return;
+    this.ctx.waitUntil(this.dealSockets.ownerChanged(after.id, after.ownerId));
   }
 
   // ---- RPC from the Worker ----
@@ -252,6 +273,7 @@ export class OrgRoom extends YServer<Env> {
     this.projection.record("upsert", verdict.deal);
     members.announce(this.everyone(), this.send, verdict.deal, by);
     members.dropFromFormerOwner(this.everyone(), this.send, before, verdict.deal, by);
+    this.reassigned(before, verdict.deal);
     await this.projection.drain();
     return { type: "ok", deal: verdict.deal };
   }
@@ -289,9 +311,23 @@ export class OrgRoom extends YServer<Env> {
     return members.publish(this.everyone(), this.send, event, userIds);
   }
 
-  /** Closes a member's sockets after logout, removal or a role change. */
+  /** Closes a member's sockets after logout, removal or a role change, in this room and in deal rooms. */
   async disconnect(userId: string, reason: string, sessionId?: string): Promise<number> {
-    return members.disconnect(this.everyone(), userId, reason, sessionId);
+    const closed = members.disconnect(this.everyone(), userId, reason, sessionId);
+    await this.dealSockets.revoke(userId, reason, sessionId);
+    return closed;
+  }
+
+  // ---- RPC from deal rooms ----
+
+  /**
+   * A deal room's report of a member's open sessions there (rooms/deal-sockets.ts).
+   * Answers the deal's owner when this room knows one that D1 may not have yet.
+   */
+  async dealSocketsChanged(report: SocketReport): Promise<{ ownerId: string | null } | null> {
+    this.dealSockets.record(report);
+    const deal = this.board.get(report.dealId) ?? this.projection.queued(report.dealId);
+    return deal ? { ownerId: deal.ownerId } : null;
   }
 
   async stats() {

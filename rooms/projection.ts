@@ -78,6 +78,14 @@ export class Projection {
     return version;
   }
 
+  /** A deal's latest state while it still waits for D1 (none once deleted). */
+  queued(dealId: string): DealRecord | null {
+    const row = this.storage.sql
+      .exec<{ payload: string }>(`SELECT payload FROM outbox WHERE deal_id = ? AND op = 'upsert'`, dealId)
+      .toArray()[0];
+    return row ? (JSON.parse(row.payload) as DealRecord) : null;
+  }
+
   pending(): number {
     return this.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM outbox`).one().n;
   }

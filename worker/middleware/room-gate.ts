@@ -1,11 +1,9 @@
 import type { Lobby } from "partyserver";
-import { MEMBER_ROLE_HEADER, MEMBER_VISIBILITY_HEADER, ROOM_ORG_HEADER } from "../../rooms/names";
-import { canSeeRecord } from "../lib/access";
+import { MEMBER_NAME_HEADER, MEMBER_ROLE_HEADER, MEMBER_VISIBILITY_HEADER, ROOM_ORG_HEADER } from "../../rooms/names";
 import type { Env } from "../env";
-import { directoryDb } from "../lib/db";
 import { AppError } from "../lib/errors";
 import { verifyAccessToken } from "../lib/tokens";
-import { resolveSession } from "../services/sessions";
+import { dealRoomAccess, orgRoomAccess } from "../services/room-access";
 
 function refuse(status: 401 | 403 | 404, code: string, message: string) {
   return Response.json({ success: false, error: { code, message } }, { status });
@@ -29,24 +27,19 @@ export async function roomGate(req: Request, lobby: Lobby<Env>, env: Env): Promi
   if (lobby.className === "ORG_ROOM" && claims.orgId !== lobby.name) {
     return refuse(403, "forbidden", "Token is for another organization");
   }
-  const live = await resolveSession(directoryDb(env), claims);
-  if (!live) return refuse(403, "forbidden", "Not a member of this organization");
-  const role = live.role;
-  if (lobby.className === "DEAL_ROOM") {
-    // Another organization's deal, or one hidden by row-level access, is "not found".
-    const deal = await env.DB.prepare("SELECT org_id, owner_id FROM deals WHERE id = ?")
-      .bind(lobby.name)
-      .first<{ org_id: string; owner_id: string | null }>();
-    if (!deal || deal.org_id !== claims.orgId || !canSeeRecord({ ...claims, ...live }, deal.owner_id)) {
-      return refuse(404, "not_found", "No such deal");
-    }
-  } else if (lobby.className !== "ORG_ROOM") {
-    return refuse(404, "not_found", "No such room");
-  }
+  if (lobby.className !== "ORG_ROOM" && lobby.className !== "DEAL_ROOM") return refuse(404, "not_found", "No such room");
+  const [access, user] = await Promise.all([
+    lobby.className === "DEAL_ROOM" ? dealRoomAccess(env, claims, lobby.name) : orgRoomAccess(env, claims),
+    env.DB.prepare("SELECT name FROM users WHERE id = ?").bind(claims.userId).first<{ name: string }>(),
+  ]);
+  if (!access.ok && access.status === 403) return refuse(403, "forbidden", "Not a member of this organization");
+  // Another organization's deal, or one hidden by row-level access, is "not found".
+  if (!access.ok) return refuse(404, "not_found", "No such deal");
   // The token's role may be up to 15 minutes old; the room uses the live one.
   const forwarded = new Request(req);
-  forwarded.headers.set(MEMBER_ROLE_HEADER, role);
-  forwarded.headers.set(MEMBER_VISIBILITY_HEADER, live.recordVisibility);
+  forwarded.headers.set(MEMBER_ROLE_HEADER, access.live.role);
+  forwarded.headers.set(MEMBER_VISIBILITY_HEADER, access.live.recordVisibility);
+  forwarded.headers.set(MEMBER_NAME_HEADER, encodeURIComponent(user?.name ?? ""));
   forwarded.headers.set(ROOM_ORG_HEADER, claims.orgId);
   return forwarded;
 }

@@ -9,10 +9,18 @@ import { TaskItem, TaskList } from '@tiptap/extension-list';
 import { Placeholder } from '@tiptap/extensions';
 import StarterKit from '@tiptap/starter-kit';
 import type { DealNotes, NotesCursorUser } from '$lib/deal-notes.svelte';
+import { colorFor } from '$lib/format';
+
+const NO_COLOR = '#64748b';
+
+/** The room vouches for a cursor's user id and name only, so its colour comes from the id. */
+function cursorColor(cursorUser: Record<string, unknown>): string {
+	return typeof cursorUser.id === 'string' ? colorFor(cursorUser.id).hex : NO_COLOR;
+}
 
 /** The label over a remote cursor; colours go through CSSOM, which the CSP allows. */
 function renderCaret(cursorUser: Record<string, unknown>): HTMLElement {
-	const color = typeof cursorUser.color === 'string' ? cursorUser.color : '#64748b';
+	const color = cursorColor(cursorUser);
 	const caret = document.createElement('span');
 	caret.className = 'collaboration-carets__caret';
 	caret.style.borderColor = color;
@@ -47,7 +55,7 @@ export function createNotesEditor(
 				selectionRender: (u: Record<string, unknown>) => ({
 					nodeName: 'span',
 					class: 'collaboration-carets__selection',
-					style: `background-color: ${typeof u.color === 'string' ? u.color : '#64748b'}33`
+					style: `background-color: ${cursorColor(u)}33`
 				})
 			})
 		],
@@ -69,7 +77,7 @@ export function notesPeople(session: DealNotes, userId: string): NotesCursorUser
 		if (clientId === session.doc.clientID) continue;
 		const u = (state as { user?: Partial<NotesCursorUser> }).user;
 		if (typeof u?.id !== 'string' || u.id === userId || typeof u.name !== 'string') continue;
-		byUser.set(u.id, { id: u.id, name: u.name, color: typeof u.color === 'string' ? u.color : '' });
+		byUser.set(u.id, { id: u.id, name: u.name, color: colorFor(u.id).hex });
 	}
 	return [...byUser.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
