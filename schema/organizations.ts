@@ -44,6 +44,8 @@ export const invitations = sqliteTable(
     expiresAt: integer("expires_at").notNull(),
     acceptedAt: integer("accepted_at"),
     revokedAt: integer("revoked_at"),
+    /** Wrong passwords given through this link; at the cap the link stops working. */
+    failedAttempts: integer("failed_attempts").notNull().default(0),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [index("invitations_org_idx").on(t.orgId)],
