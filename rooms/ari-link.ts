@@ -1,6 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../worker/env";
 import { directoryDb } from "../worker/lib/db";
+import { outboundFetch } from "../worker/lib/outbound-fetch";
+import { ariErrorMessage } from "../worker/services/telephony/ari-client";
 import { ingestAriEvent, type AriEventJson } from "../worker/services/telephony/ari-events";
 import { providerForWebhook, providerSecrets } from "../worker/services/telephony/providers";
 
@@ -83,12 +85,12 @@ export class AriLink extends DurableObject<Env> {
     const query = new URLSearchParams({ app: config.application ?? "neuracrm", api_key: `${secrets.username}:${secrets.password}`, subscribeAll: "true" });
     let res: Response;
     try {
-      res = await fetch(`${config.baseUrl}/ari/events?${query}`, { headers: { Upgrade: "websocket" } });
+      res = await outboundFetch(this.env, `${config.baseUrl}/ari/events?${query}`, { headers: { Upgrade: "websocket" } });
     } catch (err) {
       return this.fail(`Could not reach Asterisk ARI: ${err instanceof Error ? err.message : String(err)}`);
     }
     const ws = res.webSocket;
-    if (res.status !== 101 || !ws) return this.fail(`Asterisk ARI refused the event WebSocket (HTTP ${res.status}): ${(await res.text()).slice(0, 200)}`);
+    if (res.status !== 101 || !ws) return this.fail(`Asterisk ARI refused the event WebSocket (HTTP ${res.status}): ${await ariErrorMessage(res)}`);
     ws.accept();
     this.socket = ws;
     await this.ctx.storage.put({ attempts: 0, lastError: null });

@@ -91,7 +91,7 @@ export async function seedTelephony(api, ctx) {
     type: "asterisk",
     name: "Office PBX (demo)",
     // Nothing listens here: "Test connection" honestly fails until a real PBX is configured.
-    config: { baseUrl: "http://pbx.demo.invalid:8088", username: "neuracrm", password: "demo-password-not-a-real-pbx", application: "neuracrm", context: "from-internal" },
+    config: { baseUrl: "https://pbx.demo.invalid:8089", username: "neuracrm", password: "demo-password-not-a-real-pbx", application: "neuracrm", context: "from-internal" },
     defaultQueueId: sales.id,
   });
   const extensions = team.map((u, i) => ({ user: u, extension: String(1001 + i) }));

@@ -4,9 +4,11 @@ import type { TestProject } from "vitest/node";
 
 /**
  * A misbehaving web server for the outbound-fetch guard's tests: it
- * redirects wherever it is told, streams an endless body, answers never, and
- * echoes the headers it received. Every request is noted, so a test can
- * check what reached it (GET /__hits?tag=<tag>).
+ * redirects wherever it is told, streams an endless body, answers never,
+ * answers errors that are not the vendor's format, and echoes the headers it
+ * received. Every request is noted under a tag (`?tag=<tag>`, or a path
+ * starting /t/<tag>/ so it can stand in as a provider's base URL), so a test
+ * can check what reached it (GET /__hits?tag=<tag>).
  */
 
 declare module "vitest" {
@@ -47,9 +49,17 @@ function endless(res: ServerResponse, hit: Hit) {
 function handle(req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? "/", "http://probe");
   if (url.pathname === "/__hits") return json(res, 200, hits.filter((h) => h.tag === url.searchParams.get("tag")));
-  const hit: Hit = { tag: url.searchParams.get("tag") ?? "", path: url.pathname, method: req.method ?? "GET", headers: req.headers };
+  const tagged = /^\/t\/([^/]+)(\/.*)?$/.exec(url.pathname);
+  const path = tagged ? (tagged[2] ?? "/") : url.pathname;
+  const hit: Hit = { tag: url.searchParams.get("tag") ?? tagged?.[1] ?? "", path, method: req.method ?? "GET", headers: req.headers };
   hits.push(hit);
-  switch (url.pathname) {
+  // /status/<code>/<anything>: an error page that is not any vendor's JSON, with the tag in it to look for.
+  const status = /^\/status\/(\d{3})\//.exec(path);
+  if (status) {
+    res.writeHead(Number(status[1]), { "content-type": "text/html" });
+    return res.end(`<html><body><h1>probe page ${hit.tag}</h1></body></html>`);
+  }
+  switch (path) {
     case "/redirect":
       res.writeHead(Number(url.searchParams.get("status") ?? 302), { location: url.searchParams.get("to") ?? "/" });
       return res.end();
@@ -67,7 +77,7 @@ function handle(req: IncomingMessage, res: ServerResponse) {
     case "/never":
       return;
     default:
-      return json(res, 200, { path: url.pathname, method: hit.method, headers: req.headers });
+      return json(res, 200, { path, method: hit.method, headers: req.headers });
   }
 }
 

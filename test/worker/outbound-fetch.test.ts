@@ -1,26 +1,18 @@
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AppError } from "../../worker/lib/errors";
 import { assertOutboundUrl, outboundFetch, outboundUrlProblem } from "../../worker/lib/outbound-fetch";
+import { probeHits as hits, probeTag as tagged, probeUrl as probe } from "./outbound-probe-helpers";
 
 /** Production: nothing set. */
 const PRODUCTION = {};
 /** `npm start` and the tests: the fake servers on 127.0.0.1 may be reached. */
 const LOCAL = { OUTBOUND_ALLOW_LOOPBACK: "true" };
 
-const probe = () => inject("outboundProbeUrl");
-
 /** What the probe's echo answers. */
 interface Echo {
   path: string;
   headers: Record<string, string>;
 }
-
-async function hits(tag: string): Promise<{ path: string; headers: Record<string, string>; aborted?: boolean }[]> {
-  return (await fetch(`${probe()}/__hits?tag=${tag}`)).json();
-}
-
-let seq = 0;
-const tagged = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}`;
 
 async function refusal(promise: Promise<unknown>): Promise<AppError> {
   const err = await promise.then(

@@ -132,6 +132,20 @@ describe("outbound replies through the Mailgun API", () => {
     expect(failed).toMatchObject({ deliveryStatus: "failed", deliveryAttempts: 2, deliveryError: "Email API answered 401: Forbidden", deliveredAt: null });
   });
 
+  it("refuses an email API URL the outbound guard does not allow, sending nothing", async () => {
+    const owner = await registerAccount("outguard");
+    const raw = fixture("plain.eml", { "plain-0001": "plain-g-0001", "Jane.Doe@Example.com": "jane.guard@example.com" });
+    const { ticket, comment } = await ticketWithReply(owner, raw, "jane.guard@example.com");
+    // Production leaves OUTBOUND_ALLOW_LOOPBACK unset: the fake Mailgun on 127.0.0.1 is then out of reach.
+    await expect(deliverReply(mailgunEnv({ OUTBOUND_ALLOW_LOOPBACK: "" }) as typeof env, { orgId: owner.orgId, commentId: comment.id })).rejects.toThrow(/loopback/);
+    await expect(
+      deliverReply(mailgunEnv({ EMAIL_API_URL: "https://169.254.169.254/v3/x/messages.mime" }) as typeof env, { orgId: owner.orgId, commentId: comment.id }),
+    ).rejects.toThrow(/not a public address/);
+    expect(await sentTo("jane.guard@example.com")).toEqual([]);
+    const failed = (await ticketDetail(owner, ticket.id)).comments.find((c: any) => c.id === comment.id);
+    expect(failed).toMatchObject({ deliveryStatus: "failed", deliveryAttempts: 2, deliveredAt: null });
+  });
+
   it("runs as a queue job: acked once sent, retried while the API refuses", async () => {
     const owner = await registerAccount("outjob");
     const ok = await ticketWithReply(owner, fixture("plain.eml", { "plain-0001": "plain-j-0001", "Jane.Doe@Example.com": "jane.queue@example.com" }), "jane.queue@example.com");

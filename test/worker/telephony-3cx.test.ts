@@ -20,8 +20,8 @@ const lookup = (providerId: string, number: string | null, key?: string | null, 
   return api(`/api/telephony/3cx/${providerId}/lookup?${qs}`, { headers: key && !viaQuery ? { "x-neuracrm-key": key } : {} });
 };
 
-const journal = (providerId: string, key: string | null, body: Record<string, string>, form = false) =>
-  api(`/api/telephony/3cx/${providerId}/journal`, {
+const journal = (providerId: string, key: string | null, body: Record<string, string>, form = false, query = "") =>
+  api(`/api/telephony/3cx/${providerId}/journal${query}`, {
     method: "POST",
     headers: { "content-type": form ? "application/x-www-form-urlencoded" : "application/json", ...(key ? { "x-neuracrm-key": key } : {}) },
     rawBody: form ? new URLSearchParams(body).toString() : JSON.stringify(body),
@@ -59,8 +59,8 @@ describe("3CX contact lookup", () => {
         ],
       });
     }
-    const viaQuery = await lookup(pbx.id, "4155550190", pbx.webhookSecret, true);
-    expect(viaQuery.body.contacts).toHaveLength(1);
+    // The key goes in the header only: a URL with it would end up in request logs.
+    expectError(await lookup(pbx.id, "4155550190", pbx.webhookSecret, true), 401, "unauthorized");
   });
 
   it("falls back to leads, answers an empty list for unknown numbers, and never another organization's contacts", async () => {
@@ -167,6 +167,7 @@ describe("3CX call journaling", () => {
     const other = await setup("cxjbad2");
     expectError(await journal(pbx.id, null, answered), 401, "unauthorized");
     expectError(await journal(pbx.id, other.pbx.webhookSecret, answered), 401, "unauthorized");
+    expectError(await journal(pbx.id, null, answered, false, `?key=${encodeURIComponent(pbx.webhookSecret)}`), 401, "unauthorized");
     const asterisk = await createPbx(owner);
     expectError(await journal(asterisk.id, asterisk.webhookSecret, answered), 404, "not_found");
     expectError(await journal(pbx.id, pbx.webhookSecret, { ...answered, callType: "Sideways" }), 400, "validation_error");
@@ -191,7 +192,8 @@ describe("3CX CRM template", () => {
     expect(xml).toContain(`Url="http://neuracrm.test/api/telephony/3cx/${pbx.id}/journal"`);
     expect(xml).toContain('<Scenario Id="" Type="REST">');
     expect(xml).toContain('<Scenario Id="ReportCall" Type="REST">');
-    expect(xml).toContain('<Value Key="X-NeuraCRM-Key" Passes="0" Type="String">[ApiKey]</Value>');
+    expect(xml.match(/<Value Key="X-NeuraCRM-Key" Passes="0" Type="String">\[ApiKey\]<\/Value>/g)).toHaveLength(2);
+    expect(xml).not.toMatch(/[?&]key=/i);
     expect(xml).toContain('<Variable Name="ContactUrl" Path="contacts.contactUrl">');
     expect(xml).not.toContain(pbx.webhookSecret);
     // Well-formed: every raw ampersand is escaped.

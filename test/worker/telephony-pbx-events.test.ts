@@ -109,11 +109,15 @@ describe("signed dialplan events", () => {
     expectError(await pushEvent(pbx.id, pbx.webhookSecret, event, { t: Math.floor(Date.now() / 1000) + 600 }), 401, "unauthorized");
     expectError(await pushEvent(pbx.id, null, event, { headers: { "x-neuracrm-key": "wrong" } }), 401, "unauthorized");
     expect(await countRows(owner.orgId)).toEqual({ calls: 0, timeline: 0 });
+  });
 
-    // The per-provider key, for dialplans that cannot compute an HMAC.
+  it("refuses the bare webhook secret as a key: it would authenticate any body at any time", async () => {
+    const { owner, pbx } = await setup("pbxkey");
+    const event = { event: "ringing", uniqueid: uniqueId(), from: "+14155550152", timestamp: at(0) };
     const keyed = await pushEvent(pbx.id, null, event, { headers: { "x-neuracrm-key": pbx.webhookSecret } });
-    expect(keyed.status, JSON.stringify(keyed.body)).toBe(200);
-    expect((await countRows(owner.orgId)).calls).toBe(1);
+    expectError(keyed, 401, "unauthorized");
+    expect(keyed.body.error.message).toContain("x-neuracrm-signature");
+    expect(await countRows(owner.orgId)).toEqual({ calls: 0, timeline: 0 });
   });
 
   it("a signature covers the exact body: a tampered body is rejected", async () => {

@@ -9,17 +9,19 @@ import { FAKE_TWILIO } from "../fakes/twilio-fixtures";
 import { addMember, api, expectError, registerAccount } from "../helpers";
 import { testDb } from "../record-helpers";
 import { createProvider, twilioConfig } from "../telephony-helpers";
+import { probeBase, probeHits, probeTag } from "./outbound-probe-helpers";
 
 async function storedRow(id: string) {
   return env.DB.prepare("SELECT * FROM telephony_providers WHERE id = ?").bind(id).first<Record<string, unknown>>();
 }
 
-const ariConfig = (password: string = FAKE_ARI.password) => ({
-  baseUrl: inject("ariFakeUrl"),
+const ariConfig = (password: string = FAKE_ARI.password, baseUrl = inject("ariFakeUrl")) => ({
+  baseUrl,
   username: FAKE_ARI.username,
   password,
   application: "neuracrm",
 });
+const ariSecrets = () => ({ username: FAKE_ARI.username, password: FAKE_ARI.password });
 
 describe("telephony providers", () => {
   it("stores credentials encrypted and answers only a redacted view", async () => {
@@ -83,7 +85,10 @@ describe("telephony providers", () => {
     const owner = await registerAccount("tphold");
     const created = await createProvider(owner);
     const patch = (config: Record<string, unknown>) => api(`/api/telephony/providers/${created.id}`, { method: "PATCH", token: owner.token, body: { config } });
-    const set = await patch({ holdMusicUrl: "https://music.example.com/hold.mp3" });
+    const { accountSid, authToken, apiKeySid, apiKeySecret } = twilioConfig();
+    // Like every URL of a provider, a new hold music URL comes with the secrets.
+    expectError(await patch({ holdMusicUrl: "https://music.example.com/hold.mp3" }), 400, "validation_error");
+    const set = await patch({ holdMusicUrl: "https://music.example.com/hold.mp3", accountSid, authToken, apiKeySid, apiKeySecret });
     expect(set.status, JSON.stringify(set.body)).toBe(200);
     expect(set.body.data.config.holdMusicUrl).toBe("https://music.example.com/hold.mp3");
     const bad = await patch({ holdMusicUrl: "ftp://music.example.com/hold.mp3" });
@@ -198,14 +203,33 @@ describe("telephony providers", () => {
     expect((await api("/api/telephony/providers", { token: owner.token })).body.data).toHaveLength(1);
   });
 
-  it("lets only owners, admins and managers manage providers", async () => {
+  it("lets managers see providers but only owners and admins add, change, test or remove them", async () => {
     const owner = await registerAccount("tpperm");
-    const p = await createProvider(owner);
+    const tag = probeTag("tpperm");
+    const p = await createProvider(owner, { type: "asterisk", name: "PBX", config: ariConfig(FAKE_ARI.password, probeBase(tag)) });
     const manager = await addMember(owner, "manager");
+    const admin = await addMember(owner, "admin");
     const agent = await addMember(owner, "agent");
     const viewer = await addMember(owner, "viewer");
     expect((await api("/api/telephony/providers", { token: manager.token })).status).toBe(200);
-    expect((await api(`/api/telephony/providers/${p.id}/test`, { method: "POST", token: manager.token })).status).toBe(200);
+    expect((await api(`/api/telephony/providers/${p.id}`, { token: manager.token })).status).toBe(200);
+
+    const before = await storedRow(p.id);
+    const providers = () => env.DB.prepare("SELECT count(*) AS n FROM telephony_providers WHERE org_id = ?").bind(owner.orgId).first<{ n: number }>();
+    const count = (await providers())!.n;
+    expectError(await api("/api/telephony/providers", { token: manager.token, body: { type: "3cx", name: "x", config: {} } }), 403, "forbidden");
+    expectError(await api(`/api/telephony/providers/${p.id}`, { method: "PATCH", token: manager.token, body: { name: "Mine", config: { baseUrl: "https://pbx.example.com:8089", ...ariSecrets() } } }), 403, "forbidden");
+    expectError(await api(`/api/telephony/providers/${p.id}/test`, { method: "POST", token: manager.token }), 403, "forbidden");
+    expectError(await api(`/api/telephony/providers/${p.id}/webhook-secret`, { method: "POST", token: manager.token }), 403, "forbidden");
+    expectError(await api(`/api/telephony/providers/${p.id}`, { method: "DELETE", token: manager.token }), 403, "forbidden");
+    expect(await storedRow(p.id)).toEqual(before);
+    expect((await providers())!.n).toBe(count);
+    expect(await probeHits(tag)).toEqual([]);
+
+    expect((await api(`/api/telephony/providers/${p.id}/test`, { method: "POST", token: admin.token })).status).toBe(200);
+    expect(await probeHits(tag)).toHaveLength(1);
+    expect((await api(`/api/telephony/providers/${p.id}`, { method: "PATCH", token: admin.token, body: { name: "Renamed by admin" } })).status).toBe(200);
+    expect((await api("/api/telephony/providers", { token: admin.token, body: { type: "3cx", name: "3CX", config: {} } })).status).toBe(201);
     for (const who of [agent, viewer]) {
       expectError(await api("/api/telephony/providers", { token: who.token }), 403, "forbidden");
       expectError(await api(`/api/telephony/providers/${p.id}`, { token: who.token }), 403, "forbidden");
@@ -227,6 +251,111 @@ describe("telephony providers", () => {
     expectError(await api(`/api/telephony/providers/${p.id}`, { method: "DELETE", token: b.token }), 404, "not_found");
     expect((await api("/api/telephony/providers", { token: b.token })).body.data).toEqual([]);
     expect((await api(`/api/telephony/providers/${p.id}`, { token: a.token })).body.data.name).toBe("Twilio");
+  });
+});
+
+describe("where a provider's credentials may go", () => {
+  const patch = (owner: { token: string }, id: string, config: Record<string, unknown>) =>
+    api(`/api/telephony/providers/${id}`, { method: "PATCH", token: owner.token, body: { config } });
+  const test = (owner: { token: string }, id: string) => api(`/api/telephony/providers/${id}/test`, { method: "POST", token: owner.token });
+  const secretsOf = async (id: string) => providerSecrets(env, (await testDb().select().from(telephonyProviders).where(eq(telephonyProviders.id, id)).get())!);
+
+  it("refuses a new ARI base URL without the password, changing nothing and sending nothing there", async () => {
+    const owner = await registerAccount("tpurl");
+    const p = await createProvider(owner, { type: "asterisk", name: "PBX", config: ariConfig() });
+    const before = await storedRow(p.id);
+    const tag = probeTag("ariurl");
+    const moved = await patch(owner, p.id, { baseUrl: probeBase(tag) });
+    expectError(moved, 400, "validation_error");
+    expect(Object.keys(moved.body.error.details).sort()).toEqual(["config.password", "config.username"]);
+    expectError(await patch(owner, p.id, { baseUrl: probeBase(tag), username: FAKE_ARI.username }), 400, "validation_error");
+    expect(await storedRow(p.id)).toEqual(before);
+    expect(await secretsOf(p.id)).toMatchObject({ baseUrl: inject("ariFakeUrl"), username: FAKE_ARI.username, password: FAKE_ARI.password });
+
+    // The test still goes to the saved PBX, never to the URL that was refused.
+    expect((await test(owner, p.id)).body.data).toMatchObject({ ok: true });
+    expect(await probeHits(tag)).toEqual([]);
+
+    // Sent again with the secrets, the new URL is saved and used.
+    expect((await patch(owner, p.id, { baseUrl: probeBase(tag), ...ariSecrets() })).status).toBe(200);
+    await test(owner, p.id);
+    expect(await probeHits(tag)).toHaveLength(1);
+    // The same URL sent back unchanged (as the settings form does) needs no secrets.
+    expect((await patch(owner, p.id, { baseUrl: probeBase(tag), context: "from-sales" })).status).toBe(200);
+  });
+
+  it("refuses a new Twilio API base without the auth token, changing nothing and sending nothing there", async () => {
+    const owner = await registerAccount("tptwurl");
+    const config = twilioConfig();
+    const p = await createProvider(owner, { type: "twilio", name: "Twilio", config });
+    const before = await storedRow(p.id);
+    const tag = probeTag("twurl");
+    const moved = await patch(owner, p.id, { apiBaseUrl: probeBase(tag), accountSid: config.accountSid });
+    expectError(moved, 400, "validation_error");
+    expect(Object.keys(moved.body.error.details).sort()).toEqual(["config.apiKeySecret", "config.apiKeySid", "config.authToken"]);
+    expect(await storedRow(p.id)).toEqual(before);
+    expect(await secretsOf(p.id)).toMatchObject({ apiBaseUrl: config.apiBaseUrl, authToken: config.authToken, apiKeySecret: config.apiKeySecret });
+    expect((await test(owner, p.id)).body.data).toMatchObject({ ok: true });
+    expect(await probeHits(tag)).toEqual([]);
+    // Removing the override falls back to Twilio itself, so it needs no secrets.
+    expect((await patch(owner, p.id, { apiBaseUrl: null })).body.data.config).not.toHaveProperty("apiBaseUrl");
+  });
+
+  it("keeps Twilio's API base on twilio.com", async () => {
+    const owner = await registerAccount("tptwhost");
+    for (const apiBaseUrl of ["https://evil.example.com", "https://twilio.com.evil.example", "https://eviltwilio.com", "http://api.twilio.com", "https://10.1.2.3", "https://169.254.169.254"]) {
+      const res = await api("/api/telephony/providers", { token: owner.token, body: { type: "twilio", name: "T", config: twilioConfig(undefined, { apiBaseUrl }) } });
+      expectError(res, 400, "validation_error");
+      expect(Object.keys(res.body.error.details), apiBaseUrl).toEqual(["config.apiBaseUrl"]);
+    }
+    expect((await api("/api/telephony/providers", { token: owner.token })).body.data).toEqual([]);
+    for (const apiBaseUrl of ["https://api.twilio.com", "https://api.dublin.ie1.twilio.com"]) {
+      expect((await api("/api/telephony/providers", { token: owner.token, body: { type: "twilio", name: "T", config: twilioConfig(undefined, { apiBaseUrl }) } })).status).toBe(201);
+    }
+    const p = await createProvider(owner);
+    const res = await patch(owner, p.id, { ...twilioConfig(), apiBaseUrl: "https://api.evil.example" });
+    expectError(res, 400, "validation_error");
+    expect(Object.keys(res.body.error.details)).toEqual(["config.apiBaseUrl"]);
+  });
+
+  it("refuses ARI base URLs that are not https on a public host", async () => {
+    const owner = await registerAccount("tparihost");
+    for (const baseUrl of ["http://pbx.example.com:8088", "https://192.168.1.20:8089", "https://169.254.169.254", "https://pbx.internal:8089", "https://[fd00::5]:8089", "https://admin:pw@pbx.example.com"]) {
+      const res = await api("/api/telephony/providers", { token: owner.token, body: { type: "freepbx", name: "P", config: ariConfig(FAKE_ARI.password, baseUrl) } });
+      expectError(res, 400, "validation_error");
+      expect(Object.keys(res.body.error.details), baseUrl).toEqual(["config.baseUrl"]);
+    }
+    expect((await api("/api/telephony/providers", { token: owner.token })).body.data).toEqual([]);
+  });
+
+  it("refuses at use time a URL saved before these rules", async () => {
+    const owner = await registerAccount("tplegacy");
+    const twilio = await createProvider(owner);
+    const pbx = await createProvider(owner, { type: "asterisk", name: "PBX", config: ariConfig() });
+    const setPublic = (id: string, config: Record<string, unknown>) =>
+      env.DB.prepare("UPDATE telephony_providers SET public_config = json_patch(public_config, ?) WHERE id = ?").bind(JSON.stringify(config), id).run();
+    await setPublic(twilio.id, { apiBaseUrl: "https://evil.example.com" });
+    await setPublic(pbx.id, { baseUrl: "https://169.254.169.254" });
+    expectError(await test(owner, twilio.id), 422, "outbound_blocked");
+    expectError(await test(owner, pbx.id), 422, "outbound_blocked");
+  });
+
+  it("summarizes a failed test from the status and never repeats a page the server sent", async () => {
+    const owner = await registerAccount("tpsummary");
+    const twTag = probeTag("twpage");
+    const twilio = await createProvider(owner, { type: "twilio", name: "T", config: twilioConfig(undefined, { apiBaseUrl: `${probeBase(twTag)}/status/401` }) });
+    const tw = await test(owner, twilio.id);
+    expect(tw.body.data).toMatchObject({ ok: false, httpStatus: 401, message: "Twilio answered HTTP 401" });
+    expect(JSON.stringify(tw.body)).not.toContain("probe page");
+    expect(await probeHits(twTag)).toHaveLength(1);
+
+    const ariTag = probeTag("aripage");
+    const pbx = await createProvider(owner, { type: "asterisk", name: "PBX", config: ariConfig(FAKE_ARI.password, `${probeBase(ariTag)}/status/503`) });
+    const ari = await test(owner, pbx.id);
+    expect(ari.body.data).toMatchObject({ ok: false, httpStatus: 503, message: "Asterisk ARI error (503): HTTP 503" });
+    expect(JSON.stringify(ari.body)).not.toContain("probe page");
+    const saved = await api(`/api/telephony/providers/${pbx.id}`, { token: owner.token });
+    expect(JSON.stringify(saved.body)).not.toContain("probe page");
   });
 });
 

@@ -19,7 +19,7 @@ export interface OutboundEnv {
 }
 
 export interface OutboundInit extends RequestInit {
-  /** Deadline for the whole exchange, redirects and body included. */
+  /** Deadline for the whole exchange, redirects and body included (for a WebSocket, until it is open). */
   timeoutMs?: number;
   /** The answer's body may be at most this many bytes; more fails while it streams in. */
   maxBytes?: number;
@@ -72,10 +72,12 @@ export function outboundUrlProblem(env: OutboundEnv, raw: string | URL): string 
   } catch {
     return "Not a valid URL";
   }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return "Only https URLs are allowed";
   if (url.username || url.password) return "Credentials in the URL (user:password@) are not allowed";
+  const problem = hostProblem(url, env);
+  if (problem) return problem;
   const loopbackHttp = url.protocol === "http:" && isLoopbackHost(url) && loopbackAllowed(env);
-  if (url.protocol !== "https:" && !loopbackHttp) return "Only https URLs are allowed";
-  return hostProblem(url, env);
+  return url.protocol === "https:" || loopbackHttp ? null : "Only https URLs are allowed";
 }
 
 /** `raw` as a URL the Worker may contact; `outbound_blocked` otherwise. */
@@ -118,14 +120,20 @@ function capBody(res: Response, url: URL, maxBytes: number): Response {
  */
 export async function outboundFetch(env: OutboundEnv, target: string | URL, init: OutboundInit = {}): Promise<Response> {
   const { timeoutMs = DEFAULT_TIMEOUT_MS, maxBytes = DEFAULT_MAX_BYTES, maxRedirects = DEFAULT_MAX_REDIRECTS, ...request } = init;
-  const deadline = AbortSignal.timeout(timeoutMs);
-  const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
+  // A timer rather than AbortSignal.timeout: an open WebSocket must outlive the deadline, so it is cleared then.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DOMException(`No complete answer within ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
+  const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
   const headers = new Headers(request.headers);
   let url = assertOutboundUrl(env, target);
   let method = (request.method ?? "GET").toUpperCase();
   let body = request.body;
   for (let hop = 0; ; hop++) {
     const res = await fetch(url, { ...request, method, headers, body, redirect: "manual", signal });
+    if (res.status === 101) {
+      clearTimeout(timer);
+      return res;
+    }
     const location = res.headers.get("location");
     if (!REDIRECT_STATUSES.has(res.status) || !location) return capBody(res, url, maxBytes);
     await res.body?.cancel();
@@ -141,5 +149,24 @@ export async function outboundFetch(env: OutboundEnv, target: string | URL, init
       headers.delete("content-type");
     }
     url = next;
+  }
+}
+
+/**
+ * An outside answer's body as a JSON object, only when the server labels it
+ * JSON; null for anything else (HTML error pages, text), which callers
+ * summarize by status instead of repeating.
+ */
+export async function outboundJson(res: Response): Promise<Record<string, unknown> | null> {
+  if (!(res.headers.get("content-type") ?? "").includes("json")) {
+    await res.body?.cancel();
+    return null;
+  }
+  try {
+    const parsed: unknown = await res.json();
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    return null;
   }
 }

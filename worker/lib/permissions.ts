@@ -31,6 +31,8 @@ export const PERMISSIONS = {
   "telephony:read": ["owner", "admin", "manager", "agent", "viewer"],
   "telephony:work": ["owner", "admin", "manager", "agent"],
   "telephony:manage": ["owner", "admin", "manager"],
+  // Provider credentials are the organization's vendor accounts (a Twilio auth token is the account's master key).
+  "telephony:providers": ["owner", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -15,7 +15,6 @@ const tags = ["Telephony webhooks"];
 const ProviderParam = z.object({
   providerId: z.string().min(1).max(64).openapi({ param: { name: "providerId", in: "path" } }),
 });
-const KeyQuery = z.string().max(200).optional().openapi({ description: `The provider key, when 3CX cannot send ${THREECX_KEY_HEADER}` });
 const ContactJson = z.object({
   contacts: z.array(
     z.object({
@@ -37,22 +36,20 @@ const webhookErrors = {
   404: jsonResponse(z.any(), "No such 3CX provider"),
 };
 
-const keyOf = (header: string | undefined, query: string | undefined) => header ?? query;
-
 const routes = {
   lookup: createRoute({
     method: "get", path: "/{providerId}/lookup", tags,
     summary: "3CX contact lookup by caller number",
-    description: `Authenticated by \`${THREECX_KEY_HEADER}\` (or \`?key=\`). Numbers in national format are read in the organization's country. Answers \`{contacts: []}\` when nobody matches.`,
-    request: { params: ProviderParam, query: z.object({ number: z.string().max(40).optional(), key: KeyQuery }) },
+    description: `Authenticated by the \`${THREECX_KEY_HEADER}\` header (never the query string, which request logs keep). Numbers in national format are read in the organization's country. Answers \`{contacts: []}\` when nobody matches.`,
+    request: { params: ProviderParam, query: z.object({ number: z.string().max(40).optional() }) },
     responses: { 200: jsonResponse(ContactJson, "Matching contacts (else leads), the format the 3CX template reads"), ...webhookErrors },
   }),
   journal: createRoute({
     method: "post", path: "/{providerId}/journal", tags,
     summary: "3CX call journaling: one finished call",
-    description: `Authenticated by \`${THREECX_KEY_HEADER}\` (or \`?key=\`). JSON or form-encoded: callType (Inbound|Outbound|Missed|Notanswered), callDirection?, number, name?, agent? (extension), agentEmail?, queueExtension?, duration? (hh:mm:ss), callStartUtc, callEstablishedUtc?, callEndUtc?. Idempotent: 3CX's retries change nothing.`,
+    description: `Authenticated by the \`${THREECX_KEY_HEADER}\` header. JSON or form-encoded: callType (Inbound|Outbound|Missed|Notanswered), callDirection?, number, name?, agent? (extension), agentEmail?, queueExtension?, duration? (hh:mm:ss), callStartUtc, callEstablishedUtc?, callEndUtc?. Idempotent: 3CX's retries change nothing.`,
     // Read raw after authentication, then validated against JournalBody.
-    request: { params: ProviderParam, query: z.object({ key: KeyQuery }) },
+    request: { params: ProviderParam },
     responses: {
       200: jsonResponse(envelope(z.object({ callId: z.string(), status: z.string(), contactId: z.string().nullable(), leadId: z.string().nullable() })), "Journaled"),
       ...webhookErrors,
@@ -72,14 +69,14 @@ export const telephony3cxRoutes = createRouter()
   .openapi(routes.lookup, async (c) => {
     const { providerId } = c.req.valid("param");
     const query = c.req.valid("query");
-    const provider = await authenticate3cx(c.env, providerId, keyOf(c.req.header(THREECX_KEY_HEADER), query.key));
+    const provider = await authenticate3cx(c.env, providerId, c.req.header(THREECX_KEY_HEADER));
     if (!query.number?.trim()) throw invalid({ number: ["Required: the caller's number"] });
     const db = orgDb(c.env, provider.orgId);
     return c.json(await lookupByNumber(db, provider.orgId, query.number, new URL(c.req.url).origin), 200);
   })
   .openapi(routes.journal, async (c) => {
     const { providerId } = c.req.valid("param");
-    const provider = await authenticate3cx(c.env, providerId, keyOf(c.req.header(THREECX_KEY_HEADER), c.req.query("key")));
+    const provider = await authenticate3cx(c.env, providerId, c.req.header(THREECX_KEY_HEADER));
     const entry = parseJournal(c.req.header("content-type") ?? "", new TextDecoder().decode(await c.req.arrayBuffer()));
     return ok(c, await journalCall(c.env, provider, entry), { status: 200 });
   });

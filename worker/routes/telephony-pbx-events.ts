@@ -17,8 +17,8 @@ const events = createRoute({
   tags: ["Telephony webhooks"],
   summary: "Channel events pushed by an Asterisk / FreePBX dialplan",
   description:
-    "Authenticated by `X-NeuraCRM-Signature: t=<unix>,v1=<hex HMAC-SHA256(webhookSecret, t + \".\" + body)>` (5-minute tolerance) " +
-    "or `X-NeuraCRM-Key: <webhookSecret>`. JSON or form-encoded fields: event (start|queued|ringing|answered|hold|unhold|transfer|hangup), " +
+    "Authenticated by `X-NeuraCRM-Signature: t=<unix>,v1=<hex HMAC-SHA256(webhookSecret, t + \".\" + body)>` (5-minute tolerance; " +
+    "a bare key is not accepted). JSON or form-encoded fields: event (start|queued|ringing|answered|hold|unhold|transfer|hangup), " +
     "uniqueid, linkedid?, direction?, from?, to?, agent? (extension), queue? (name), timestamp? (unix seconds), dialstatus?, hangupcause?, eventid?. " +
     "Idempotent: a repeated event changes nothing.",
   // The body is read raw (the signature covers its exact bytes) and validated against PbxEventBody after authentication.

@@ -66,14 +66,17 @@ const UpdateBody = z
     config: z
       .record(z.string(), z.unknown())
       .optional()
-      .openapi({ description: "Fields to change; secrets left out keep their saved values; null removes an optional field (its default applies)" }),
+      .openapi({
+        description:
+          "Fields to change; secrets left out keep their saved values, except that a new URL (apiBaseUrl, baseUrl, holdMusicUrl, pbxUrl) needs every secret again; null removes an optional field (its default applies)",
+      }),
   })
   .strict();
 
 const TestResultSchema = z
   .object({
     ok: z.boolean(),
-    message: z.string().openapi({ description: "Success, or the provider's own error message" }),
+    message: z.string().openapi({ description: "Success, or a summary of the failure (status, the vendor's documented error code and message)" }),
     httpStatus: z.number().int().optional(),
     providerCode: z.union([z.string(), z.number()]).optional(),
     testedAt: z.number().int(),
@@ -88,7 +91,7 @@ const routes = {
     responses: { 200: jsonResponse(envelope(z.array(ProviderSchema)), "Providers"), ...standardErrors },
   }),
   create: createRoute({
-    method: "post", path: "/", tags, security, middleware: [requirePermission("telephony:manage")] as const,
+    method: "post", path: "/", tags, security, middleware: [requirePermission("telephony:providers")] as const,
     summary: "Add a provider: twilio, asterisk, freepbx or 3cx",
     description: "Credentials are encrypted at rest and never answered again. The answer carries `webhookSecret` this once: PBXs and 3CX present it when they call NeuraCRM.",
     request: jsonBody(CreateBody),
@@ -101,26 +104,26 @@ const routes = {
     responses: { 200: jsonResponse(envelope(ProviderSchema), "Provider"), ...standardErrors },
   }),
   update: createRoute({
-    method: "patch", path: "/{id}", tags, security, middleware: [requirePermission("telephony:manage")] as const,
+    method: "patch", path: "/{id}", tags, security, middleware: [requirePermission("telephony:providers")] as const,
     summary: "Change a provider; config fields merge over the saved ones",
     request: { params: IdParam, ...jsonBody(UpdateBody) },
     responses: { 200: jsonResponse(envelope(ProviderSchema), "Updated"), ...standardErrors },
   }),
   remove: createRoute({
-    method: "delete", path: "/{id}", tags, security, middleware: [requirePermission("telephony:manage")] as const,
+    method: "delete", path: "/{id}", tags, security, middleware: [requirePermission("telephony:providers")] as const,
     summary: "Remove a provider and its extensions (its calls stay)",
     request: { params: IdParam },
     responses: { 200: jsonResponse(envelope(z.null()), "Deleted"), ...standardErrors },
   }),
   test: createRoute({
-    method: "post", path: "/{id}/test", tags, security, middleware: [requirePermission("telephony:manage")] as const,
+    method: "post", path: "/{id}/test", tags, security, middleware: [requirePermission("telephony:providers")] as const,
     summary: "Test the connection: one authenticated request to the provider's API",
-    description: "Twilio: GET /2010-04-01/Accounts/{AccountSid}.json. Asterisk/FreePBX: GET {baseUrl}/ari/asterisk/info. `ok: false` carries the provider's own error message.",
+    description: "Owners and admins. Twilio: GET /2010-04-01/Accounts/{AccountSid}.json. Asterisk/FreePBX: GET {baseUrl}/ari/asterisk/info. `ok: false` carries a summary: the HTTP status and, when the vendor answered its documented JSON error, its code and message; nothing else the server sent is repeated.",
     request: { params: IdParam },
     responses: { 200: jsonResponse(envelope(TestResultSchema), "Outcome"), ...standardErrors },
   }),
   rotateSecret: createRoute({
-    method: "post", path: "/{id}/webhook-secret", tags, security, middleware: [requirePermission("telephony:manage")] as const,
+    method: "post", path: "/{id}/webhook-secret", tags, security, middleware: [requirePermission("telephony:providers")] as const,
     summary: "Replace the webhook secret PBXs and 3CX present; answers the new one, this once",
     request: { params: IdParam },
     responses: { 200: jsonResponse(envelope(z.object({ webhookSecret: z.string() })), "New secret"), ...standardErrors },

@@ -1,5 +1,6 @@
 import { createMimeMessage, Mailbox } from "mimetext/browser";
 import type { Env } from "../../env";
+import { outboundFetch } from "../../lib/outbound-fetch";
 import { emailDomain } from "./settings";
 
 /**
@@ -51,14 +52,22 @@ export function buildReplyMime(mail: ReplyMail): string {
 
 export class DeliveryError extends Error {}
 
+/** A stuck email API must not hold the queue consumer; the job is retried. */
+const SEND_TIMEOUT_MS = 30_000;
+
 /** Mailgun: POST <EMAIL_API_URL> (…/v3/<domain>/messages.mime), basic auth `api:<key>`, form fields `to` and `message`. */
-async function sendViaMailgun(env: Pick<Env, "EMAIL_API_URL" | "EMAIL_API_KEY">, to: string, raw: string) {
+async function sendViaMailgun(env: Pick<Env, "EMAIL_API_URL" | "EMAIL_API_KEY" | "OUTBOUND_ALLOW_LOOPBACK">, to: string, raw: string) {
   const form = new FormData();
   form.set("to", to);
   form.set("message", new Blob([raw], { type: "message/rfc822" }), "message.mime");
   let res: Response;
   try {
-    res = await fetch(env.EMAIL_API_URL!, { method: "POST", headers: { authorization: `Basic ${btoa(`api:${env.EMAIL_API_KEY}`)}` }, body: form });
+    res = await outboundFetch(env, env.EMAIL_API_URL!, {
+      method: "POST",
+      headers: { authorization: `Basic ${btoa(`api:${env.EMAIL_API_KEY}`)}` },
+      body: form,
+      timeoutMs: SEND_TIMEOUT_MS,
+    });
   } catch (err) {
     throw new DeliveryError(`Email API unreachable: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -75,7 +84,7 @@ async function sendViaMailgun(env: Pick<Env, "EMAIL_API_URL" | "EMAIL_API_KEY">,
 }
 
 /** Sends through whichever sender is configured (outboundStatus decides which one that is). */
-export async function sendMime(env: Pick<Env, "SEND_EMAIL" | "EMAIL_API_URL" | "EMAIL_API_KEY">, from: string, to: string, raw: string) {
+export async function sendMime(env: Pick<Env, "SEND_EMAIL" | "EMAIL_API_URL" | "EMAIL_API_KEY" | "OUTBOUND_ALLOW_LOOPBACK">, from: string, to: string, raw: string) {
   if (env.SEND_EMAIL) {
     const { EmailMessage } = await import("cloudflare:email");
     try {

@@ -15,7 +15,7 @@ import { requireTicket, type Ticket } from "./tickets";
 
 export const REPLY_JOB = "support-email-reply";
 
-export type OutboundEnv = Pick<Env, "DB" | "JOBS" | "EMAIL_DOMAIN" | "SEND_EMAIL" | "EMAIL_API_URL" | "EMAIL_API_KEY">;
+export type OutboundEnv = Pick<Env, "DB" | "JOBS" | "EMAIL_DOMAIN" | "SEND_EMAIL" | "EMAIL_API_URL" | "EMAIL_API_KEY" | "OUTBOUND_ALLOW_LOOPBACK">;
 
 /** Only public agent replies on email tickets are mailed; notes and the requester's own mail are not. */
 export const shouldMail = (ticket: Ticket, comment: Pick<Comment, "kind" | "authorType">) =>

@@ -1,10 +1,12 @@
 import { AppError } from "../../lib/errors";
+import { outboundFetch, outboundJson, type OutboundEnv } from "../../lib/outbound-fetch";
 
 /**
- * The few Asterisk REST Interface (ARI) calls NeuraCRM makes, over plain
- * `fetch` with HTTP basic auth. ARI answers errors as `{"message": "..."}`
- * and its HTTP server answers bad credentials as `{"error": "..."}` with 401;
- * both reach the user as `provider_error` carrying Asterisk's own words.
+ * The few Asterisk REST Interface (ARI) calls NeuraCRM makes, through the
+ * outbound-fetch guard with HTTP basic auth. ARI answers errors as
+ * `{"message": "..."}` and its HTTP server answers bad credentials as
+ * `{"error": "..."}` with 401; both reach the user as `provider_error`
+ * carrying Asterisk's own words. Anything else is summarized by its status.
  */
 
 const TIMEOUT_MS = 10_000;
@@ -42,20 +44,27 @@ export interface OriginateParams {
 
 const basic = (a: AriAccess) => `Basic ${btoa(`${a.username}:${a.password}`)}`;
 
+/** ARI's own words for a failed request (its JSON `message` or `error`), else the HTTP status. */
+export async function ariErrorMessage(res: Response): Promise<string> {
+  const body = await outboundJson(res).catch(() => null);
+  const words = typeof body?.message === "string" ? body.message : typeof body?.error === "string" ? body.error : null;
+  return words ? words.slice(0, 200) : `HTTP ${res.status}`;
+}
+
 async function ariError(res: Response): Promise<AppError> {
-  const text = await res.text();
-  let message = `HTTP ${res.status}`;
-  try {
-    const body = JSON.parse(text) as { message?: string; error?: string };
-    message = body.message ?? body.error ?? message;
-  } catch {
-    if (text) message = text.slice(0, 300);
-  }
+  const message = await ariErrorMessage(res);
   return new AppError("provider_error", `Asterisk ARI error (${res.status}): ${message}`, { httpStatus: res.status, providerMessage: message });
 }
 
+/** A guard refusal stands as it is; any other failure to connect is the PBX's. */
+function unreachable(access: AriAccess, err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const reason = err instanceof Error ? err.message : String(err);
+  return new AppError("provider_error", `Could not reach Asterisk ARI at ${access.baseUrl}: ${reason}`);
+}
+
 /** POST /ari/channels: originates a channel to `endpoint` that continues in the dialplan at context/extension/1. */
-export async function ariOriginate(access: AriAccess, params: OriginateParams): Promise<AriChannel> {
+export async function ariOriginate(env: OutboundEnv, access: AriAccess, params: OriginateParams): Promise<AriChannel> {
   const query = new URLSearchParams({
     endpoint: params.endpoint,
     extension: params.extension,
@@ -67,15 +76,14 @@ export async function ariOriginate(access: AriAccess, params: OriginateParams): 
   });
   let res: Response;
   try {
-    res = await fetch(`${access.baseUrl}/ari/channels?${query}`, {
+    res = await outboundFetch(env, `${access.baseUrl}/ari/channels?${query}`, {
       method: "POST",
       headers: { authorization: basic(access), "content-type": "application/json", accept: "application/json" },
       body: JSON.stringify({ variables: params.variables ?? {} }),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      timeoutMs: TIMEOUT_MS,
     });
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new AppError("provider_error", `Could not reach Asterisk ARI at ${access.baseUrl}: ${reason}`);
+    throw unreachable(access, err);
   }
   if (!res.ok) throw await ariError(res);
   return (await res.json()) as AriChannel;
@@ -86,17 +94,16 @@ export async function ariOriginate(access: AriAccess, params: OriginateParams): 
  * 204). False when Asterisk no longer knows it (404 "Channel not found": it
  * has hung up already).
  */
-export async function ariHangup(access: AriAccess, channelId: string, reason = "normal"): Promise<boolean> {
+export async function ariHangup(env: OutboundEnv, access: AriAccess, channelId: string, reason = "normal"): Promise<boolean> {
   let res: Response;
   try {
-    res = await fetch(`${access.baseUrl}/ari/channels/${encodeURIComponent(channelId)}?${new URLSearchParams({ reason })}`, {
+    res = await outboundFetch(env, `${access.baseUrl}/ari/channels/${encodeURIComponent(channelId)}?${new URLSearchParams({ reason })}`, {
       method: "DELETE",
       headers: { authorization: basic(access), accept: "application/json" },
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      timeoutMs: TIMEOUT_MS,
     });
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new AppError("provider_error", `Could not reach Asterisk ARI at ${access.baseUrl}: ${reason}`);
+    throw unreachable(access, err);
   }
   if (res.status === 404) return false;
   if (!res.ok) throw await ariError(res);

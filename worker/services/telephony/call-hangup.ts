@@ -24,7 +24,7 @@ import { completeCall, twilioAccount } from "./twilio-rest";
  * follow find the call ended and change nothing. An ended call answers 409.
  */
 
-type HangupEnv = Pick<Env, "DB" | "ORG_ROOM" | "ENCRYPTION_KEY"> & { TWILIO_API_BASE?: string };
+type HangupEnv = Pick<Env, "DB" | "ORG_ROOM" | "ENCRYPTION_KEY" | "OUTBOUND_ALLOW_LOOPBACK"> & { TWILIO_API_BASE?: string };
 
 export async function hangUpCall(env: HangupEnv, db: Db, orgId: string, actor: Actor, callId: string) {
   const call = await requireCall(db, orgId, actor, callId);
@@ -38,7 +38,7 @@ export async function hangUpCall(env: HangupEnv, db: Db, orgId: string, actor: A
   if ((ARI_TYPES as readonly string[]).includes(provider.type)) {
     const secrets = await providerSecrets(env, provider);
     const access = { baseUrl: provider.publicConfig.baseUrl!, username: String(secrets.username), password: String(secrets.password) };
-    stillUp = await ariHangup(access, call.providerCallId);
+    stillUp = await ariHangup(env, access, call.providerCallId);
   } else if (provider.type === "twilio") {
     const account = await twilioAccount(env, provider);
     const customerLeg = call.direction === "outbound" ? await customerLegOf(db, orgId, call.id) : null;

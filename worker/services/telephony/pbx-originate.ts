@@ -27,7 +27,7 @@ export interface ClickToCallInput {
   dealId?: string;
 }
 
-type OriginateEnv = Pick<Env, "DB" | "ORG_ROOM" | "ENCRYPTION_KEY">;
+type OriginateEnv = Pick<Env, "DB" | "ORG_ROOM" | "ENCRYPTION_KEY" | "OUTBOUND_ALLOW_LOOPBACK">;
 
 /** The PBX provider to call through and the caller's extension on it. */
 async function pickProvider(db: Db, orgId: string, userId: string, providerId?: string): Promise<{ provider: ProviderRow; extension: string }> {
@@ -72,6 +72,7 @@ export async function clickToCall(env: OriginateEnv, db: Db, orgId: string, acto
   const party = await matchCaller(db, orgId, to);
   const channelId = `neuracrm-${crypto.randomUUID()}`;
   const channel = await ariOriginate(
+    env,
     { baseUrl: config.baseUrl!, username: String(secrets.username), password: String(secrets.password) },
     {
       endpoint: `${config.endpointTechnology ?? "PJSIP"}/${extension}`,

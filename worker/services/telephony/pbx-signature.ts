@@ -1,22 +1,21 @@
 import type { Env } from "../../env";
 import { timingSafeEqual } from "../../lib/crypto";
 import { unauthorized } from "../../lib/errors";
-import { providerSecrets, webhookSecretMatches, type ProviderRow } from "./providers";
+import { providerSecrets, type ProviderRow } from "./providers";
 
 /**
- * How a PBX authenticates the events it pushes to NeuraCRM. Preferred:
+ * How a PBX authenticates the events it pushes to NeuraCRM, and the only way:
  *
  *   X-NeuraCRM-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(webhookSecret, "<t>.<raw body>")>
  *
- * (the provider's webhook secret as the key; t within 5 minutes of our clock,
- * so a captured request cannot be replayed later). For dialplans that cannot
- * compute an HMAC, `X-NeuraCRM-Key: <webhookSecret>` is accepted too; both are
- * compared in constant time. Replays inside the window are harmless: events
- * are idempotent.
+ * (the provider's webhook secret as the key, compared in constant time; t
+ * within 5 minutes of our clock, so a captured request cannot be replayed
+ * later). A bare shared key in a header is not accepted: one captured request
+ * would authenticate forever, with any body and any time. Replays inside the
+ * window are harmless: events are idempotent.
  */
 
 export const SIGNATURE_HEADER = "x-neuracrm-signature";
-export const KEY_HEADER = "x-neuracrm-key";
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
 const toHex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -42,24 +41,16 @@ function parseSignature(header: string): { t: number; v1: string[] } | null {
   return Number.isInteger(t) && v1.length ? { t, v1 } : null;
 }
 
-/** Throws 401 unless the request carries a valid signature (or key) for `provider`. */
+/** Throws 401 unless the request carries a valid, current signature for `provider`. */
 export async function verifyPbxRequest(env: Pick<Env, "ENCRYPTION_KEY">, provider: ProviderRow, headers: Headers, rawBody: string, now = Date.now()) {
   const signature = headers.get(SIGNATURE_HEADER);
-  if (signature) {
-    const parsed = parseSignature(signature);
-    if (!parsed) throw unauthorized(`Malformed ${SIGNATURE_HEADER}: expected t=<unix seconds>,v1=<hex>`);
-    if (Math.abs(now / 1000 - parsed.t) > SIGNATURE_TOLERANCE_SECONDS) {
-      throw unauthorized(`Signature timestamp is outside the ${SIGNATURE_TOLERANCE_SECONDS / 60}-minute tolerance; check the PBX clock`);
-    }
-    const { webhookSecret } = await providerSecrets(env, provider);
-    const expected = await hmacSha256Hex(webhookSecret, `${parsed.t}.${rawBody}`);
-    if (!parsed.v1.some((v) => timingSafeEqual(v, expected))) throw unauthorized("Invalid signature");
-    return;
+  if (!signature) throw unauthorized(`Sign the request: ${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256(webhook secret, "<t>.<body>")>`);
+  const parsed = parseSignature(signature);
+  if (!parsed) throw unauthorized(`Malformed ${SIGNATURE_HEADER}: expected t=<unix seconds>,v1=<hex>`);
+  if (Math.abs(now / 1000 - parsed.t) > SIGNATURE_TOLERANCE_SECONDS) {
+    throw unauthorized(`Signature timestamp is outside the ${SIGNATURE_TOLERANCE_SECONDS / 60}-minute tolerance; check the PBX clock`);
   }
-  const key = headers.get(KEY_HEADER);
-  if (key) {
-    if (!(await webhookSecretMatches(provider, key))) throw unauthorized("Invalid key");
-    return;
-  }
-  throw unauthorized(`Sign the request (${SIGNATURE_HEADER}) or send ${KEY_HEADER}`);
+  const { webhookSecret } = await providerSecrets(env, provider);
+  const expected = await hmacSha256Hex(webhookSecret, `${parsed.t}.${rawBody}`);
+  if (!parsed.v1.some((v) => timingSafeEqual(v, expected))) throw unauthorized("Invalid signature");
 }

@@ -40,7 +40,9 @@ export const TwilioConfig = z
     apiKeySecret: Secret,
     twimlAppSid: sid("AP"),
     phoneNumbers: z.array(E164).max(100).default([]),
-    apiBaseUrl: HttpUrl.optional().openapi({ description: "Overrides https://api.twilio.com (test servers, regional edges)" }),
+    apiBaseUrl: HttpUrl.optional().openapi({
+      description: "Overrides https://api.twilio.com with a regional edge on twilio.com (e.g. https://api.dublin.ie1.twilio.com); changing it needs the secrets again",
+    }),
     recordCalls: z.boolean().optional().openapi({ description: "Record answered calls (dual channel) and copy them into the app" }),
     deleteRecordingsAtProvider: z.boolean().optional().openapi({ description: "Delete each recording at Twilio once copied into the app" }),
     holdMusicUrl: HttpUrl.optional().openapi({
@@ -51,7 +53,9 @@ export const TwilioConfig = z
 
 export const AriConfig = z
   .object({
-    baseUrl: HttpUrl.openapi({ description: "ARI base, e.g. http://pbx.example.com:8088 (without /ari)" }),
+    baseUrl: HttpUrl.openapi({
+      description: "ARI base over https at a public address, e.g. https://pbx.example.com:8089 (without /ari); changing it needs the secrets again",
+    }),
     username: Name,
     password: Secret,
     application: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,80}$/, "Letters, digits, _ . - (the Stasis app name)"),
@@ -74,7 +78,7 @@ export const CONFIG_SCHEMAS = {
 } as const satisfies Record<ProviderType, z.ZodTypeAny>;
 
 /** Fields that are secret per type; every other config field is public. */
-const SECRET_FIELDS: Record<ProviderType, readonly string[]> = {
+export const SECRET_FIELDS: Record<ProviderType, readonly string[]> = {
   twilio: ["accountSid", "authToken", "apiKeySid", "apiKeySecret"],
   asterisk: ["username", "password"],
   freepbx: ["username", "password"],

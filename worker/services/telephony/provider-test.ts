@@ -2,16 +2,22 @@ import { and, eq } from "drizzle-orm";
 import type { Env } from "../../env";
 import type { Db } from "../../lib/db";
 import { AppError } from "../../lib/errors";
+import { outboundFetch, outboundJson } from "../../lib/outbound-fetch";
 import { telephonyProviders } from "../../../schema";
+import { ariErrorMessage } from "./ari-client";
 import { providerSecrets, requireProvider, type ProviderRow } from "./providers";
+import { twilioApiBase } from "./provider-urls";
 
 /**
  * "Test connection": one authenticated read against the provider's own API,
- * reporting its answer (or its own error message) and saving the outcome.
+ * saving the outcome. The answer is summarized from the status and the
+ * vendor's documented JSON fields only; whatever else a server sends back is
+ * never repeated.
  */
 
-export const TWILIO_API_BASE = "https://api.twilio.com";
 const TIMEOUT_MS = 10_000;
+/** An account or system resource is a few KB; anything near this is not the vendor's API. */
+const MAX_ANSWER_BYTES = 64 * 1024;
 
 export interface TestResult {
   ok: boolean;
@@ -23,62 +29,46 @@ export interface TestResult {
   testedAt: number;
 }
 
-type TestEnv = Pick<Env, "ENCRYPTION_KEY"> & { TWILIO_API_BASE?: string };
+type TestEnv = Pick<Env, "ENCRYPTION_KEY" | "OUTBOUND_ALLOW_LOOPBACK"> & { TWILIO_API_BASE?: string };
 
 const basic = (user: string, password: string) => `Basic ${btoa(`${user}:${password}`)}`;
+const clip = (s: string, max = 200) => (s.length > max ? `${s.slice(0, max)}…` : s);
 
-/** Twilio's REST base: the provider's override, then the environment's, then api.twilio.com. */
-export function twilioApiBase(env: { TWILIO_API_BASE?: string }, provider: ProviderRow): string {
-  return (provider.publicConfig.apiBaseUrl ?? env.TWILIO_API_BASE ?? TWILIO_API_BASE).replace(/\/+$/, "");
-}
-
-async function readJson(res: Response): Promise<Record<string, unknown> | null> {
-  const text = await res.text();
+async function get(env: TestEnv, url: string, auth: string): Promise<Response | string> {
   try {
-    const parsed = JSON.parse(text);
-    return parsed && typeof parsed === "object" ? parsed : null;
-  } catch {
-    return text ? { message: text.slice(0, 300) } : null;
-  }
-}
-
-async function get(url: string, auth: string): Promise<Response | string> {
-  try {
-    return await fetch(url, { headers: { authorization: auth, accept: "application/json" }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    return await outboundFetch(env, url, { headers: { authorization: auth, accept: "application/json" }, timeoutMs: TIMEOUT_MS, maxBytes: MAX_ANSWER_BYTES });
   } catch (err) {
+    if (err instanceof AppError) throw err;
     return err instanceof Error ? err.message : String(err);
   }
 }
 
 async function testTwilio(env: TestEnv, provider: ProviderRow, secrets: Record<string, unknown>): Promise<Omit<TestResult, "testedAt">> {
   const sid = String(secrets.accountSid);
-  const res = await get(`${twilioApiBase(env, provider)}/2010-04-01/Accounts/${encodeURIComponent(sid)}.json`, basic(sid, String(secrets.authToken)));
+  const res = await get(env, `${twilioApiBase(env, provider)}/2010-04-01/Accounts/${encodeURIComponent(sid)}.json`, basic(sid, String(secrets.authToken)));
   if (typeof res === "string") return { ok: false, message: `Could not reach Twilio: ${res}` };
-  const body = await readJson(res);
+  const body = await outboundJson(res);
   if (!res.ok) {
-    // Twilio's error format: {code, message, more_info, status}.
-    const code = body?.code as number | undefined;
-    const message = typeof body?.message === "string" ? body.message : `HTTP ${res.status}`;
-    return { ok: false, message: code ? `Twilio error ${code}: ${message}` : `Twilio: ${message}`, httpStatus: res.status, providerCode: code };
+    // Twilio's documented error body: {code, message, more_info, status}.
+    const code = typeof body?.code === "number" ? body.code : undefined;
+    const message = typeof body?.message === "string" ? body.message : undefined;
+    return code !== undefined && message !== undefined
+      ? { ok: false, message: `Twilio error ${code}: ${clip(message)}`, httpStatus: res.status, providerCode: code }
+      : { ok: false, message: `Twilio answered HTTP ${res.status}`, httpStatus: res.status };
   }
-  const name = typeof body?.friendly_name === "string" ? body.friendly_name : sid;
-  const status = typeof body?.status === "string" ? body.status : "unknown";
+  const name = typeof body?.friendly_name === "string" ? clip(body.friendly_name, 100) : sid;
+  const status = typeof body?.status === "string" ? clip(body.status, 40) : "unknown";
   if (status !== "active") return { ok: false, message: `Twilio account "${name}" is ${status}`, httpStatus: res.status };
   return { ok: true, message: `Connected to Twilio account "${name}" (${status})`, httpStatus: res.status };
 }
 
-async function testAri(provider: ProviderRow, secrets: Record<string, unknown>): Promise<Omit<TestResult, "testedAt">> {
+async function testAri(env: TestEnv, provider: ProviderRow, secrets: Record<string, unknown>): Promise<Omit<TestResult, "testedAt">> {
   const base = provider.publicConfig.baseUrl!;
-  const res = await get(`${base}/ari/asterisk/info`, basic(String(secrets.username), String(secrets.password)));
+  const res = await get(env, `${base}/ari/asterisk/info`, basic(String(secrets.username), String(secrets.password)));
   if (typeof res === "string") return { ok: false, message: `Could not reach Asterisk ARI at ${base}: ${res}` };
-  const body = await readJson(res);
-  if (!res.ok) {
-    // ARI answers errors as {"message": "..."}; its HTTP server answers 401 as {"error": "..."}.
-    const message = (body?.message ?? body?.error ?? `HTTP ${res.status}`) as string;
-    return { ok: false, message: `Asterisk ARI error (${res.status}): ${message}`, httpStatus: res.status };
-  }
-  const system = body?.system as { version?: string; entity_id?: string } | undefined;
-  const version = system?.version ? ` ${system.version}` : "";
+  if (!res.ok) return { ok: false, message: `Asterisk ARI error (${res.status}): ${await ariErrorMessage(res)}`, httpStatus: res.status };
+  const system = (await outboundJson(res))?.system as { version?: unknown } | undefined;
+  const version = typeof system?.version === "string" && /^[\w.+~-]{1,40}$/.test(system.version) ? ` ${system.version}` : "";
   return { ok: true, message: `Connected to Asterisk${version} (ARI)`, httpStatus: res.status };
 }
 
@@ -91,7 +81,7 @@ export async function testProvider(env: TestEnv, db: Db, orgId: string, id: stri
     );
   }
   const secrets = await providerSecrets(env, provider);
-  const outcome = provider.type === "twilio" ? await testTwilio(env, provider, secrets) : await testAri(provider, secrets);
+  const outcome = provider.type === "twilio" ? await testTwilio(env, provider, secrets) : await testAri(env, provider, secrets);
   const testedAt = Date.now();
   await db
     .update(telephonyProviders)

@@ -9,9 +9,10 @@ import { callQueues, telephonyProviders, type ProviderType } from "../../../sche
 import { auditStatement } from "../audit";
 import type { Actor } from "../records";
 import { publicPart, redactedCredentials, validateConfig, type ProviderSecrets } from "./provider-config";
+import { assertProviderUrls, assertSecretsResent } from "./provider-urls";
 
 export type ProviderRow = typeof telephonyProviders.$inferSelect;
-type Keys = Pick<Env, "ENCRYPTION_KEY">;
+type Keys = Pick<Env, "ENCRYPTION_KEY" | "OUTBOUND_ALLOW_LOOPBACK">;
 
 /** Additional data bound into each provider's ciphertext (see lib/crypto.ts). */
 const sealContext = (providerId: string) => `telephony_provider:${providerId}`;
@@ -91,6 +92,7 @@ export async function listProviders(env: Keys, db: Db, orgId: string) {
  */
 export async function createProvider(env: Keys, db: Db, orgId: string, actor: Actor, input: ProviderInput) {
   const config = parseConfig(input.type, input.config);
+  assertProviderUrls(env, input.type, config);
   await assertQueue(db, orgId, input.defaultQueueId);
   const id = newId();
   const webhookSecret = randomToken(32);
@@ -155,6 +157,8 @@ export async function updateProvider(env: Keys, db: Db, orgId: string, actor: Ac
     const merged: Record<string, unknown> = { ...saved, ...patch.config };
     for (const [key, value] of Object.entries(patch.config)) if (value === null) delete merged[key];
     const config = parseConfig(before.type, merged);
+    assertSecretsResent(before.type, saved, config, patch.config);
+    assertProviderUrls(env, before.type, config);
     const sealed = await encryptJson(env.ENCRYPTION_KEY, { ...config, webhookSecret }, sealContext(id));
     values.configCiphertext = sealed.ciphertext;
     values.configIv = sealed.iv;

@@ -6,8 +6,10 @@ import { providerForWebhook, webhookSecretMatches, type ProviderRow } from "./pr
 /**
  * 3CX calls NeuraCRM (contact lookup, call journaling) with the provider's
  * key: the webhook secret shown when the provider was created, entered in the
- * template's "API key" field and sent as `X-NeuraCRM-Key` (or `?key=` for
- * templates that cannot set headers). Compared by hash in constant time.
+ * template's "API key" field and sent as the `X-NeuraCRM-Key` header (3CX CRM
+ * templates send custom headers on every scenario). A `?key=` in the URL is
+ * not accepted: URLs end up in request logs, proxies and 3CX's own logs.
+ * Compared by hash in constant time.
  */
 export const THREECX_KEY_HEADER = "x-neuracrm-key";
 

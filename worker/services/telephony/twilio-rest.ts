@@ -1,28 +1,38 @@
 import type { Env } from "../../env";
 import { AppError } from "../../lib/errors";
+import { outboundFetch, type OutboundEnv } from "../../lib/outbound-fetch";
 import { providerSecrets, type ProviderRow } from "./providers";
-import { twilioApiBase } from "./provider-test";
+import { twilioApiBase } from "./provider-urls";
 
 /**
- * The few Twilio REST calls we make, over `fetch` (the `twilio` package's
- * REST client is ~5 MB): form-encoded requests, HTTP basic auth with the
- * account SID and auth token, JSON answers, errors as
+ * The few Twilio REST calls we make, through the outbound-fetch guard (the
+ * `twilio` package's REST client is ~5 MB): form-encoded requests, HTTP basic
+ * auth with the account SID and auth token, JSON answers, errors as
  * `{code, message, more_info, status}`.
  */
 
-type RestEnv = Pick<Env, "ENCRYPTION_KEY"> & { TWILIO_API_BASE?: string };
+type RestEnv = Pick<Env, "ENCRYPTION_KEY" | "OUTBOUND_ALLOW_LOOPBACK"> & { TWILIO_API_BASE?: string };
 const TIMEOUT_MS = 15_000;
+/** Resources are a few KB; recordings are the only large answers (an hour of MP3 is ~15 MB). */
+const MAX_RESOURCE_BYTES = 1024 * 1024;
+const MAX_MEDIA_BYTES = 64 * 1024 * 1024;
 
 export interface TwilioAccount {
   base: string;
   accountSid: string;
   auth: string;
+  outbound: OutboundEnv;
 }
 
 export async function twilioAccount(env: RestEnv, provider: ProviderRow): Promise<TwilioAccount> {
   const secrets = await providerSecrets(env, provider);
   const accountSid = String(secrets.accountSid);
-  return { base: twilioApiBase(env, provider), accountSid, auth: `Basic ${btoa(`${accountSid}:${String(secrets.authToken)}`)}` };
+  return {
+    base: twilioApiBase(env, provider),
+    accountSid,
+    auth: `Basic ${btoa(`${accountSid}:${String(secrets.authToken)}`)}`,
+    outbound: { OUTBOUND_ALLOW_LOOPBACK: env.OUTBOUND_ALLOW_LOOPBACK },
+  };
 }
 
 /** A Twilio refusal or outage, answered as `conflict` (`not_found` for a 404) with Twilio's own code and message. */
@@ -37,20 +47,22 @@ async function twilioFailure(res: Response): Promise<AppError> {
   return new AppError(res.status === 404 ? "not_found" : "conflict", message, { twilioCode: body.code ?? null, httpStatus: res.status });
 }
 
-async function send(account: TwilioAccount, method: string, path: string, form?: Record<string, string | string[] | undefined>) {
+async function send(account: TwilioAccount, method: string, path: string, form?: Record<string, string | string[] | undefined>, maxBytes = MAX_RESOURCE_BYTES) {
   const body = new URLSearchParams();
   for (const [key, value] of Object.entries(form ?? {})) {
     for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) body.append(key, v);
   }
   let res: Response;
   try {
-    res = await fetch(`${account.base}/2010-04-01/Accounts/${encodeURIComponent(account.accountSid)}${path}`, {
+    res = await outboundFetch(account.outbound, `${account.base}/2010-04-01/Accounts/${encodeURIComponent(account.accountSid)}${path}`, {
       method,
       headers: { authorization: account.auth, accept: "application/json", ...(form ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
       body: form ? body.toString() : undefined,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      timeoutMs: TIMEOUT_MS,
+      maxBytes,
     });
   } catch (err) {
+    if (err instanceof AppError) throw err;
     throw new AppError("conflict", `Could not reach Twilio: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (!res.ok) throw await twilioFailure(res);
@@ -129,7 +141,7 @@ export async function completeCall(account: TwilioAccount, callSid: string): Pro
 
 /** GET /Recordings/{sid}.mp3 (or .wav): the recording's media. */
 export async function fetchRecordingMedia(account: TwilioAccount, recordingSid: string, ext: "mp3" | "wav"): Promise<Response> {
-  return send(account, "GET", `/Recordings/${encodeURIComponent(recordingSid)}.${ext}`);
+  return send(account, "GET", `/Recordings/${encodeURIComponent(recordingSid)}.${ext}`, undefined, MAX_MEDIA_BYTES);
 }
 
 /** DELETE /Recordings/{sid}.json (204); a recording already gone counts as deleted. */
