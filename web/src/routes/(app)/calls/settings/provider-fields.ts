@@ -14,6 +14,8 @@ export interface ProviderField {
 	list?: boolean;
 	/** Takes the form's full width (long values such as URLs). */
 	wide?: boolean;
+	/** A URL: changing it needs the secrets again (the server refuses otherwise). */
+	url?: boolean;
 }
 
 export const PROVIDER_FIELDS: Record<ProviderType, ProviderField[]> = {
@@ -24,18 +26,19 @@ export const PROVIDER_FIELDS: Record<ProviderType, ProviderField[]> = {
 		{ name: 'apiKeySecret', label: 'API key secret', secret: true },
 		{ name: 'twimlAppSid', label: 'TwiML app SID', placeholder: 'AP…', hint: 'Its voice URL must point at the voice webhook below.' },
 		{ name: 'phoneNumbers', label: 'Phone numbers', list: true, optional: true, placeholder: '+15550100000, +15550100001' },
-		{ name: 'apiBaseUrl', label: 'API base URL', optional: true, placeholder: 'https://api.twilio.com', hint: 'Only for regional edges or test servers.' },
+		{ name: 'apiBaseUrl', label: 'API base URL', optional: true, url: true, placeholder: 'https://api.twilio.com', hint: 'Only for a regional edge on twilio.com.' },
 		{
 			name: 'holdMusicUrl',
 			label: 'Hold music URL',
 			optional: true,
 			wide: true,
+			url: true,
 			placeholder: 'https://example.com/hold-music.mp3',
 			hint: "An MP3 or WAV file Twilio can fetch, played to callers waiting in a queue or on hold. Empty: Twilio's classical hold music plays."
 		}
 	],
 	asterisk: [
-		{ name: 'baseUrl', label: 'ARI base URL', placeholder: 'http://pbx.example.com:8088', hint: 'Without /ari.' },
+		{ name: 'baseUrl', label: 'ARI base URL', url: true, placeholder: 'https://pbx.example.com:8089', hint: 'https, reachable from the internet; without /ari.' },
 		{ name: 'username', label: 'ARI user', secret: true },
 		{ name: 'password', label: 'ARI password', secret: true },
 		{ name: 'application', label: 'Stasis application', placeholder: 'neuracrm' },
@@ -43,7 +46,7 @@ export const PROVIDER_FIELDS: Record<ProviderType, ProviderField[]> = {
 		{ name: 'endpointTechnology', label: 'Endpoint technology', optional: true, options: ['PJSIP', 'SIP', 'IAX2'] }
 	],
 	freepbx: [],
-	'3cx': [{ name: 'pbxUrl', label: '3CX web client URL', optional: true, placeholder: 'https://yourcompany.3cx.us' }]
+	'3cx': [{ name: 'pbxUrl', label: '3CX web client URL', optional: true, url: true, placeholder: 'https://yourcompany.3cx.us' }]
 };
 PROVIDER_FIELDS.freepbx = PROVIDER_FIELDS.asterisk;
 
