@@ -3,6 +3,14 @@ import { todayBounds } from "../../worker/services/activities";
 import { addMember, api, expectError, registerAccount } from "../helpers";
 import { auditActions, create, ids, insertDeal, restrictToOwnRecords } from "../record-helpers";
 
+/** A fixed-offset zone (no DST) whose clocks read between 12:00 and 13:00 at `now`. */
+function middayZone(now: number): string {
+  const hoursAhead = 12 - new Date(now).getUTCHours();
+  if (hoursAhead === 0) return "UTC";
+  // POSIX-style names: Etc/GMT-3 is three hours ahead of UTC.
+  return hoursAhead > 0 ? `Etc/GMT-${hoursAhead}` : `Etc/GMT+${-hoursAhead}`;
+}
+
 describe("activities", () => {
   it("logs, reads, completes and deletes an activity linked to records", async () => {
     const owner = await registerAccount("ac");
@@ -88,12 +96,14 @@ describe("activities", () => {
     const owner = await registerAccount("acfilter");
     const lead = await create("/api/leads", owner.token, { firstName: "Filter" });
     const now = Date.now();
-    const [, end] = todayBounds(now, "UTC");
+    // An organization where it is midday now, so "later today" is an hour ahead at any hour the test runs.
+    const timeZone = middayZone(now);
+    expect((await api("/api/organizations/current", { method: "PATCH", token: owner.token, body: { settings: { timeZone } } })).status).toBe(200);
+    const [, end] = todayBounds(now, timeZone);
     const mk = (subject: string, extra: Record<string, unknown>) => create("/api/activities", owner.token, { type: "task", subject, ...extra });
     await mk("overdue", { dueAt: now - 3 * 86_400_000 });
     await mk("overdue but done", { dueAt: now - 3 * 86_400_000, done: true });
-    // Later today (not yet overdue), however close to midnight the test runs.
-    await mk("today", { dueAt: now + Math.floor((end - now) / 2), leadId: lead.id });
+    await mk("today", { dueAt: now + 3_600_000, leadId: lead.id });
     await mk("upcoming", { dueAt: end + 86_400_000 });
     await create("/api/activities", owner.token, { type: "call", subject: "a call", leadId: lead.id });
 
@@ -119,6 +129,12 @@ describe("activities", () => {
     const now = Date.UTC(2026, 2, 1, 2, 0, 0);
     expect(todayBounds(now, "America/New_York")).toEqual([Date.UTC(2026, 1, 28, 5), Date.UTC(2026, 2, 1, 5)]);
     expect(todayBounds(now, "UTC")).toEqual([Date.UTC(2026, 2, 1), Date.UTC(2026, 2, 2)]);
+  });
+
+  it("makes today as long as the organization's clocks say on a DST change", () => {
+    // New York falls back on Sunday 1 Nov 2026 (EDT, UTC-4, until 02:00) and springs forward on Sunday 8 Mar 2026.
+    expect(todayBounds(Date.UTC(2026, 10, 1, 18), "America/New_York")).toEqual([Date.UTC(2026, 10, 1, 4), Date.UTC(2026, 10, 2, 5)]);
+    expect(todayBounds(Date.UTC(2026, 2, 8, 18), "America/New_York")).toEqual([Date.UTC(2026, 2, 8, 5), Date.UTC(2026, 2, 9, 4)]);
   });
 
   it("enforces roles, organizations and row-level access", async () => {

@@ -6,6 +6,7 @@ import { hasTag } from "../lib/list";
 import { activities, companies, contacts, deals, leads, organizations, ACTIVITY_TYPES } from "../../schema";
 import { auditStatementIf } from "./audit";
 import { link, pageWithNames, personName } from "./record-links";
+import { localDateOf, localToInstant } from "./support/business-time";
 import { creationColumns, insertRecord, updateRecord } from "./record-writes";
 import {
   assertLink,
@@ -91,17 +92,18 @@ async function activityValues(db: Db, orgId: string, actor: Actor, input: Activi
   return values;
 }
 
-/** [start, end) of today in the organization's time zone (UTC when it has none), in epoch ms. */
+/**
+ * [start, end) of today in the organization's time zone (UTC when it has none),
+ * in epoch ms: local midnight to local midnight, so a day with a DST change
+ * is its real 23 or 25 hours long.
+ */
 export function todayBounds(now: number, timeZone: string): [number, number] {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric", hourCycle: "h23" })
-      .formatToParts(new Date(now))
-      .map((p) => [p.type, Number(p.value)]),
-  ) as Record<string, number>;
-  const wallClock = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-  const offset = wallClock - Math.floor(now / 1000) * 1000;
-  const start = Date.UTC(parts.year!, parts.month! - 1, parts.day!) - offset;
-  return [start, start + 86_400_000];
+  const [year, month, day] = localDateOf(now, timeZone).split("-").map(Number) as [number, number, number];
+  const tomorrow = new Date(Date.UTC(year, month - 1, day + 1));
+  return [
+    localToInstant(year, month, day, 0, timeZone),
+    localToInstant(tomorrow.getUTCFullYear(), tomorrow.getUTCMonth() + 1, tomorrow.getUTCDate(), 0, timeZone),
+  ];
 }
 
 /** The organization's IANA time zone; UTC when unset or unknown to the runtime (Intl throws RangeError). */
