@@ -37,6 +37,7 @@ import { telephonyCallRoutes } from "./routes/telephony-calls";
 import { telephonyCallControlRoutes } from "./routes/telephony-call-control";
 import { telephonyExtensionRoutes } from "./routes/telephony-extensions";
 import { telephonyLiveRoutes } from "./routes/telephony-live";
+import { telephonyLineRoutes } from "./routes/telephony-line";
 import { telephonyProviderRoutes } from "./routes/telephony-providers";
 import { telephonyQueueRoutes } from "./routes/telephony-queues";
 import { telephony3cxRoutes, telephony3cxTemplateRoutes } from "./routes/telephony-3cx";
@@ -56,13 +57,19 @@ app.use("/api/*", apiAuthGuard);
 
 /**
  * Endpoints that read their own body format: vendor webhooks (form-encoded, as
- * Twilio and PBXs send them) and file uploads. Each validates and
- * limits its body itself; everything else takes JSON only, at most 1 MiB.
+ * Twilio and PBXs send them) and file uploads. Each validates its body itself;
+ * everything else takes JSON only, at most 1 MiB.
  */
-const RAW_BODY_PATHS: RegExp[] = [/^\/api\/support\/tickets\/[^/]+\/attachments$/, /^\/api\/telephony\/pbx\/[^/]+\/events$/, /^\/api\/telephony\/3cx\/[^/]+\/journal$/, /^\/api\/telephony\/twilio\/[^/]+\/(voice|status|recording|queue-wait|dial-status|voicemail)$/];
+const WEBHOOK_PATHS: RegExp[] = [/^\/api\/telephony\/pbx\/[^/]+\/events$/, /^\/api\/telephony\/3cx\/[^/]+\/journal$/, /^\/api\/telephony\/twilio\/[^/]+\/(voice|status|recording|queue-wait|dial-status|voicemail)$/];
+/** Uploads cap their body in the route itself (routes/support-ticket-actions.ts), after the permission check. */
+const UPLOAD_PATHS: RegExp[] = [/^\/api\/support\/tickets\/[^/]+\/attachments$/];
+/** A vendor webhook is a few KiB of fields; the routes hold tighter limits of their own once the body is read. */
+const MAX_WEBHOOK_BODY = 64 * 1024;
+
+const isWebhook = (path: string) => WEBHOOK_PATHS.some((re) => re.test(path));
 
 export function takesRawBody(path: string): boolean {
-  return RAW_BODY_PATHS.some((re) => re.test(path));
+  return isWebhook(path) || UPLOAD_PATHS.some((re) => re.test(path));
 }
 
 app.use("/api/*", async (c, next) => {
@@ -79,16 +86,25 @@ app.use("/api/*", async (c, next) => {
   }
   await next();
 });
-const jsonBodyLimit = bodyLimit({
-  maxSize: MAX_JSON_BODY,
-  onError: () => {
-    throw new AppError("payload_too_large", `Request body exceeds ${MAX_JSON_BODY} bytes`);
-  },
-});
+/**
+ * hono's bodyLimit refuses a declared Content-Length over the limit unread and
+ * counts a chunked body as it streams, so an oversized body is cut off at the
+ * limit instead of being buffered whole by the route's own read.
+ */
+const limitBody = (maxSize: number) =>
+  bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new AppError("payload_too_large", `Request body exceeds ${maxSize} bytes`);
+    },
+  });
+const jsonBodyLimit = limitBody(MAX_JSON_BODY);
+const webhookBodyLimit = limitBody(MAX_WEBHOOK_BODY);
 // CSV imports carry up to 5 MB of CSV and set their own limit (routes/imports.ts).
-app.use("/api/*", (c, next) =>
-  takesRawBody(c.req.path) || c.req.path === "/api/imports" ? next() : jsonBodyLimit(c, next),
-);
+app.use("/api/*", (c, next) => {
+  if (isWebhook(c.req.path)) return webhookBodyLimit(c, next);
+  return takesRawBody(c.req.path) || c.req.path === "/api/imports" ? next() : jsonBodyLimit(c, next);
+});
 
 app.get("/api/health", (c) => c.json({ success: true, data: { status: "ok", time: new Date().toISOString() } }));
 
@@ -122,6 +138,7 @@ const routes = app
   .route("/api/telephony/twilio", telephonyTwilioRoutes)
   .route("/api/telephony/twilio", telephonyTwilioWebhookRoutes)
   .route("/api/telephony", telephonyLiveRoutes)
+  .route("/api/telephony", telephonyLineRoutes)
   .route("/api/support/knowledge-base", supportKbRoutes)
   .route("/api/support/tickets", supportTicketRoutes)
   .route("/api/support/tickets", supportTicketActionRoutes)
