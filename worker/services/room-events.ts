@@ -31,7 +31,7 @@ async function bestEffort<T>(what: string, orgId: string, run: () => Promise<T>,
   }
 }
 
-/** Closes a user's sockets in the organization room (all of them, or one session's). */
+/** Closes a user's sockets (all of them, or one session's) in the organization room and the deal rooms it knows they have open. */
 export function disconnectUser(
   env: Pick<Env, "ORG_ROOM">,
   orgId: string,
