@@ -79,6 +79,69 @@ test('without a provider the softphone says what to configure and places no call
 	await context.close();
 });
 
+test('a fresh sign-in without a phone provider logs no console error and makes no refused request', async ({ page, request }) => {
+	const person = newPerson('Quinn', 'Quiet');
+	const owner = await registerViaApi(request, person, `Quiet Line ${Date.now().toString(36)}`);
+	const contact = (
+		await call<{ id: string }>(request, owner.accessToken, 'post', '/api/contacts', { firstName: 'Ola', lastName: 'Silent', phone: '+1 415 555 0143' })
+	).data;
+	const consoleErrors: string[] = [];
+	const refused: string[] = [];
+	page.on('console', (msg) => {
+		if (msg.type() === 'error') consoleErrors.push(msg.text());
+	});
+	page.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
+	page.on('response', (res) => {
+		if (res.status() >= 400) refused.push(`${res.request().method()} ${new URL(res.url()).pathname} → ${res.status()}`);
+	});
+
+	await page.goto('/login');
+	await page.getByLabel('Email address').fill(person.email);
+	await page.getByLabel('Password').fill(person.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page.getByTestId('welcome')).toBeVisible();
+	// A second page, loaded afresh: the signed-in start every page goes through, softphone included.
+	await page.goto(`/contacts/${contact.id}`);
+	await page.getByTestId('call-record').click();
+	await expect(page.getByTestId('softphone').getByTestId('softphone-setup')).toContainText('No phone provider is set up');
+	await shot(page, 'fresh-sign-in-no-provider');
+	expect(refused).toEqual([]);
+	expect(consoleErrors).toEqual([]);
+});
+
+test.describe('in a browser far west of its organization', () => {
+	// UTC-11 against the organization's UTC+14: the browser's date is a day or two behind the organization's at any hour.
+	test.use({ timezoneId: 'Pacific/Pago_Pago' });
+
+	test('call analytics open on the organization’s today, so a call just made is counted', async ({ browser, request }) => {
+		const owner = await newOrg(request, 'Far Line');
+		const token = owner.accessToken;
+		const zone = await request.patch('/api/organizations/current', { headers: auth(token), data: { settings: { timeZone: 'Pacific/Kiritimati' } } });
+		expect(zone.status(), await zone.text()).toBe(200);
+		const provider = (
+			await call<{ id: string; webhookSecret: string }>(request, token, 'post', '/api/telephony/providers', {
+				type: 'asterisk',
+				name: 'Office PBX',
+				config: { baseUrl: 'http://127.0.0.1:9', username: 'crm', password: 'secret-pass', application: 'neuracrm' }
+			})
+		).data;
+		const t0 = Math.floor(Date.now() / 1000) - 60;
+		const base = { uniqueid: `${t0}.7`, direction: 'inbound', from: '4155550144', to: '5000' };
+		await pbxEvent(request, provider.id, provider.webhookSecret, { ...base, event: 'start', timestamp: t0 });
+		await pbxEvent(request, provider.id, provider.webhookSecret, { ...base, event: 'hangup', dialstatus: 'NOANSWER', timestamp: t0 + 20 });
+
+		const context = await signedInContext(browser, owner);
+		const page = await context.newPage();
+		const errors = watchPageErrors(page);
+		await page.goto('/calls/analytics');
+		await expect(page.getByRole('button', { name: '7 days' })).toHaveAttribute('aria-pressed', 'true');
+		await expect(page.getByTestId('tile-Calls')).toHaveText('1');
+		await expect(page.getByTestId('tile-Missed')).toHaveText('1');
+		expect(errors).toEqual([]);
+		await context.close();
+	});
+});
+
 test('a manager adds a provider, a queue and an extension; the connection test reports the real error', async ({ browser, request }) => {
 	const owner = await newOrg(request, 'Admin Line');
 	const context = await signedInContext(browser, owner);

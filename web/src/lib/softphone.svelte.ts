@@ -15,7 +15,7 @@ import * as calls from './softphone-calls';
 import { errorMessage as message, type TransferTarget } from './softphone-calls';
 import { callFromEvent, isFinal, newer, otherParty, type Call } from './telephony';
 import { openLine } from './softphone-line';
-import { callerPop, lookUpCaller, type CallerPop } from './telephony-line';
+import { callerPop, lookUpCaller, type CallerPop } from './caller-pop';
 import type { TwilioCall, TwilioLine } from './telephony-twilio';
 
 export type LineMode = 'idle' | 'loading' | 'twilio' | 'pbx' | 'none';
@@ -70,7 +70,7 @@ class Softphone {
 			this.mode = 'none';
 			return;
 		}
-		const opened = await openLine(userId, this.canManage, {
+		const opened = await openLine({
 			incoming: (call) => this.#onTwilioIncoming(call),
 			error: (text) => (this.error = text),
 			registered: (ready) => (this.registered = ready)

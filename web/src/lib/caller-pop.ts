@@ -1,30 +1,9 @@
 /**
- * Finding an agent's desk-phone line and naming a caller, for the softphone
- * (softphone.svelte.ts): plain API look-ups, no state.
+ * Naming a caller for the softphone (softphone.svelte.ts): plain API
+ * look-ups, no state.
  */
 import { api } from './api';
-import type { Call, Extension, Provider } from './telephony';
-
-/** Providers that ring a desk phone on click-to-call. */
-const LINE_PROVIDERS = new Set(['asterisk', 'freepbx']);
-
-export type PbxLine = { mode: 'pbx' } | { mode: 'none'; reason: 'no_provider' | 'no_extension' };
-
-/**
- * A PBX line is an extension mapped to the member. Managers also see the
- * providers, so they learn whether a PBX exists without their extension;
- * agents cannot list providers and only see their own extensions.
- */
-export async function findPbxLine(userId: string, canManage: boolean): Promise<PbxLine> {
-	const [providers, extensions] = await Promise.all([
-		canManage ? api<Provider[]>('/api/telephony/providers').catch(() => null) : Promise.resolve(null),
-		api<Extension[]>('/api/telephony/extensions', { query: { userId } }).catch(() => [] as Extension[])
-	]);
-	const lines = providers?.filter((p) => p.enabled && LINE_PROVIDERS.has(p.type));
-	const mine = extensions.filter((e) => !lines || lines.some((p) => p.id === e.providerId));
-	if (mine.length > 0) return { mode: 'pbx' };
-	return { mode: 'none', reason: lines && lines.length > 0 ? 'no_extension' : 'no_provider' };
-}
+import type { Call } from './telephony';
 
 export interface CallerPop {
 	number: string;
