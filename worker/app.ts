@@ -38,7 +38,6 @@ import { telephonyCallControlRoutes } from "./routes/telephony-call-control";
 import { telephonyExtensionRoutes } from "./routes/telephony-extensions";
 import { telephonyLiveRoutes } from "./routes/telephony-live";
 import { telephonyLineRoutes } from "./routes/telephony-line";
-import { telephonyLineRoutes } from "./routes/telephony-line";
 import { telephonyProviderRoutes } from "./routes/telephony-providers";
 import { telephonyQueueRoutes } from "./routes/telephony-queues";
 import { telephony3cxRoutes, telephony3cxTemplateRoutes } from "./routes/telephony-3cx";
@@ -139,7 +138,6 @@ const routes = app
   .route("/api/telephony/twilio", telephonyTwilioRoutes)
   .route("/api/telephony/twilio", telephonyTwilioWebhookRoutes)
   .route("/api/telephony", telephonyLiveRoutes)
-  .route("/api/telephony", telephonyLineRoutes)
   .route("/api/telephony", telephonyLineRoutes)
   .route("/api/support/knowledge-base", supportKbRoutes)
   .route("/api/support/tickets", supportTicketRoutes)
