@@ -57,10 +57,15 @@ export interface Account {
   password: string;
 }
 
+/** A caller address of its own, so per-IP limits count only what one test sends on purpose. */
+export const uniqueIp = () => `198.18.0.1-${unique("ip")}`;
+
 export async function registerAccount(label = "owner"): Promise<Account> {
   const email = `${unique(label)}@example.com`;
   const res = await api("/api/auth/register", {
     body: { name: `${label} person`, email, password: STRONG_PASSWORD, organizationName: `${label} org` },
+    // Tests register many accounts in a row; the per-IP registration limit is exercised on its own.
+    headers: { "cf-connecting-ip": uniqueIp() },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return {

@@ -68,11 +68,11 @@ describe("hostile bodies on real records", () => {
     const inv = await api("/api/organizations/current/invitations", { token: owner.token, body: { email: "hostile-invitee@example.com", role: "agent" } });
     const token = inv.body.data.acceptUrl.split("/invite/")[1];
     const before = await databaseSnapshot();
+    // A password alone is a well-formed sign-in attempt and counts against the link (invitation-guessing.test.ts).
     const bodies: unknown[] = [
       ...NOT_OBJECTS,
       {},
       { name: "x" },
-      { password: "correct horse battery staple" },
       { name: { $gt: "" }, password: "correct horse battery staple" },
       { name: "x".repeat(121), password: "correct horse battery staple" },
       { name: "Eve", password: ["correct horse battery staple"] },

@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../env";
+import type { AppEnv, AuthContext, Env } from "../env";
 import { directoryDb } from "../lib/db";
 import { forbidden, unauthorized } from "../lib/errors";
 import { can, type Permission } from "../lib/permissions";
@@ -13,18 +13,25 @@ export function bearerToken(header: string | undefined): string | null {
 }
 
 /**
+ * The caller behind an `Authorization: Bearer` header, or null without one.
  * Verifies the access token, then re-reads the session and membership so a
  * logout, a removal or a role change takes effect on the very next request.
  */
+export async function liveSession(env: Env, authorization: string | undefined): Promise<AuthContext | null> {
+  const token = bearerToken(authorization);
+  if (!token) return null;
+  const claims = await verifyAccessToken(env.JWT_SECRET, token);
+  const live = await resolveSession(directoryDb(env), claims);
+  if (!live) throw unauthorized("Session is no longer valid");
+  return { ...claims, ...live };
+}
+
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   // The global guard has usually authenticated this request already.
   if (c.get("auth")) return next();
-  const token = bearerToken(c.req.header("authorization"));
-  if (!token) throw unauthorized();
-  const claims = await verifyAccessToken(c.env.JWT_SECRET, token);
-  const live = await resolveSession(directoryDb(c.env), claims);
-  if (!live) throw unauthorized("Session is no longer valid");
-  c.set("auth", { ...claims, ...live });
+  const auth = await liveSession(c.env, c.req.header("authorization"));
+  if (!auth) throw unauthorized();
+  c.set("auth", auth);
   await next();
 });
 

@@ -1,10 +1,26 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { clientIp } from "../lib/client-ip";
 import { directoryDb } from "../lib/db";
-import { AppError } from "../lib/errors";
+import { AppError, unauthorized } from "../lib/errors";
 import { createRouter, envelope, jsonBody, jsonResponse, ok, standardErrors } from "../lib/http";
 import { permissionsOf } from "../lib/permissions";
+import {
+  clearedRefreshCookie,
+  deliverRefreshToken,
+  REFRESH_TRANSPORT_DOC,
+  refreshTokenFromCookie,
+  wantsRefreshCookie,
+  withClearedRefreshCookie,
+} from "../lib/refresh-cookie";
 import { requireAuth } from "../middleware/auth";
-import { authenticate, defaultMembership, getUser, normalizeEmail, publicUser, register } from "../services/auth";
+import {
+  LIMITS,
+  limitCredentialAttempt,
+  limitRefresh,
+  limitRegistration,
+  rateLimitedResponse,
+} from "../services/abuse-limits";
+import { authenticate, defaultMembership, getUser, publicUser, register } from "../services/auth";
 import {
   AuthResultSchema,
   OrganizationSchema,
@@ -14,12 +30,8 @@ import {
   signIn,
 } from "../services/auth-result";
 import { getOrganization, membershipRole, publicOrganization } from "../services/organizations";
-import { hitRateLimit } from "../services/rate-limit";
 import { disconnectUser } from "../services/room-events";
 import { revokeSession, rotateRefreshToken } from "../services/sessions";
-
-const LOGIN_LIMIT = 5;
-const LOGIN_WINDOW_MS = 20_000;
 
 const Email = z.string().trim().toLowerCase().email().max(254);
 const AuthOk = jsonResponse(envelope(AuthResultSchema), "Signed in");
@@ -30,6 +42,7 @@ const registerRoute = createRoute({
   path: "/register",
   tags,
   summary: "Create an account and its organization",
+  description: `${LIMITS.REGISTRATIONS.limit} registrations per hour per IP. ${REFRESH_TRANSPORT_DOC}`,
   request: jsonBody(
     z.object({
       name: z.string().trim().min(1).max(120),
@@ -38,7 +51,12 @@ const registerRoute = createRoute({
       organizationName: z.string().trim().min(1).max(120),
     }),
   ),
-  responses: { 201: AuthOk, 400: standardErrors[400], 409: jsonResponse(z.any(), "Email already registered") },
+  responses: {
+    201: AuthOk,
+    400: standardErrors[400],
+    409: jsonResponse(z.any(), "Email already registered"),
+    429: rateLimitedResponse,
+  },
 });
 
 const loginRoute = createRoute({
@@ -46,8 +64,9 @@ const loginRoute = createRoute({
   path: "/login",
   tags,
   summary: "Sign in with email and password (5 attempts per 20 s per IP and per email)",
+  description: `Password checks here and in invitation acceptance share these limits. ${REFRESH_TRANSPORT_DOC}`,
   request: jsonBody(z.object({ email: Email, password: z.string().min(1).max(256) })),
-  responses: { 200: AuthOk, 400: standardErrors[400], 401: standardErrors[401], 429: jsonResponse(z.any(), "Too many attempts") },
+  responses: { 200: AuthOk, 400: standardErrors[400], 401: standardErrors[401], 429: rateLimitedResponse },
 });
 
 const refreshRoute = createRoute({
@@ -55,8 +74,16 @@ const refreshRoute = createRoute({
   path: "/refresh",
   tags,
   summary: "Rotate a refresh token; reusing a spent one revokes its whole family",
-  request: jsonBody(z.object({ refreshToken: z.string().min(1).max(512) })),
-  responses: { 200: AuthOk, 400: standardErrors[400], 401: standardErrors[401] },
+  description:
+    "The token comes from the body, or when the body has none from the refresh cookie; a token that came in the cookie " +
+    `goes back in the cookie, and a refused one clears it. ${LIMITS.REFRESHES.limit} refreshes per minute per IP. ${REFRESH_TRANSPORT_DOC}`,
+  request: {
+    body: {
+      content: { "application/json": { schema: z.object({ refreshToken: z.string().min(1).max(512).optional() }) } },
+      required: false,
+    },
+  },
+  responses: { 200: AuthOk, 400: standardErrors[400], 401: standardErrors[401], 429: rateLimitedResponse },
 });
 
 const logoutRoute = createRoute({
@@ -64,6 +91,7 @@ const logoutRoute = createRoute({
   path: "/logout",
   tags,
   summary: "Revoke the current session",
+  description: "Also clears the browser's refresh cookie.",
   middleware: [requireAuth] as const,
   security: [{ bearerAuth: [] }],
   responses: { 200: jsonResponse(envelope(z.null()), "Signed out"), 401: standardErrors[401] },
@@ -90,6 +118,7 @@ const switchRoute = createRoute({
   path: "/switch",
   tags,
   summary: "Get tokens for another organization you belong to",
+  description: REFRESH_TRANSPORT_DOC,
   middleware: [requireAuth] as const,
   security: [{ bearerAuth: [] }],
   request: jsonBody(z.object({ organizationId: z.string().min(1).max(64) })),
@@ -100,36 +129,43 @@ export const authRoutes = createRouter()
   .openapi(registerRoute, async (c) => {
     const db = directoryDb(c.env);
     const input = c.req.valid("json");
+    await limitRegistration(db, clientIp(c));
     const { user, org } = await register(db, input, c.get("requestId"));
-    return ok(c, await signIn(db, c.env.JWT_SECRET, user, org.id, "owner"), { status: 201 });
+    const result = await signIn(db, c.env.JWT_SECRET, user, org.id, "owner");
+    return ok(c, deliverRefreshToken(c, result, wantsRefreshCookie(c)), { status: 201 });
   })
   .openapi(loginRoute, async (c) => {
     const db = directoryDb(c.env);
     const { email, password } = c.req.valid("json");
-    const ip = c.req.header("cf-connecting-ip") ?? "unknown";
-    const [byIp, byEmail] = await Promise.all([
-      hitRateLimit(db, `login:ip:${ip}`, LOGIN_LIMIT, LOGIN_WINDOW_MS),
-      hitRateLimit(db, `login:email:${normalizeEmail(email)}`, LOGIN_LIMIT, LOGIN_WINDOW_MS),
-    ]);
-    if (!byIp.allowed || !byEmail.allowed) {
-      const wait = Math.max(byIp.retryAfterSeconds, byEmail.retryAfterSeconds);
-      throw new AppError("rate_limited", `Too many sign-in attempts; try again in ${wait} s`, undefined, {
-        "Retry-After": String(wait),
-      });
-    }
+    await limitCredentialAttempt(db, { ip: clientIp(c), email });
     const user = await authenticate(db, email, password);
     const { orgId, role } = await defaultMembership(db, user.id);
-    return ok(c, await signIn(db, c.env.JWT_SECRET, user, orgId, role), { status: 200 });
+    const result = await signIn(db, c.env.JWT_SECRET, user, orgId, role);
+    return ok(c, deliverRefreshToken(c, result, wantsRefreshCookie(c)), { status: 200 });
   })
   .openapi(refreshRoute, async (c) => {
     const db = directoryDb(c.env);
-    const rotated = await rotateRefreshToken(db, c.env.JWT_SECRET, c.req.valid("json").refreshToken);
-    const user = await getUser(db, rotated.userId);
-    return ok(c, await authResult(db, user, rotated.orgId, rotated.role, rotated), { status: 200 });
+    await limitRefresh(db, clientIp(c));
+    const fromBody = c.req.valid("json").refreshToken;
+    const fromCookie = fromBody ? undefined : refreshTokenFromCookie(c);
+    // A token that came in the cookie must go back in it, or the browser would keep presenting the spent one.
+    const viaCookie = Boolean(fromCookie) || wantsRefreshCookie(c);
+    try {
+      const presented = fromBody ?? fromCookie;
+      if (!presented) throw unauthorized("No refresh token: send it in the body, or the cookie set at sign-in");
+      const rotated = await rotateRefreshToken(db, c.env.JWT_SECRET, presented);
+      const user = await getUser(db, rotated.userId);
+      const result = await authResult(db, user, rotated.orgId, rotated.role, rotated);
+      return ok(c, deliverRefreshToken(c, result, viaCookie), { status: 200 });
+    } catch (err) {
+      if (viaCookie && err instanceof AppError && err.code === "unauthorized") throw withClearedRefreshCookie(err);
+      throw err;
+    }
   })
   .openapi(logoutRoute, async (c) => {
     const { orgId, userId, sessionId } = c.get("auth");
     await revokeSession(directoryDb(c.env), sessionId, "logout");
+    c.header("Set-Cookie", clearedRefreshCookie());
     c.executionCtx.waitUntil(disconnectUser(c.env, orgId, userId, "logout", sessionId));
     return ok(c, null, { status: 200, message: "Signed out" });
   })
@@ -151,5 +187,6 @@ export const authRoutes = createRouter()
     // Another organization's existence is not revealed to non-members.
     if (!role) throw new AppError("not_found", "Organization not found");
     const user = await getUser(db, userId);
-    return ok(c, await signIn(db, c.env.JWT_SECRET, user, organizationId, role), { status: 200 });
+    const result = await signIn(db, c.env.JWT_SECRET, user, organizationId, role);
+    return ok(c, deliverRefreshToken(c, result, wantsRefreshCookie(c)), { status: 200 });
   });

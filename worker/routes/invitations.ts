@@ -1,11 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { clientIp } from "../lib/client-ip";
 import { directoryDb } from "../lib/db";
-import { verifyAccessToken } from "../lib/tokens";
+import { AppError } from "../lib/errors";
 import { createRouter, envelope, jsonBody, jsonResponse, ok, standardErrors } from "../lib/http";
-import { bearerToken } from "../middleware/auth";
-import { findUserByEmail } from "../services/auth";
+import { deliverRefreshToken, REFRESH_TRANSPORT_DOC, wantsRefreshCookie } from "../lib/refresh-cookie";
+import { liveSession } from "../middleware/auth";
+import { rateLimitedResponse } from "../services/abuse-limits";
+import { getUser } from "../services/auth";
 import { AuthResultSchema, RoleSchema, signIn } from "../services/auth-result";
-import { acceptInvitation, findOpenInvitation } from "../services/invitations";
+import { acceptInvitation, findOpenInvitation, MAX_FAILED_ATTEMPTS } from "../services/invitations";
 
 const tags = ["Invitations"];
 const TokenParam = z.object({
@@ -17,6 +20,9 @@ const showRoute = createRoute({
   path: "/{token}",
   tags,
   summary: "What an invitation link offers (no sign-in needed)",
+  description:
+    "`accountExists` is there only for a Bearer token of the invited account itself (and is then true): holding the " +
+    "link does not tell anyone else whether the email has an account.",
   request: { params: TokenParam },
   responses: {
     200: jsonResponse(
@@ -26,7 +32,7 @@ const showRoute = createRoute({
           email: z.string(),
           role: RoleSchema,
           invitedBy: z.object({ name: z.string() }),
-          accountExists: z.boolean(),
+          accountExists: z.boolean().optional(),
           expiresAt: z.number().int(),
         }),
       ),
@@ -42,20 +48,29 @@ const acceptRoute = createRoute({
   tags,
   summary: "Accept: joins the organization, creating the account when the email has none",
   description:
-    "A new account needs `name` and `password`. An existing account proves itself with its `password`, or with a Bearer token of that user.",
+    "The invited account proves itself with a Bearer token of a live session of its own, or with its `password` " +
+    "(checked like a sign-in: same per-email and per-IP limits). With `name` and `password` an email without an " +
+    "account gets one; a password without a name never creates one, and is answered like a wrong password when the " +
+    `email has no account. After ${MAX_FAILED_ATTEMPTS} wrong passwords the link stops working (404). ${REFRESH_TRANSPORT_DOC}`,
   request: {
     params: TokenParam,
     ...jsonBody(
       z.object({ name: z.string().trim().min(1).max(120).optional(), password: z.string().min(1).max(256).optional() }),
     ),
   },
-  responses: { 200: jsonResponse(envelope(AuthResultSchema), "Joined"), ...standardErrors },
+  responses: { 200: jsonResponse(envelope(AuthResultSchema), "Joined"), ...standardErrors, 429: rateLimitedResponse },
 });
 
 export const invitationRoutes = createRouter()
   .openapi(showRoute, async (c) => {
     const db = directoryDb(c.env);
     const { inv, orgName, inviterName } = await findOpenInvitation(db, c.req.valid("param").token);
+    const viewer = await liveSession(c.env, c.req.header("authorization")).catch((err: unknown) => {
+      // The link is public: a stale token just means an anonymous viewer.
+      if (err instanceof AppError && err.code === "unauthorized") return null;
+      throw err;
+    });
+    const isInvitee = viewer ? (await getUser(db, viewer.userId)).email === inv.email : false;
     return ok(
       c,
       {
@@ -63,7 +78,7 @@ export const invitationRoutes = createRouter()
         email: inv.email,
         role: inv.role,
         invitedBy: { name: inviterName },
-        accountExists: Boolean(await findUserByEmail(db, inv.email)),
+        ...(isInvitee ? { accountExists: true } : {}),
         expiresAt: inv.expiresAt,
       },
       { status: 200 },
@@ -71,15 +86,16 @@ export const invitationRoutes = createRouter()
   })
   .openapi(acceptRoute, async (c) => {
     const db = directoryDb(c.env);
-    const bearer = bearerToken(c.req.header("authorization"));
-    const signedIn = bearer ? await verifyAccessToken(c.env.JWT_SECRET, bearer) : undefined;
+    const signedIn = await liveSession(c.env, c.req.header("authorization"));
     const body = c.req.valid("json");
     const { user, orgId, role } = await acceptInvitation(db, {
       token: c.req.valid("param").token,
       signedInUserId: signedIn?.userId,
       name: body.name,
       password: body.password,
+      ip: clientIp(c),
       requestId: c.get("requestId"),
     });
-    return ok(c, await signIn(db, c.env.JWT_SECRET, user, orgId, role), { status: 200 });
+    const result = await signIn(db, c.env.JWT_SECRET, user, orgId, role);
+    return ok(c, deliverRefreshToken(c, result, wantsRefreshCookie(c)), { status: 200 });
   });

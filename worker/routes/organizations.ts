@@ -1,7 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { clientIp } from "../lib/client-ip";
 import { directoryDb } from "../lib/db";
 import { createRouter, envelope, IdParam, jsonBody, jsonResponse, ok, standardErrors } from "../lib/http";
 import { requireAuth, requirePermission } from "../middleware/auth";
+import { LIMITS, limitOrganizationCreation, rateLimitedResponse } from "../services/abuse-limits";
 import { OrganizationSchema, RoleSchema } from "../services/auth-result";
 import {
   createInvitation,
@@ -59,11 +61,15 @@ const routes = {
     tags,
     security,
     summary: "Create another organization; you become its owner",
+    description:
+      `At most ${LIMITS.ORGANIZATIONS_PER_USER.limit} per hour per user and ` +
+      `${LIMITS.ORGANIZATIONS_PER_IP.limit} per hour per IP.`,
     middleware: [requireAuth] as const,
     request: jsonBody(z.object({ name: z.string().trim().min(1).max(120) })),
     responses: {
       201: jsonResponse(envelope(z.object({ organization: OrganizationSchema, role: RoleSchema })), "Created"),
       ...standardErrors,
+      429: rateLimitedResponse,
     },
   }),
   current: createRoute({
@@ -129,8 +135,10 @@ export const organizationRoutes = createRouter()
     return ok(c, await listOrganizationsOfUser(directoryDb(c.env), c.get("auth").userId), { status: 200 });
   })
   .openapi(routes.create, async (c) => {
+    const db = directoryDb(c.env);
+    await limitOrganizationCreation(db, { userId: c.get("auth").userId, ip: clientIp(c) });
     const org = await createOrganization(
-      directoryDb(c.env),
+      db,
       c.get("auth").userId,
       c.req.valid("json").name,
       c.get("requestId"),

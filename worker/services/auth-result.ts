@@ -33,12 +33,16 @@ export const AuthResultSchema = z
     role: RoleSchema,
     permissions: z.array(z.string()),
     accessToken: z.string(),
-    refreshToken: z.string(),
+    refreshToken: z
+      .string()
+      .optional()
+      .openapi({ description: "Left out when the request sent `X-Refresh-Transport: cookie`: the browser gets it as an HttpOnly cookie instead" }),
     expiresIn: z.number().int().openapi({ description: "Access token lifetime in seconds" }),
   })
   .openapi("AuthResult");
 
-export type AuthResult = z.infer<typeof AuthResultSchema>;
+/** As built here, before the route decides whether the refresh token travels in the body or a cookie. */
+export type AuthResult = z.infer<typeof AuthResultSchema> & { refreshToken: string };
 
 /** What login, register, refresh, switch and invitation acceptance all answer. */
 export async function authResult(

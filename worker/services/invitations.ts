@@ -1,15 +1,18 @@
-import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../lib/db";
 import { AppError, conflict, forbidden, invalid, notFound, unauthorized } from "../lib/errors";
 import { newId, randomToken, sha256 } from "../lib/ids";
 import { canAssignRole } from "../lib/permissions";
-import { verifyPassword } from "../lib/password";
+import { decoyHash, passwordProblem, verifyPassword } from "../lib/password";
 import { invitations, memberships, organizations, users, type Role } from "../../schema";
-import { auditStatement } from "./audit";
-import { emailTaken, findUserByEmail, newUserRow, normalizeEmail } from "./auth";
+import { limitCredentialAttempt } from "./abuse-limits";
+import { auditStatement, auditStatementIf } from "./audit";
+import { emailTaken, findUserByEmail, newUserRow, normalizeEmail, type User } from "./auth";
 import type { Actor } from "./members";
 
 const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
+/** Wrong passwords one link takes before it stops working; the inviter sends a new one if it was a typo. */
+export const MAX_FAILED_ATTEMPTS = 5;
 
 export type Invitation = typeof invitations.$inferSelect;
 
@@ -45,6 +48,7 @@ export async function createInvitation(
     expiresAt: now + INVITATION_TTL_MS,
     acceptedAt: null,
     revokedAt: null,
+    failedAttempts: 0,
     createdAt: now,
   };
   await db.batch([
@@ -70,6 +74,7 @@ export async function listPendingInvitations(db: Db, orgId: string) {
         eq(invitations.orgId, orgId),
         isNull(invitations.acceptedAt),
         isNull(invitations.revokedAt),
+        lt(invitations.failedAttempts, MAX_FAILED_ATTEMPTS),
         gt(invitations.expiresAt, Date.now()),
       ),
     )
@@ -95,7 +100,7 @@ export async function revokeInvitation(db: Db, orgId: string, actor: Actor, id: 
   ]);
 }
 
-/** An invitation still usable, found by the secret in its link; expired, used and revoked ones are 404. */
+/** An invitation still usable, found by the secret in its link; expired, used, revoked and locked ones are 404. */
 export async function findOpenInvitation(db: Db, token: string) {
   const row = await db
     .select({ inv: invitations, orgName: organizations.name, inviterName: users.name })
@@ -104,7 +109,8 @@ export async function findOpenInvitation(db: Db, token: string) {
     .innerJoin(users, eq(users.id, invitations.invitedBy))
     .where(eq(invitations.tokenHash, await sha256(token)))
     .get();
-  if (!row || row.inv.acceptedAt || row.inv.revokedAt || row.inv.expiresAt < Date.now()) {
+  const { inv } = row ?? {};
+  if (!row || !inv || inv.acceptedAt || inv.revokedAt || inv.failedAttempts >= MAX_FAILED_ATTEMPTS || inv.expiresAt < Date.now()) {
     throw notFound("Invitation");
   }
   return row;
@@ -112,46 +118,88 @@ export async function findOpenInvitation(db: Db, token: string) {
 
 export interface AcceptInput {
   token: string;
-  /** The signed-in user, when the link is opened in a logged-in browser. */
+  /** The user of a live session presented with the request, when the link is opened in a signed-in browser. */
   signedInUserId?: string;
   name?: string;
   password?: string;
+  /** The caller's address, for the sign-in limits a password check counts against. */
+  ip: string;
   requestId?: string;
+}
+
+/**
+ * One wrong password through this link, audited when it is the one that
+ * locks the link. The guard re-checks the cap, so racing guesses lock once.
+ */
+async function recordFailedAttempt(db: Db, inv: Invitation, requestId?: string) {
+  await db.batch([
+    db
+      .update(invitations)
+      .set({ failedAttempts: sql`${invitations.failedAttempts} + 1` })
+      .where(and(eq(invitations.id, inv.id), lt(invitations.failedAttempts, MAX_FAILED_ATTEMPTS))),
+    auditStatementIf(
+      db,
+      inv.orgId,
+      {
+        actorId: null,
+        action: "lock",
+        entity: "invitation",
+        entityId: inv.id,
+        changes: { email: inv.email, failedAttempts: MAX_FAILED_ATTEMPTS },
+        requestId,
+      },
+      sql`changes() > 0 AND (SELECT ${invitations.failedAttempts} FROM ${invitations} WHERE ${invitations.id} = ${inv.id}) >= ${MAX_FAILED_ATTEMPTS}`,
+    ),
+  ]);
+}
+
+/**
+ * Who accepts: the invitee's own session, the invitee's password, or a new
+ * account (a name and a password) when the email has none.
+ *
+ * Whoever holds the link (the inviter too) must not learn whether the email
+ * has an account without proving to be its owner, so every answer that does
+ * not join is the same either way: a password without a name is checked like
+ * a sign-in even when there is no account, a name brings the new-password
+ * rule first, and a session that is not the invitee's counts for nothing.
+ */
+async function invitee(db: Db, inv: Invitation, input: AcceptInput): Promise<{ user: User; isNew: boolean }> {
+  const account = await findUserByEmail(db, inv.email);
+  if (account && input.signedInUserId === account.id) return { user: account, isNew: false };
+  if (!input.password) throw invalid({ password: ["Enter your password to join"] });
+  if (input.name) {
+    const problem = passwordProblem(input.password, inv.email);
+    if (problem) throw invalid({ password: [problem] }, "Password is too weak");
+    if (!account) return { user: await newUserRow({ name: input.name, email: inv.email, password: input.password }), isNew: true };
+  }
+  await limitCredentialAttempt(db, { ip: input.ip, email: inv.email });
+  const matches = await verifyPassword(input.password, account?.passwordHash ?? (await decoyHash()));
+  if (!account || !matches) {
+    await recordFailedAttempt(db, inv, input.requestId);
+    throw unauthorized("Invalid email or password");
+  }
+  return { user: account, isNew: false };
 }
 
 /** Joins the invited organization, creating the account if the email has none. */
 export async function acceptInvitation(db: Db, input: AcceptInput) {
   const { inv } = await findOpenInvitation(db, input.token);
-  let user = await findUserByEmail(db, inv.email);
-  const statements = [];
-  if (user) {
-    const viaSession = input.signedInUserId === user.id;
-    if (!viaSession) {
-      if (!input.password) throw invalid({ password: ["Enter your password to join"] });
-      if (!(await verifyPassword(input.password, user.passwordHash))) {
-        throw unauthorized("Invalid email or password");
-      }
-    }
-  } else {
-    if (input.signedInUserId) {
-      throw forbidden("This invitation is for another email address; sign out to accept it");
-    }
-    if (!input.name || !input.password) {
-      throw invalid({
-        ...(input.name ? {} : { name: ["Required to create your account"] }),
-        ...(input.password ? {} : { password: ["Required to create your account"] }),
-      });
-    }
-    user = await newUserRow({ name: input.name, email: inv.email, password: input.password });
-    statements.push(db.insert(users).values(user));
-  }
+  const { user, isNew } = await invitee(db, inv, input);
+  const statements = isNew ? [db.insert(users).values(user)] : [];
 
   const now = Date.now();
   const [claimed] = await db.batch([
     db
       .update(invitations)
       .set({ acceptedAt: now })
-      .where(and(eq(invitations.id, inv.id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+      .where(
+        and(
+          eq(invitations.id, inv.id),
+          isNull(invitations.acceptedAt),
+          isNull(invitations.revokedAt),
+          lt(invitations.failedAttempts, MAX_FAILED_ATTEMPTS),
+        ),
+      )
       .returning({ id: invitations.id }),
     ...statements,
     db

@@ -1,11 +1,19 @@
-import { sql } from "drizzle-orm";
-import type { Db } from "../lib/db";
+import { lt, sql } from "drizzle-orm";
+import { directoryDb, type Db } from "../lib/db";
+import { AppError } from "../lib/errors";
+import { registerScheduledTask } from "../jobs/scheduled";
 import { rateLimits } from "../../schema";
 
 export interface RateLimitResult {
   allowed: boolean;
   retryAfterSeconds: number;
 }
+
+/**
+ * No counter's window may be longer, so any row whose window started longer
+ * ago than this has ended and can be purged without knowing its own window.
+ */
+export const MAX_WINDOW_MS = 24 * 3600 * 1000;
 
 /**
  * Fixed-window counter in one atomic upsert: D1 runs statements one at a
@@ -18,6 +26,7 @@ export async function hitRateLimit(
   windowMs: number,
   now = Date.now(),
 ): Promise<RateLimitResult> {
+  if (windowMs > MAX_WINDOW_MS) throw new Error(`Rate-limit window for ${key} exceeds MAX_WINDOW_MS`);
   const cutoff = now - windowMs;
   const [row] = await db
     .insert(rateLimits)
@@ -33,3 +42,21 @@ export async function hitRateLimit(
   if (!row || row.count <= limit) return { allowed: true, retryAfterSeconds: 0 };
   return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((row.windowStart + windowMs - now) / 1000)) };
 }
+
+/** Throws `rate_limited` with the longest wait when any of the counters is over its limit. */
+export function enforceRateLimits(results: RateLimitResult[], what: string): void {
+  const blocked = results.filter((r) => !r.allowed);
+  if (blocked.length === 0) return;
+  const wait = Math.max(...blocked.map((r) => r.retryAfterSeconds));
+  throw new AppError("rate_limited", `Too many ${what}; try again in ${wait} s`, undefined, { "Retry-After": String(wait) });
+}
+
+/** Deletes counters whose window is over: every key (each IP, each email tried) would otherwise stay forever. */
+export async function purgeExpiredRateLimits(db: Db, now = Date.now()): Promise<number> {
+  const result = await db.delete(rateLimits).where(lt(rateLimits.windowStart, now - MAX_WINDOW_MS)).run();
+  return result.meta.changes;
+}
+
+registerScheduledTask("rate-limit-purge", async (env, at) => {
+  await purgeExpiredRateLimits(directoryDb(env), at.getTime());
+});

@@ -1,0 +1,60 @@
+import type { Db } from "../lib/db";
+import { ErrorSchema, jsonResponse } from "../lib/http";
+import { enforceRateLimits, hitRateLimit } from "./rate-limit";
+import { normalizeEmail } from "./auth";
+
+const SECOND = 1000;
+const HOUR = 3600 * SECOND;
+
+/**
+ * Every place a password is checked (sign-in, accepting an invitation as an
+ * existing account) counts against the same keys, so guesses spread over
+ * both paths still meet one budget per email and per address.
+ */
+const CREDENTIALS = { limit: 5, windowMs: 20 * SECOND };
+/** Room for an office or a training room behind one NAT signing up together. */
+const REGISTRATIONS = { limit: 20, windowMs: HOUR };
+/** Generous: a whole office behind one address refreshes every 14 minutes per person. */
+const REFRESHES = { limit: 120, windowMs: 60 * SECOND };
+const ORGANIZATIONS_PER_USER = { limit: 5, windowMs: HOUR };
+const ORGANIZATIONS_PER_IP = { limit: 20, windowMs: HOUR };
+
+export const LIMITS = { CREDENTIALS, REGISTRATIONS, REFRESHES, ORGANIZATIONS_PER_USER, ORGANIZATIONS_PER_IP } as const;
+
+/** Throws `rate_limited` (429, Retry-After) before a password is checked too often. */
+export async function limitCredentialAttempt(db: Db, who: { ip: string; email: string }): Promise<void> {
+  const { limit, windowMs } = CREDENTIALS;
+  enforceRateLimits(
+    await Promise.all([
+      hitRateLimit(db, `login:ip:${who.ip}`, limit, windowMs),
+      hitRateLimit(db, `login:email:${normalizeEmail(who.email)}`, limit, windowMs),
+    ]),
+    "sign-in attempts",
+  );
+}
+
+export async function limitRegistration(db: Db, ip: string): Promise<void> {
+  const { limit, windowMs } = REGISTRATIONS;
+  enforceRateLimits([await hitRateLimit(db, `register:ip:${ip}`, limit, windowMs)], "registrations");
+}
+
+export async function limitRefresh(db: Db, ip: string): Promise<void> {
+  const { limit, windowMs } = REFRESHES;
+  enforceRateLimits([await hitRateLimit(db, `refresh:ip:${ip}`, limit, windowMs)], "token refreshes");
+}
+
+export async function limitOrganizationCreation(db: Db, who: { ip: string; userId: string }): Promise<void> {
+  enforceRateLimits(
+    await Promise.all([
+      hitRateLimit(db, `org-create:user:${who.userId}`, ORGANIZATIONS_PER_USER.limit, ORGANIZATIONS_PER_USER.windowMs),
+      hitRateLimit(db, `org-create:ip:${who.ip}`, ORGANIZATIONS_PER_IP.limit, ORGANIZATIONS_PER_IP.windowMs),
+    ]),
+    "new organizations",
+  );
+}
+
+/** The 429 of every limited route, for the OpenAPI document. */
+export const rateLimitedResponse = jsonResponse(
+  ErrorSchema,
+  "Too many attempts (`rate_limited`); the `Retry-After` header says how many seconds to wait",
+);
