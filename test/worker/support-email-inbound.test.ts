@@ -1,6 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { MAX_INBOUND_BYTES, parseInboundMail } from "../../worker/email/parse";
+import worker from "../../worker/index";
 import { MAX_ATTACHMENT_BYTES } from "../../worker/services/support/attachments";
 import { api, BASE, registerAccount, type Account } from "../helpers";
 import { deliver, emailTickets, fixture, inboundAddress, r2Keys, ticketDetail } from "./support-email-helpers";
@@ -220,6 +221,48 @@ describe("email-to-ticket: refused and ignored mail", () => {
     huge.set(new TextEncoder().encode("From: a@example.net\r\nSubject: huge\r\n\r\n"));
     expect((await deliver(huge, { from: "a@example.net", to })).rejected).toBe(`Message too large (limit ${MAX_INBOUND_BYTES} bytes)`);
     expect(await emailTickets(owner)).toHaveLength(1);
+  });
+
+  it("rejects mail whose announced size is over the limit without reading a byte of it", async () => {
+    const owner = await registerAccount("mailhuge");
+    const to = await inboundAddress(owner);
+    const pulled = { bytes: 0 };
+    const raw = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled.bytes += 64 * 1024;
+        controller.enqueue(new Uint8Array(64 * 1024).fill(0x61));
+      },
+    }, { highWaterMark: 0 });
+    let rejected: string | null = null;
+    const message = {
+      from: "a@example.net",
+      to,
+      headers: new Headers({ from: "a@example.net", subject: "huge" }),
+      raw,
+      rawSize: MAX_INBOUND_BYTES + 1,
+      setReject: (reason: string) => void (rejected = reason),
+      forward: () => Promise.reject(new Error("not used")),
+      reply: () => Promise.reject(new Error("not used")),
+    } satisfies ForwardableEmailMessage;
+    await worker.email(message, env);
+    expect(rejected).toBe(`Message too large (limit ${MAX_INBOUND_BYTES} bytes)`);
+    expect(pulled.bytes).toBe(0);
+    expect(await emailTickets(owner)).toHaveLength(0);
+  });
+
+  it("stops reading a raw message once it runs past the limit, whatever size was announced", async () => {
+    const chunk = new Uint8Array(64 * 1024).fill(0x61);
+    chunk.set(new TextEncoder().encode("From: a@example.net\r\nSubject: oversized\r\n\r\n"));
+    const pulled = { bytes: 0 };
+    const oversized = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled.bytes > 2 * MAX_INBOUND_BYTES) return controller.close();
+        pulled.bytes += chunk.byteLength;
+        controller.enqueue(chunk.slice());
+      },
+    }, { highWaterMark: 0 });
+    await expect(parseInboundMail(oversized)).rejects.toThrow(`Message too large (limit ${MAX_INBOUND_BYTES} bytes)`);
+    expect(pulled.bytes).toBeLessThanOrEqual(MAX_INBOUND_BYTES + chunk.byteLength);
   });
 
   it("ignores auto-replies, bulk mail, bounces and our own outbound replies looping back", async () => {

@@ -83,14 +83,40 @@ function attachmentsOf(email: Email): InboundAttachment[] {
     }));
 }
 
+const tooLarge = () => new MailRejected(`Message too large (limit ${MAX_INBOUND_BYTES} bytes)`);
+
+/** The raw stream read only up to the limit, so a message longer than its announced size is refused, not buffered whole. */
+async function readCapped(raw: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const reader = raw.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_INBOUND_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
 /**
  * Reads and parses the raw message with postal-mime and checks it can become
  * a ticket: a sender address, and some content. Throws MailRejected otherwise.
  */
 export async function parseInboundMail(raw: ReadableStream<Uint8Array> | ArrayBuffer | Uint8Array): Promise<InboundMail> {
-  const bytes = raw instanceof Uint8Array ? raw : new Uint8Array(raw instanceof ArrayBuffer ? raw : await new Response(raw).arrayBuffer());
+  const bytes = raw instanceof Uint8Array ? raw : raw instanceof ArrayBuffer ? new Uint8Array(raw) : await readCapped(raw);
   if (bytes.byteLength === 0) throw new MailRejected("Empty message");
-  if (bytes.byteLength > MAX_INBOUND_BYTES) throw new MailRejected(`Message too large (limit ${MAX_INBOUND_BYTES} bytes)`);
+  if (bytes.byteLength > MAX_INBOUND_BYTES) throw tooLarge();
   let email: Email;
   try {
     email = await PostalMime.parse(bytes, { maxNestingDepth: 50, attachmentEncoding: "arraybuffer" });
