@@ -47,7 +47,9 @@ export async function fillBoard(url, auth, n) {
 async function openBoard(browser, url, auth, context) {
   const ctx = context ?? (await browser.newContext({ viewport: { width: 1440, height: 900 } }));
   if (!context) {
-    const stored = JSON.stringify({ accessToken: auth.accessToken, refreshToken: auth.refreshToken, expiresAt: Date.now() + auth.expiresIn * 1000, userId: auth.user.id, organizationId: auth.organization.id });
+    // As the app keeps a session: the refresh token in its HttpOnly cookie, the access token in storage.
+    await ctx.addCookies([{ name: "neuracrm_refresh", value: auth.refreshToken, domain: new URL(url).hostname, path: "/api/auth", httpOnly: true, secure: true, sameSite: "Strict" }]);
+    const stored = JSON.stringify({ accessToken: auth.accessToken, expiresAt: Date.now() + auth.expiresIn * 1000, userId: auth.user.id, organizationId: auth.organization.id });
     await ctx.addInitScript((value) => { if (!localStorage.getItem("neuracrm.auth")) localStorage.setItem("neuracrm.auth", value); }, stored);
   }
   const page = await ctx.newPage();

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import {
 	acceptAsNewAccount,
 	inviteViaApi,
@@ -26,11 +26,49 @@ test('signing in with a wrong password shows an error, the right one gets in', a
 	await screenshot(page, '06-login-error');
 
 	await page.getByLabel('Password').fill(person.password);
+	const login = page.waitForResponse((res) => new URL(res.url()).pathname === '/api/auth/login');
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	await expect(page).toHaveURL(/\/$/);
 	await expect(page.getByTestId('org-switcher')).toContainText('Typo Ltd');
 	expect(errors).toEqual([]);
+
+	// The refresh token lives in an HttpOnly cookie; nothing page scripts can read holds it.
+	expect(((await (await login).json()) as { data: object }).data).not.toHaveProperty('refreshToken');
+	const cookie = (await page.context().cookies()).find((c) => c.name === 'neuracrm_refresh');
+	expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/api/auth' });
+	const secret = cookie!.value.split('.')[1]!;
+	expect(secret.length).toBeGreaterThan(20);
+	const readable = JSON.stringify(await readableStorage(page));
+	expect(readable).toContain('accessToken');
+	expect(readable).not.toContain(secret);
+	expect(readable).not.toContain('refreshToken');
 });
+
+/** Everything page scripts can read back: cookies, localStorage and every IndexedDB store. */
+function readableStorage(page: Page) {
+	return page.evaluate(async () => {
+		const local = Object.keys(localStorage).map((key) => `${key}=${localStorage.getItem(key)}`);
+		const databases: string[] = [];
+		for (const { name } of await indexedDB.databases()) {
+			if (!name) continue;
+			const db = await new Promise<IDBDatabase>((resolve, reject) => {
+				const req = indexedDB.open(name);
+				req.onsuccess = () => resolve(req.result);
+				req.onerror = () => reject(req.error);
+			});
+			for (const store of Array.from(db.objectStoreNames)) {
+				const rows = await new Promise<unknown[]>((resolve) => {
+					const req = db.transaction(store).objectStore(store).getAll();
+					req.onsuccess = () => resolve(req.result);
+					req.onerror = () => resolve([]);
+				});
+				databases.push(`${name}/${store}:${JSON.stringify(rows)}`);
+			}
+			db.close();
+		}
+		return { cookies: document.cookie, local, databases };
+	});
+}
 
 test('registration shows the server’s field errors', async ({ page }) => {
 	const person = newPerson('Petra', 'Password');

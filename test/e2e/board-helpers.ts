@@ -1,4 +1,5 @@
 import { expect, type APIRequestContext, type Browser, type Locator, type Page } from '@playwright/test';
+import { addRefreshCookie } from './helpers';
 
 export interface Stage {
 	id: string;
@@ -118,16 +119,16 @@ export async function acceptForTokens(request: APIRequestContext, link: string, 
 }
 
 /**
- * A browser context already signed in with `auth` (as the app stores a session),
- * so a test with many people does not run into the sign-in rate limit. The
- * tokens are written only when the context has none: refresh tokens rotate,
- * and a reload must not put back one the app has already spent.
+ * A browser context already signed in with `auth` (as the app keeps a session:
+ * the refresh token in its cookie, the access token in storage), so a test with
+ * many people does not run into the sign-in rate limit. The access token is
+ * written only when the context has none, so a reload keeps the app's newer one.
  */
 export async function signedInContext(browser: Browser, auth: AuthTokens) {
 	const context = await browser.newContext();
+	await addRefreshCookie(context, auth.refreshToken);
 	const stored = {
 		accessToken: auth.accessToken,
-		refreshToken: auth.refreshToken,
 		expiresAt: Date.now() + auth.expiresIn * 1000,
 		userId: auth.user.id,
 		organizationId: auth.organization.id

@@ -32,7 +32,16 @@ test('an existing account joins with one click when signed in, or with its passw
 	const guest = await fresh.newPage();
 	const second = await inviteViaApi(request, other.accessToken, ada.email, 'viewer');
 	await guest.goto(new URL(second).pathname);
+	// The page is not told that the email has an account: the visitor says which they are.
+	await guest.getByRole('button', { name: 'Sign in with your password' }).click();
 	await expect(guest.getByText(`Enter the password for ${ada.email} to join.`)).toBeVisible();
+	await expect(guest.getByLabel('Your name')).toHaveCount(0);
+	await guest.getByRole('button', { name: 'Create an account' }).click();
+	// Choosing "new" by mistake: the password is checked as the account's, and the page says so.
+	await guest.getByLabel('Your name').fill(ada.name);
+	await guest.getByLabel('Choose a password').fill('wrong-password-456');
+	await guest.getByRole('button', { name: 'Create account and join' }).click();
+	await expect(guest.getByRole('alert')).toContainText(`${ada.email} already has an account`);
 	await expect(guest.getByLabel('Your name')).toHaveCount(0);
 	await guest.getByLabel('Password').fill('wrong-password-123');
 	await guest.getByRole('button', { name: 'Sign in and join' }).click();

@@ -1,11 +1,15 @@
 /**
  * The one way the app talks to /api: envelopes in, typed data or `ApiError` out.
  *
- * Tokens live in localStorage so every tab shares one session. Refresh tokens
- * rotate and the server revokes the whole family when an old one is reused, so
- * a refresh must never run twice with the same token: within a tab concurrent
- * callers share one promise, and across tabs a Web Lock serialises refreshes
- * while each tab re-reads the pair inside the lock (from IndexedDB, see
+ * The refresh token never reaches this code: the server keeps it in an
+ * HttpOnly cookie (every request says `X-Refresh-Transport: cookie`), so a
+ * script injected into the page cannot carry it off. The short-lived access
+ * token and who it belongs to live in localStorage so every tab shares one
+ * session; anything running in the page could mint one through the cookie
+ * anyway. Refresh tokens rotate and the server revokes the whole family when
+ * a spent one comes back, so refreshes never overlap: within a tab concurrent
+ * callers share one promise, and across tabs a Web Lock serialises them while
+ * each tab re-reads the access token inside the lock (from IndexedDB, see
  * token-store.ts) to adopt one another tab has just obtained.
  */
 import { ApiError, networkError, toApiError, unwrap, type Envelope } from './api-response';
@@ -15,13 +19,13 @@ import type { AuthResult } from './types';
 export { ApiError, type FieldErrors } from './api-response';
 
 const STORAGE_KEY = 'neuracrm.auth';
+const TRANSPORT = { 'x-refresh-transport': 'cookie' };
 const REFRESH_LOCK = 'neuracrm.refresh';
 /** Refresh when less than this is left on the access token. */
 const REFRESH_MARGIN_MS = 60_000;
 
 export interface StoredTokens {
 	accessToken: string;
-	refreshToken: string;
 	/** Epoch milliseconds. */
 	expiresAt: number;
 	userId: string;
@@ -43,10 +47,15 @@ function readStored(): StoredTokens | null {
 	try {
 		const raw = localStorage.getItem(STORAGE_KEY);
 		if (!raw) return null;
-		const parsed = JSON.parse(raw) as Partial<StoredTokens>;
+		const parsed = JSON.parse(raw) as Partial<StoredTokens> & { refreshToken?: unknown };
+		if ('refreshToken' in parsed) {
+			// Left by a version that kept the refresh token here: erase it; that session signs in again.
+			localStorage.removeItem(STORAGE_KEY);
+			void writeDurable(null);
+			return null;
+		}
 		if (
 			typeof parsed.accessToken === 'string' &&
-			typeof parsed.refreshToken === 'string' &&
 			typeof parsed.expiresAt === 'number' &&
 			typeof parsed.userId === 'string' &&
 			typeof parsed.organizationId === 'string'
@@ -86,13 +95,12 @@ export function currentTokens(): StoredTokens | null {
 }
 
 /**
- * Store the pair from an AuthResult (login, register, refresh, switch, accept).
- * The returned promise settles when the durable copy is committed.
+ * Store the access token of an AuthResult (login, register, refresh, switch,
+ * accept). The returned promise settles when the durable copy is committed.
  */
 export function storeAuth(auth: AuthResult): Promise<void> {
 	const next: StoredTokens = {
 		accessToken: auth.accessToken,
-		refreshToken: auth.refreshToken,
 		expiresAt: Date.now() + Math.max(0, auth.expiresIn) * 1000,
 		userId: auth.user.id,
 		organizationId: auth.organization.id
@@ -108,10 +116,12 @@ export function clearTokens(reason: SessionEndReason = 'signed-out') {
 	adopt(null, reason);
 }
 
-/** The newest pair any tab has stored: IndexedDB when it has one, else localStorage. */
+/** The newest token any tab has stored: IndexedDB when it has one, else localStorage. */
 async function readLatest(): Promise<StoredTokens | null> {
-	const durable = await readDurable<StoredTokens>();
-	return durable && typeof durable.refreshToken === 'string' ? durable : readStored();
+	const durable = await readDurable<StoredTokens & { refreshToken?: unknown }>();
+	return durable && typeof durable.accessToken === 'string' && !('refreshToken' in durable)
+		? durable
+		: readStored();
 }
 
 function nearExpiry(t: StoredTokens): boolean {
@@ -145,9 +155,9 @@ async function withRefreshLock<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Exchange the refresh token for a new pair. `seen` is the pair the caller found
- * wanting (expiring, or its access token refused); if another tab has rotated
- * it meanwhile, that tab's fresh pair is adopted instead of spending a token.
+ * Exchange the refresh cookie for a new access token (and cookie). `seen` is
+ * what the caller found wanting (expiring, or refused); if another tab has
+ * refreshed meanwhile, its fresh token is adopted instead of refreshing again.
  */
 export function refreshTokens(seen: StoredTokens | null = tokens): Promise<StoredTokens> {
 	inflightRefresh ??= withRefreshLock(async () => {
@@ -156,7 +166,7 @@ export function refreshTokens(seen: StoredTokens | null = tokens): Promise<Store
 			adopt(null, 'expired');
 			throw new ApiError(401, 'unauthorized', 'Your session has ended. Please sign in again.');
 		}
-		if (current.refreshToken !== seen?.refreshToken && !nearExpiry(current)) {
+		if (current.accessToken !== seen?.accessToken && !nearExpiry(current)) {
 			adopt(current);
 			return current;
 		}
@@ -164,8 +174,8 @@ export function refreshTokens(seen: StoredTokens | null = tokens): Promise<Store
 		try {
 			res = await fetch('/api/auth/refresh', {
 				method: 'POST',
-				headers: { 'content-type': 'application/json', accept: 'application/json' },
-				body: JSON.stringify({ refreshToken: current.refreshToken })
+				credentials: 'same-origin',
+				headers: { accept: 'application/json', ...TRANSPORT }
 			});
 		} catch {
 			throw networkError();
@@ -177,7 +187,7 @@ export function refreshTokens(seen: StoredTokens | null = tokens): Promise<Store
 			return tokens as StoredTokens;
 		}
 		const error = await toApiError(res);
-		// The server refused the refresh token itself: the session is over.
+		// The server refused the refresh cookie itself: the session is over.
 		if (res.status === 400 || res.status === 401 || res.status === 403) {
 			clearTokens('expired');
 		}
@@ -215,12 +225,13 @@ async function send(path: string, options: RequestOptions, token: string | null)
 		const qs = params.toString();
 		if (qs) url += `?${qs}`;
 	}
-	const headers: Record<string, string> = { accept: 'application/json' };
+	const headers: Record<string, string> = { accept: 'application/json', ...TRANSPORT };
 	if (options.body !== undefined) headers['content-type'] = 'application/json';
 	if (token) headers.authorization = `Bearer ${token}`;
 	try {
 		return await fetch(url, {
 			method: options.method ?? 'GET',
+			credentials: 'same-origin',
 			headers,
 			body: options.body === undefined ? undefined : JSON.stringify(options.body),
 			signal: options.signal

@@ -170,10 +170,8 @@ class Session {
 		const tokens = currentTokens();
 		try {
 			if (tokens) {
-				await api<null>('/api/auth/logout', {
-					method: 'POST',
-					body: { refreshToken: tokens.refreshToken }
-				});
+				// Revokes the session and clears the refresh cookie.
+				await api<null>('/api/auth/logout', { method: 'POST' });
 			}
 		} catch {
 			// Signing out locally matters more than telling the server; its tokens expire anyway.

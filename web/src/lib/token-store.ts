@@ -1,14 +1,14 @@
 /**
- * A strongly consistent copy of the token pair, for the refresh critical section.
+ * A strongly consistent copy of the access token, for the refresh critical section.
  *
  * localStorage is what tabs read at start-up and what fires `storage` events,
  * but Chromium propagates its writes to other renderer processes
  * asynchronously: a tab that takes the refresh lock right after another tab
- * released it can still read the refresh token that was just spent, and
- * spending it twice revokes the whole session family. IndexedDB transactions
- * are committed in one place, so a read that starts after a committed write
- * sees it. Where IndexedDB is unavailable (or holds nothing) reads resolve to
- * undefined and callers fall back to localStorage.
+ * released it can still read the access token that was just replaced, and
+ * would rotate the refresh cookie once more for nothing. IndexedDB
+ * transactions are committed in one place, so a read that starts after a
+ * committed write sees it. Where IndexedDB is unavailable (or holds nothing)
+ * reads resolve to undefined and callers fall back to localStorage.
  */
 
 const DB_NAME = 'neuracrm';

@@ -29,7 +29,6 @@ export interface AuthResult {
 	role: Role;
 	permissions: string[];
 	accessToken: string;
-	refreshToken: string;
 	/** Seconds until `accessToken` expires. */
 	expiresIn: number;
 }
@@ -69,7 +68,8 @@ export interface InvitationPreview {
 	email: string;
 	role: Role;
 	invitedBy: { name: string };
-	accountExists: boolean;
+	/** Only for the invitee's own session: nobody else learns whether the email has an account. */
+	accountExists?: boolean;
 	expiresAt?: number;
 }
 
