@@ -1,10 +1,11 @@
 // Shared by `npm start`, the browser tests and the benchmarks: one way to
 // prepare local state and run `wrangler dev` against it.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, closeSync, existsSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawnGroup } from "./process-groups.mjs";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wrangler = join(root, "node_modules", ".bin", "wrangler");
@@ -72,21 +73,22 @@ export async function waitForHealth(url, timeoutMs = 60_000) {
 
 /**
  * Starts `wrangler dev` on 127.0.0.1:<port> with state in `persistTo`.
- * Resolves once /api/health answers; `stop()` kills the process group.
+ * Resolves once /api/health answers; `stop()` kills the process group, and
+ * so does this process's exit (see process-groups.mjs).
  */
 export async function startDevServer({
   port, persistTo, inspectorPort = 9229, quiet = false, logFile, config = "wrangler.toml", extraArgs = [],
 }) {
   const logFd = logFile ? openSync(logFile, "a") : undefined;
   const output = logFd ?? (quiet ? "ignore" : "inherit");
-  const child = spawn(
+  const { child, stop } = spawnGroup(
     wrangler,
     [
       "dev", "-c", config, "--ip", "127.0.0.1", "--port", String(port),
       "--inspector-port", String(inspectorPort),
       "--persist-to", persistTo, "--show-interactive-dev-session=false", ...extraArgs,
     ],
-    { cwd: root, stdio: [output === "inherit" ? "inherit" : "ignore", output, output], detached: true, env: { ...process.env } },
+    { cwd: root, stdio: [output === "inherit" ? "inherit" : "ignore", output, output], env: { ...process.env } },
   );
   if (logFd !== undefined) closeSync(logFd);
   const url = `http://127.0.0.1:${port}`;
@@ -94,15 +96,5 @@ export async function startDevServer({
     child.once("exit", (code) => reject(new Error(`wrangler dev exited with ${code}`))),
   );
   await Promise.race([waitForHealth(url), exited]);
-  return {
-    url,
-    child,
-    stop() {
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-    },
-  };
+  return { url, child, stop };
 }

@@ -7,31 +7,30 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildWeb, ensureDevVars, migrate, root, startDevServer } from "./dev-server.mjs";
+import { exitOnSignals } from "./process-groups.mjs";
 
 const PORT = Number(process.env.E2E_PORT ?? 8790);
 const INSPECTOR_PORT = Number(process.env.E2E_INSPECTOR_PORT ?? 9231);
 
+let playwright;
+// Interrupted at any step, the server stops (process-groups.mjs) and Playwright hears of it.
+exitOnSignals((signal) => playwright?.kill(signal));
+
 function runPlaywright(baseUrl, args) {
   return new Promise((resolve) => {
-    const child = spawn(join(root, "node_modules", ".bin", "playwright"), ["test", ...args], {
+    playwright = spawn(join(root, "node_modules", ".bin", "playwright"), ["test", ...args], {
       cwd: root,
       stdio: "inherit",
       env: { ...process.env, BASE_URL: baseUrl, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1" },
     });
-    const forward = (signal) => child.kill(signal);
-    process.on("SIGINT", forward);
-    process.on("SIGTERM", forward);
-    child.on("exit", (code, signal) => {
-      process.off("SIGINT", forward);
-      process.off("SIGTERM", forward);
-      resolve(code ?? (signal ? 1 : 0));
-    });
+    playwright.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
 
 let server;
 let status = 1;
 const persistTo = mkdtempSync(join(tmpdir(), "neuracrm-e2e-"));
+process.on("exit", () => rmSync(persistTo, { recursive: true, force: true }));
 // The server's own log explains most browser-test failures, so a failing run prints its
 // error lines (kept short: the runner's own failure summary must stay readable above it).
 const serverLog = join(root, "test-results", `wrangler-dev-${PORT}.log`);
@@ -62,7 +61,6 @@ try {
   status = 1;
 } finally {
   server?.stop();
-  rmSync(persistTo, { recursive: true, force: true });
   if (status !== 0 && existsSync(serverLog)) {
     const errors = readFileSync(serverLog, "utf8")
       .split("\n")

@@ -1,7 +1,11 @@
 // `npm start`: build the web app, apply migrations, serve, seed the demo
 // organization, and print where to go. State lives in .data/ (git-ignored).
 import { buildWeb, ensureDevVars, migrate, startDevServer } from "./dev-server.mjs";
+import { exitOnSignals } from "./process-groups.mjs";
 import { DEMO, seedDemo } from "./seed-demo.mjs";
+
+// Before the server starts: Ctrl+C while seeding must stop it too.
+exitOnSignals();
 
 const port = Number(process.env.PORT ?? 8787);
 const persistTo = ".data";
@@ -23,10 +27,4 @@ console.log(`
   Press Ctrl+C to stop.
 `);
 
-const stop = () => {
-  server.stop();
-  process.exit(0);
-};
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
 server.child.on("exit", (code) => process.exit(code ?? 0));
