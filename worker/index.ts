@@ -24,7 +24,7 @@ export default {
       return res ?? Response.json({ success: false, error: { code: "not_found", message: "No such room" } }, { status: 404 });
     }
     if (pathname.startsWith("/api/") || pathname === "/api") return app.fetch(request, env, ctx);
-    return withSecurityHeaders(await env.ASSETS.fetch(request));
+    return withSecurityHeaders(await env.ASSETS.fetch(request), request.url);
   },
   async queue(batch, env) {
     await handleQueue(batch as MessageBatch<Job>, env);

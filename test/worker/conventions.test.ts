@@ -1,3 +1,4 @@
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, expectError, registerAccount } from "../helpers";
 
@@ -46,6 +47,14 @@ describe("API conventions", () => {
     const res = await api("/api/health");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("x-frame-options")).toBe("DENY");
+  });
+
+  it("pins HTTPS with HSTS on API and asset responses served over HTTPS, never over plain http", async () => {
+    const hsts = async (url: string) => (await exports.default.fetch(new Request(url))).headers.get("strict-transport-security");
+    for (const path of ["/api/health", "/favicon.svg", "/no/such/page"]) {
+      expect(await hsts(`https://neuracrm.test${path}`), path).toBe("max-age=63072000; includeSubDomains");
+      expect(await hsts(`http://neuracrm.test${path}`), path).toBeNull();
+    }
   });
 
   it("writes an audit row for each mutation, readable by admins", async () => {
