@@ -63,7 +63,7 @@ const loginRoute = createRoute({
   method: "post",
   path: "/login",
   tags,
-  summary: "Sign in with email and password (5 attempts per 20 s per IP and per email)",
+  summary: `Sign in with email and password (${LIMITS.CREDENTIALS.limit} attempts per ${LIMITS.CREDENTIALS.windowMs / 1000} s per IP and per email)`,
   description: `Password checks here and in invitation acceptance share these limits. ${REFRESH_TRANSPORT_DOC}`,
   request: jsonBody(z.object({ email: Email, password: z.string().min(1).max(256) })),
   responses: { 200: AuthOk, 400: standardErrors[400], 401: standardErrors[401], 429: rateLimitedResponse },
