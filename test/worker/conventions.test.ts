@@ -25,8 +25,10 @@ describe("API conventions", () => {
     expectError(res, 413, "payload_too_large");
   });
 
-  it("answers an unknown route with 404 in the envelope", async () => {
-    expectError(await api("/api/nothing-here"), 404, "not_found");
+  it("answers an unknown route with 404 in the envelope, and 401 to a caller without a token", async () => {
+    const a = await registerAccount("unknown");
+    expectError(await api("/api/nothing-here", { token: a.token }), 404, "not_found");
+    expectError(await api("/api/nothing-here"), 401, "unauthorized");
   });
 
   it("answers wrong types with field details", async () => {
