@@ -111,6 +111,20 @@ describe("deal-room sockets end with access", () => {
     board.close();
   });
 
+  it("closes agents' board and deal-room sockets when the organization switches to own-records visibility", async () => {
+    const { owner, deal } = await orgWithDeal("dra7");
+    const agent = await addMember(owner, "agent");
+    const manager = await addMember(owner, "manager");
+    const notes = await joinRoom(deal.id, agent.token, "deal-room");
+    const board = await joinRoom(owner.orgId, agent.token);
+    const managerNotes = await joinRoom(deal.id, manager.token, "deal-room");
+    await restrictToOwnRecords(owner);
+    await closedAsRevoked(notes, "the agent's notes socket to close");
+    await closedAsRevoked(board, "the agent's board socket to close");
+    await stillOpen(managerNotes, managerNotes, "manager still here");
+    managerNotes.close();
+  });
+
   it("refuses a socket whose access ended after the gate let it through", async () => {
     const { owner, deal } = await orgWithDeal("dra6");
     const agent = await addMember(owner, "agent");

@@ -18,6 +18,7 @@ import {
   publicOrganization,
   updateOrganization,
 } from "../services/organizations";
+import { disconnectRestricted } from "../services/room-events";
 import { ROLES } from "../../schema";
 
 const tags = ["Organizations"];
@@ -151,7 +152,12 @@ export const organizationRoutes = createRouter()
   })
   .openapi(routes.update, async (c) => {
     const { orgId, userId } = c.get("auth");
-    const org = await updateOrganization(directoryDb(c.env), orgId, userId, c.req.valid("json"), c.get("requestId"));
+    const db = directoryDb(c.env);
+    const { organization: org, previous } = await updateOrganization(db, orgId, userId, c.req.valid("json"), c.get("requestId"));
+    if (previous.settings.recordVisibility !== org.settings.recordVisibility) {
+      // A socket's scope (whole board or own records only) is fixed when it opens, so members whose view changed reconnect.
+      c.executionCtx.waitUntil(disconnectRestricted(c.env, db, orgId, "visibility_changed"));
+    }
     return ok(c, publicOrganization(org), { status: 200 });
   })
   .openapi(routes.invite, async (c) => {

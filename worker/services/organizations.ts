@@ -113,5 +113,5 @@ export async function updateOrganization(
       requestId,
     }),
   ]);
-  return { ...current, ...next };
+  return { organization: { ...current, ...next }, previous: current };
 }

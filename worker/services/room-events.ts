@@ -1,7 +1,11 @@
+import { eq } from "drizzle-orm";
 import { getServerByName } from "partyserver";
 import { roomEvent, type RoomEventType } from "../../rooms/events";
 import { dealRoomName, orgRoomName } from "../../rooms/names";
 import type { Env } from "../env";
+import type { Db } from "../lib/db";
+import { can } from "../lib/permissions";
+import { memberships } from "../../schema";
 
 /** The organization's room, as a typed stub for RPC. */
 export const orgRoom = (env: Pick<Env, "ORG_ROOM">, orgId: string) => getServerByName(env.ORG_ROOM, orgRoomName(orgId));
@@ -40,6 +44,13 @@ export function disconnectUser(
   sessionId?: string,
 ) {
   return bestEffort("disconnect", orgId, async () => (await orgRoom(env, orgId)).disconnect(userId, reason, sessionId), 0);
+}
+
+/** Closes the sockets of every member whose view depends on the organization's record visibility (those without `records:read_all`). */
+export async function disconnectRestricted(env: Pick<Env, "ORG_ROOM">, db: Db, orgId: string, reason: string) {
+  const members = await db.select({ userId: memberships.userId, role: memberships.role }).from(memberships).where(eq(memberships.orgId, orgId));
+  const restricted = members.filter((m) => !can(m.role, "records:read_all"));
+  await Promise.all(restricted.map((m) => disconnectUser(env, orgId, m.userId, reason)));
 }
 
 /** Tells the room its stages or members changed, so it judges edits against the new ones. */
