@@ -93,6 +93,19 @@ describe("deals REST", () => {
     expectError(await api(`/api/deals/${theirs.id}`, { token: agent.token }), 404, "not_found");
     expect((await api("/api/deals", { token: owner.token })).body.meta.total).toBe(2);
   });
+
+  it("searches titles literally: % and _ are characters, not wildcards", async () => {
+    const { owner } = await setup("dlike");
+    for (const title of ["50% off renewal", "Plain renewal", "Back\\slash deal"]) {
+      expect((await api("/api/deals", { token: owner.token, body: { title } })).status).toBe(201);
+    }
+    const titles = async (q: string) =>
+      (await api(`/api/deals?q=${encodeURIComponent(q)}`, { token: owner.token })).body.data.map((d: { title: string }) => d.title);
+    expect(await titles("%")).toEqual(["50% off renewal"]);
+    expect(await titles("_")).toEqual([]);
+    expect(await titles("\\")).toEqual(["Back\\slash deal"]);
+    expect(await titles("renewal")).toHaveLength(2);
+  });
 });
 
 describe("kanban", () => {

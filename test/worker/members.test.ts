@@ -172,4 +172,16 @@ describe("member list", () => {
     expectError(await api("/api/users?per_page=1000", { token: owner.token }), 400, "validation_error");
     expectError(await api("/api/users?sort=password", { token: owner.token }), 400, "validation_error");
   });
+
+  it("searches names and emails literally: % and _ are characters, not wildcards", async () => {
+    const owner = await registerAccount("listlike");
+    const underscored = await addMember(owner, "agent", "snake_case");
+    await addMember(owner, "agent", "plain");
+    const found = async (q: string) =>
+      (await api(`/api/users?q=${encodeURIComponent(q)}`, { token: owner.token })).body.data.map((m: { id: string }) => m.id);
+    expect(await found("%")).toEqual([]);
+    expect(await found("_")).toEqual([underscored.userId]);
+    expect(await found("e_c")).toEqual([underscored.userId]);
+    expect(await found("person")).toHaveLength(3);
+  });
 });

@@ -7,6 +7,7 @@ import { canSeeRecord, visibleTo } from "../lib/access";
 import { orgDb, type Db } from "../lib/db";
 import { AppError, conflict, invalid, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { matchesAny } from "../lib/like";
 import { hasTag, orderFor } from "../lib/list";
 import { auditStatement } from "./audit";
 import { destroyDealRoom, orgRoom } from "./room-events";
@@ -43,7 +44,7 @@ export async function listDeals(db: Db, auth: AuthContext, q: DealQuery) {
   if (q.contactId) conditions.push(eq(deals.contactId, q.contactId));
   if (q.companyId) conditions.push(eq(deals.companyId, q.companyId));
   if (q.tag) conditions.push(hasTag(deals.tags, q.tag));
-  if (q.q) conditions.push(sql`lower(${deals.title}) LIKE ${`%${q.q.toLowerCase()}%`}`);
+  if (q.q) conditions.push(matchesAny(q.q, [deals.title]));
   const order = orderFor(
     q.sort,
     { title: deals.title, amount: deals.amount, closeDate: deals.closeDate, createdAt: deals.createdAt, updatedAt: deals.updatedAt },

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../lib/db";
 import { conflict, forbidden, notFound } from "../lib/errors";
+import { matchesAny } from "../lib/like";
 import { canAssignRole } from "../lib/permissions";
 import { memberships, sessions, users, type Role } from "../../schema";
 import { auditStatementIf } from "./audit";
@@ -23,10 +24,7 @@ const SORT_COLUMNS = {
 export async function listMembers(db: Db, orgId: string, q: MemberQuery) {
   const filters: SQL[] = [eq(memberships.orgId, orgId)];
   if (q.role) filters.push(eq(memberships.role, q.role));
-  if (q.q) {
-    const like = `%${q.q.toLowerCase()}%`;
-    filters.push(sql`(lower(${users.name}) LIKE ${like} OR ${users.email} LIKE ${like})`);
-  }
+  if (q.q) filters.push(matchesAny(q.q, [users.name, users.email]));
   const where = and(...filters);
   const column = SORT_COLUMNS[q.sort.replace(/^-/, "") as keyof typeof SORT_COLUMNS];
   const order = q.sort.startsWith("-") ? desc(column) : asc(column);

@@ -4,6 +4,7 @@ import type { AuthContext } from "../env";
 import { canSeeRecord, visibleTo } from "../lib/access";
 import type { Db } from "../lib/db";
 import { conflict, forbidden, invalid, notFound } from "../lib/errors";
+import { matchesAny } from "../lib/like";
 import { can } from "../lib/permissions";
 import { memberships, organizations } from "../../schema";
 import { matchExpression, searchTerms } from "./search";
@@ -138,18 +139,6 @@ export const text = (value: string | null | undefined): string | null => {
 
 /** Tags trimmed and deduplicated, in the order given. */
 export const cleanTags = (tags: readonly string[]): string[] => [...new Set(tags.map((t) => t.trim()).filter(Boolean))];
-
-/** `%value%` for LIKE, with LIKE's own wildcards escaped (use with `ESCAPE '\'`). */
-export const containsPattern = (value: string) => `%${value.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-
-/** Case-insensitive substring match on any of `columns`. */
-export function matchesAny(value: string, columns: (SQLiteColumn | SQL)[]): SQL {
-  const pattern = containsPattern(value);
-  return sql`(${sql.join(
-    columns.map((c) => sql`lower(${c}) LIKE ${pattern} ESCAPE '\\'`),
-    sql` OR `,
-  )})`;
-}
 
 /**
  * The `q` filter of a record list: every word as a word prefix, through the

@@ -4,7 +4,7 @@ import { hasTag, pageOf } from "../../lib/list";
 import { supportTickets, type TicketViewFilters } from "../../../schema";
 import { sortBy } from "../records";
 import { searchTerms } from "../search";
-import { matchesAny } from "../records";
+import { matchesAny } from "../../lib/like";
 import { publicTicket } from "./events";
 import { slaCondition, type SlaStateName } from "./sla";
 import type { Ticket } from "./tickets";
