@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
 import { AppError } from "./lib/errors";
 import { apiAuthGuard } from "./middleware/auth";
+import { webhookAuthLimit } from "./middleware/webhook-auth-limit";
 import { requestContext, securityHeaders } from "./middleware/observability";
 import { activityRoutes } from "./routes/activities";
 import { agentRoutes } from "./routes/agents";
@@ -53,7 +54,7 @@ const MAX_JSON_BODY = 1024 * 1024;
 export const app = new OpenAPIHono<AppEnv>();
 
 app.use("*", requestContext, securityHeaders);
-app.use("/api/*", apiAuthGuard);
+app.use("/api/*", apiAuthGuard, webhookAuthLimit);
 
 /**
  * Endpoints that read their own body format: vendor webhooks (form-encoded, as

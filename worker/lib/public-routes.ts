@@ -8,6 +8,8 @@ export interface PublicRoute {
   method: "GET" | "POST";
   pattern: RegExp;
   why: string;
+  /** A vendor proves itself with a signature or key: failed proofs are counted per address. */
+  signed?: true;
 }
 
 const SEG = "[^/]+";
@@ -25,14 +27,19 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     method: "POST",
     pattern: new RegExp(`^/api/telephony/twilio/${SEG}/(voice|status|recording|queue-wait|dial-status|voicemail)$`),
     why: "Twilio webhooks, X-Twilio-Signature checked",
+    signed: true,
   },
-  { method: "POST", pattern: new RegExp(`^/api/telephony/pbx/${SEG}/events$`), why: "PBX webhook, HMAC signature checked" },
-  { method: "GET", pattern: new RegExp(`^/api/telephony/3cx/${SEG}/lookup$`), why: "3CX contact lookup, provider key checked" },
-  { method: "POST", pattern: new RegExp(`^/api/telephony/3cx/${SEG}/journal$`), why: "3CX call journal, provider key checked" },
+  { method: "POST", pattern: new RegExp(`^/api/telephony/pbx/${SEG}/events$`), why: "PBX webhook, HMAC signature checked", signed: true },
+  { method: "GET", pattern: new RegExp(`^/api/telephony/3cx/${SEG}/lookup$`), why: "3CX contact lookup, provider key checked", signed: true },
+  { method: "POST", pattern: new RegExp(`^/api/telephony/3cx/${SEG}/journal$`), why: "3CX call journal, provider key checked", signed: true },
 ];
 
-export function isPublicRoute(method: string, path: string): boolean {
+function publicRoute(method: string, path: string): PublicRoute | undefined {
   // HEAD is answered like GET by Hono, so it shares GET's list.
   const m = method === "HEAD" ? "GET" : method;
-  return PUBLIC_ROUTES.some((r) => r.method === m && r.pattern.test(path));
+  return PUBLIC_ROUTES.find((r) => r.method === m && r.pattern.test(path));
 }
+
+export const isPublicRoute = (method: string, path: string): boolean => publicRoute(method, path) !== undefined;
+
+export const isSignedWebhook = (method: string, path: string): boolean => publicRoute(method, path)?.signed === true;

@@ -1,6 +1,6 @@
 import type { Db } from "../lib/db";
 import { ErrorSchema, jsonResponse } from "../lib/http";
-import { enforceRateLimits, hitRateLimit } from "./rate-limit";
+import { enforceRateLimits, hitRateLimit, peekRateLimit } from "./rate-limit";
 import { normalizeEmail } from "./auth";
 
 const SECOND = 1000;
@@ -18,8 +18,14 @@ const REGISTRATIONS = { limit: 20, windowMs: HOUR };
 const REFRESHES = { limit: 120, windowMs: 60 * SECOND };
 const ORGANIZATIONS_PER_USER = { limit: 5, windowMs: HOUR };
 const ORGANIZATIONS_PER_IP = { limit: 20, windowMs: HOUR };
+/**
+ * Webhook secrets are 256-bit, so guessing is hopeless anyway; the budget
+ * stops an address from hammering the checks. Only failures count, so a
+ * vendor's real traffic never spends it.
+ */
+const WEBHOOK_AUTH_FAILURES = { limit: 30, windowMs: 60 * SECOND };
 
-export const LIMITS = { CREDENTIALS, REGISTRATIONS, REFRESHES, ORGANIZATIONS_PER_USER, ORGANIZATIONS_PER_IP } as const;
+export const LIMITS = { CREDENTIALS, REGISTRATIONS, REFRESHES, ORGANIZATIONS_PER_USER, ORGANIZATIONS_PER_IP, WEBHOOK_AUTH_FAILURES } as const;
 
 /** Throws `rate_limited` (429, Retry-After) before a password is checked too often. */
 export async function limitCredentialAttempt(db: Db, who: { ip: string; email: string }): Promise<void> {
@@ -51,6 +57,19 @@ export async function limitOrganizationCreation(db: Db, who: { ip: string; userI
     ]),
     "new organizations",
   );
+}
+
+const webhookAuthKey = (ip: string) => `webhook-auth:ip:${ip}`;
+
+/** Throws `rate_limited` when an address has failed too many webhook signature or key checks, before checking another. */
+export async function refuseExhaustedWebhookAuth(db: Db, ip: string): Promise<void> {
+  const { limit, windowMs } = WEBHOOK_AUTH_FAILURES;
+  enforceRateLimits([await peekRateLimit(db, webhookAuthKey(ip), limit, windowMs)], "failed webhook signatures");
+}
+
+export async function countWebhookAuthFailure(db: Db, ip: string): Promise<void> {
+  const { limit, windowMs } = WEBHOOK_AUTH_FAILURES;
+  await hitRateLimit(db, webhookAuthKey(ip), limit, windowMs);
 }
 
 /** The 429 of every limited route, for the OpenAPI document. */

@@ -1,4 +1,4 @@
-import { lt, sql } from "drizzle-orm";
+import { eq, lt, sql } from "drizzle-orm";
 import { directoryDb, type Db } from "../lib/db";
 import { AppError } from "../lib/errors";
 import { registerScheduledTask } from "../jobs/scheduled";
@@ -40,6 +40,13 @@ export async function hitRateLimit(
     })
     .returning();
   if (!row || row.count <= limit) return { allowed: true, retryAfterSeconds: 0 };
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((row.windowStart + windowMs - now) / 1000)) };
+}
+
+/** Whether a counter already spent its budget, without counting this request. */
+export async function peekRateLimit(db: Db, key: string, limit: number, windowMs: number, now = Date.now()): Promise<RateLimitResult> {
+  const row = await db.select().from(rateLimits).where(eq(rateLimits.key, key)).get();
+  if (!row || row.windowStart <= now - windowMs || row.count < limit) return { allowed: true, retryAfterSeconds: 0 };
   return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((row.windowStart + windowMs - now) / 1000)) };
 }
 
