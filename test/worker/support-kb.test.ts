@@ -273,4 +273,16 @@ describe("knowledge base: sanitizing", () => {
     expect(renderMarkdown("- [x] done")).toContain('<input checked disabled type="checkbox">');
     expect(plainText("**Bold** &amp; <em>ok</em>\n\n<script>evil()</script>Tom's")).toBe("Bold & ok Tom's");
   });
+
+  it("treats protocol-relative and backslash links as the external hosts browsers resolve them to", () => {
+    const hostile = ["//evil.example/x", "/\\evil.example", "\\\\evil.example", "\\/evil.example", "/&#92;evil.example", " //evil.example"];
+    for (const href of hostile) {
+      expect(renderMarkdown(`<a href="${href}">x</a>`), href).toBe('<p><a href="#">x</a></p>\n');
+      expect(renderMarkdown(`<img src="${href}/p.png">`), href).toBe("<img>");
+    }
+    expect(renderMarkdown("[x](//evil.example)")).toBe('<p><a href="#">x</a></p>\n');
+    for (const href of ["/help/reset", "./reset-your-password", "../billing", "#steps", "https://example.com/help"]) {
+      expect(renderMarkdown(`<a href="${href}">x</a>`), href).toBe(`<p><a href="${href}">x</a></p>\n`);
+    }
+  });
 });

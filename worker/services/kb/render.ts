@@ -56,8 +56,16 @@ const ALLOWED: IWhiteList = {
   sub: [],
 };
 
-const SAFE_URL = /^(?:https?:\/\/|mailto:|tel:|\/(?!\/)|#|\.{0,2}\/)/i;
+const SAFE_URL = /^(?:https?:\/\/|mailto:|tel:|\/(?!\/)|#|\.{1,2}\/)/i;
 const SAFE_IMAGE = /^(?:https:\/\/|\/(?!\/))/i;
+
+/**
+ * A URL as browsers read it: they take `\` for `/`, so `/\evil.example` is the
+ * protocol-relative `//evil.example`, another host, not a relative link.
+ * (friendlyAttrValue has already decoded entities and turned control
+ * characters into spaces, in the checked value and the output alike.)
+ */
+const asBrowsersRead = (url: string) => url.replace(/\\/g, "/");
 
 /** Decodes what marked escapes, plus numeric references, for the plain-text copy. */
 function decodeEntities(text: string): string {
@@ -79,7 +87,7 @@ const STRIPPED_WITH_CONTENT = ["script", "style", "iframe", "object", "embed", "
 /** js-xss's own URL and entity handling first, then this allow-list's narrower rules. */
 function safeAttribute(tag: string, name: string, value: string, cssFilter: ICSSFilter): string {
   const safe = defaultSafeAttrValue(tag, name, value, cssFilter);
-  const raw = friendlyAttrValue(value).trim();
+  const raw = asBrowsersRead(friendlyAttrValue(value).trim());
   if (name === "href") return safe && SAFE_URL.test(raw) ? safe : "#";
   if (name === "src") return safe && SAFE_IMAGE.test(raw) ? safe : "";
   if (tag === "input" && name === "type") return "checkbox";
@@ -94,7 +102,7 @@ const htmlFilter = new FilterXSS({
   allowCommentTag: false,
   safeAttrValue: safeAttribute,
   // An image without a safe source loses the attribute entirely, not just its value.
-  onTagAttr: (_tag, name, value) => (name === "src" && !SAFE_IMAGE.test(friendlyAttrValue(value).trim()) ? "" : undefined),
+  onTagAttr: (_tag, name, value) => (name === "src" && !SAFE_IMAGE.test(asBrowsersRead(friendlyAttrValue(value).trim())) ? "" : undefined),
 });
 
 /** Sanitizes HTML against the article allow-list. */
