@@ -31,6 +31,9 @@ export default defineConfig(async () => {
       // Vitest's default on 2 cores is one file at a time, but a file spends much of its
       // ~3.5 s runtime start-up waiting: two at once took the suite from 397 s to 248 s.
       maxWorkers: Math.max(2, availableParallelism() - 1),
+      // Vitest's 5 s default failed tests that sign up a few members (password hashing) when the
+      // machine was busy with other work; a slow run is not a failed one, and a hang still ends.
+      testTimeout: 30_000,
       // Local fake vendor servers (127.0.0.1) speaking the vendors' wire formats.
       globalSetup: ["test/fakes/twilio-server.ts", "test/fakes/ari-server.ts", "test/fakes/email-api-server.ts", "test/fakes/outbound-probe-server.ts"],
       // One JSON line per request is useful in production, noise in test output.
