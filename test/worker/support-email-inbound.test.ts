@@ -60,6 +60,19 @@ describe("email-to-ticket: new tickets", () => {
     expect(mail.html).not.toMatch(/<script|alert\(|tracker\.example|<style/);
   });
 
+  it("strips every remote image, media source and stylesheet from mail HTML, so opening a ticket pings no tracker", async () => {
+    const mail = await parseInboundMail(new TextEncoder().encode(fixture("remote-media.eml")));
+    const html = mail.html!;
+    expect(html).not.toMatch(/tracker\.example/);
+    expect(html).not.toMatch(/<(video|audio|source|track|picture|link|meta|style|object|embed|iframe|svg|image|input)\b|srcset|background|style=|ping=|poster|cid:|svg\+xml/i);
+    expect(html).toContain("<b>invoice</b>");
+    expect(html).toContain('<img src="data:image/png;base64,iVBORw0KGgo=" alt="inline">');
+    expect(html).toContain('<img alt="cid logo">');
+    expect(html).toContain('<a href="https://example.com/help">a link stays</a>');
+    expect(html).not.toContain("[removed]");
+    expect(mail.text).toMatch(/^Hi, the invoice is wrong\./);
+  });
+
   it("converts an HTML-only mail to readable text", async () => {
     const owner = await registerAccount("mailhtml");
     await deliver(fixture("html-only.eml"), { from: "li.wei@example.org", to: await inboundAddress(owner) });
