@@ -1,11 +1,12 @@
 // `npm run bench`: starts the bench Worker (the app plus a bare baseline room)
 // on fresh local state and runs every benchmark against it.
-import { mkdtempSync, rmSync } from "node:fs";
+// `npm run bench -- editors room-sync` runs only the named ones.
+// BENCH_PORT / BENCH_INSPECTOR_PORT move the server off 8791 / 9232.
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { buildWeb, migrate, root, startDevServer } from "../scripts/dev-server.mjs";
+import { buildWeb, migrate, root, run, startDevServer } from "../scripts/dev-server.mjs";
 import { benchApi } from "./api.mjs";
 import { benchBoardMemory } from "./board-memory.mjs";
 import { benchBrowser } from "./browser.mjs";
@@ -14,13 +15,62 @@ import { benchRest } from "./rest.mjs";
 import { loadScaleData, scaleData } from "./scale-data.mjs";
 import { benchRoomSync } from "./room-sync.mjs";
 
+const ALL = ["api", "rest", "room-sync", "editors", "board-memory", "browser"];
+const only = process.argv.slice(2);
+const unknown = only.filter((name) => !ALL.includes(name));
+if (unknown.length) {
+  console.error(`unknown benchmark ${unknown.join(", ")}; choose from ${ALL.join(", ")}`);
+  process.exit(2);
+}
+const wanted = (name) => only.length === 0 || only.includes(name);
+
 if (!existsSync(join(root, "web", "build", "index.html"))) buildWeb();
 const persistTo = mkdtempSync(join(tmpdir(), "neuracrm-bench-"));
-const config = "bench/wrangler.toml";
+const frozen = mkdtempSync(join(tmpdir(), "neuracrm-bench-worker-"));
+let server;
+let cleanedUp = false;
+function cleanUp() {
+  if (cleanedUp) return;
+  cleanedUp = true;
+  server?.stop();
+  rmSync(persistTo, { recursive: true, force: true });
+  rmSync(frozen, { recursive: true, force: true });
+}
+// `wrangler dev` runs in its own process group, so Ctrl+C does not reach it: stop it here.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the bench server`);
+    cleanUp();
+    process.exit(130);
+  });
+}
+process.once("exit", cleanUp);
+
+/**
+ * The bench Worker, bundled once with its assets into `dir`, and a config that
+ * runs that bundle as is (`no_bundle`). `wrangler dev` rebuilds and restarts
+ * the Worker whenever a source file changes, which on a shared working tree
+ * would drop every room and socket in the middle of a run.
+ */
+function freezeWorker(dir) {
+  run(join(root, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", dir, "-c", "bench/wrangler.toml"], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  cpSync(join(root, "web", "build"), join(dir, "assets"), { recursive: true });
+  const toml = readFileSync(join(root, "bench", "wrangler.toml"), "utf8")
+    .replace(/^main = .*$/m, 'main = "worker.js"\nno_bundle = true')
+    .replace(/^directory = .*$/m, 'directory = "assets"')
+    .replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(join(root, "migrations"))}`);
+  writeFileSync(join(dir, "wrangler.toml"), toml);
+  return join(dir, "wrangler.toml");
+}
+
+const config = freezeWorker(frozen);
 migrate(persistTo, config);
-const server = await startDevServer({
+const inspectorPort = Number(process.env.BENCH_INSPECTOR_PORT ?? 9232);
+server = await startDevServer({
   port: Number(process.env.BENCH_PORT ?? 8791),
-  inspectorPort: 9232,
+  inspectorPort,
   persistTo,
   config,
   quiet: true,
@@ -39,22 +89,24 @@ try {
     body: JSON.stringify({ name: "Bench", email, password, organizationName: "Bench Org" }),
   }).then((r) => r.json());
   const ctx = { url: server.url, token: reg.data.accessToken, orgId: reg.data.organization.id, email, password };
-  await benchApi(ctx);
-  const scaleLogin = { email: "scale@example.com", password: "scale-password-2026" };
-  const scale = scaleData(scaleLogin);
-  console.log("\nLoading 100,000 contacts and 20,000 deals…");
-  await loadScaleData(server.url, scale.sql);
-  const login = await fetch(`${server.url}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "cf-connecting-ip": "198.18.1.1" },
-    body: JSON.stringify(scaleLogin),
-  }).then((r) => r.json());
-  await benchRest({ url: server.url, token: login.data.accessToken, ...scale });
-  await benchRoomSync(ctx);
-  await benchEditors(ctx);
-  await benchBoardMemory({ url: server.url });
-  await benchBrowser({ url: server.url });
+  const running = { server, inspectorPort, bundleMap: join(frozen, "worker.js.map") };
+  if (wanted("api")) await benchApi(ctx);
+  if (wanted("rest")) {
+    const scaleLogin = { email: "scale@example.com", password: "scale-password-2026" };
+    const scale = scaleData(scaleLogin);
+    console.log("\nLoading 100,000 contacts and 20,000 deals…");
+    await loadScaleData(server.url, scale.sql);
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "cf-connecting-ip": "198.18.1.1" },
+      body: JSON.stringify(scaleLogin),
+    }).then((r) => r.json());
+    await benchRest({ url: server.url, token: login.data.accessToken, ...scale });
+  }
+  if (wanted("room-sync")) await benchRoomSync(ctx);
+  if (wanted("editors")) await benchEditors({ ...ctx, ...running });
+  if (wanted("board-memory")) await benchBoardMemory({ url: server.url });
+  if (wanted("browser")) await benchBrowser({ url: server.url });
 } finally {
-  server.stop();
-  rmSync(persistTo, { recursive: true, force: true });
+  cleanUp();
 }
