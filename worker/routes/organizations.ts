@@ -155,8 +155,9 @@ export const organizationRoutes = createRouter()
     const db = directoryDb(c.env);
     const { organization: org, previous } = await updateOrganization(db, orgId, userId, c.req.valid("json"), c.get("requestId"));
     if (previous.settings.recordVisibility !== org.settings.recordVisibility) {
-      // A socket's scope (whole board or own records only) is fixed when it opens, so members whose view changed reconnect.
-      c.executionCtx.waitUntil(disconnectRestricted(c.env, db, orgId, "visibility_changed"));
+      // A socket's scope (whole board or own records only) is fixed when it opens, so members whose view changed
+      // reconnect. Awaited, so a socket opened after this answer keeps its new scope.
+      await disconnectRestricted(c.env, db, orgId, "visibility_changed");
     }
     return ok(c, publicOrganization(org), { status: 200 });
   })
