@@ -8,22 +8,7 @@ import { addMember, api, BASE, registerAccount, type Account } from "../helpers"
 import { defaultPipeline } from "../pipeline-fixture";
 import { restrictToOwnRecords } from "../record-helpers";
 import { joinRoom, RoomClient, until } from "../room-client";
-
-async function orgWithDeal(label: string) {
-  const owner = await registerAccount(label);
-  await defaultPipeline(owner.orgId);
-  const deal = (await api("/api/deals", { token: owner.token, body: { title: "Shared notes" } })).body.data;
-  return { owner, deal };
-}
-
-const notesText = (doc: Y.Doc) => doc.getXmlFragment("notes").toString();
-
-function write(doc: Y.Doc, text: string) {
-  const fragment = doc.getXmlFragment("notes");
-  const paragraph = new Y.XmlElement("paragraph");
-  paragraph.insert(0, [new Y.XmlText(text)]);
-  fragment.insert(fragment.length, [paragraph]);
-}
+import { notesText, orgWithDeal, write } from "./deal-notes-helpers";
 
 /** Proves `client` is still connected: a note written by `writer` reaches it. */
 async function stillOpen(client: RoomClient, writer: RoomClient, marker: string) {

@@ -1,29 +1,12 @@
 import { abortAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import * as Y from "yjs";
 import { addMember, api, registerAccount } from "../helpers";
-import { defaultPipeline } from "../pipeline-fixture";
 import { joinRoom, openRoom, until } from "../room-client";
-
-async function dealOf(label: string) {
-  const owner = await registerAccount(label);
-  await defaultPipeline(owner.orgId);
-  const deal = (await api("/api/deals", { token: owner.token, body: { title: "Noted deal" } })).body.data;
-  return { owner, deal };
-}
-
-const notesText = (doc: Y.Doc) => doc.getXmlFragment("notes").toString();
-
-function write(doc: Y.Doc, text: string) {
-  const fragment = doc.getXmlFragment("notes");
-  const paragraph = new Y.XmlElement("paragraph");
-  paragraph.insert(0, [new Y.XmlText(text)]);
-  fragment.insert(fragment.length, [paragraph]);
-}
+import { notesText, orgWithDeal, write } from "./deal-notes-helpers";
 
 describe("deal room", () => {
   it("lets members co-edit a deal's notes", async () => {
-    const { owner, deal } = await dealOf("dr1");
+    const { owner, deal } = await orgWithDeal("dr1");
     const agent = await addMember(owner, "agent");
     const a = await joinRoom(deal.id, owner.token, "deal-room");
     const b = await joinRoom(deal.id, agent.token, "deal-room");
@@ -34,7 +17,7 @@ describe("deal room", () => {
   });
 
   it("answers 404 for another organization's deal and for an unknown one", async () => {
-    const { deal } = await dealOf("dr2");
+    const { deal } = await orgWithDeal("dr2");
     const stranger = await registerAccount("dr2s");
     expect((await openRoom(deal.id, stranger.token, "deal-room")).status).toBe(404);
     expect((await openRoom(crypto.randomUUID(), stranger.token, "deal-room")).status).toBe(404);
@@ -42,14 +25,14 @@ describe("deal room", () => {
   });
 
   it("hides other people's deals from agents restricted to their own records", async () => {
-    const { owner, deal } = await dealOf("dr3");
+    const { owner, deal } = await orgWithDeal("dr3");
     const agent = await addMember(owner, "agent");
     await api("/api/organizations/current", { method: "PATCH", token: owner.token, body: { settings: { recordVisibility: "own" } } });
     expect((await openRoom(deal.id, agent.token, "deal-room")).status).toBe(404);
   });
 
   it("keeps viewers read-only", async () => {
-    const { owner, deal } = await dealOf("dr4");
+    const { owner, deal } = await orgWithDeal("dr4");
     const viewer = await addMember(owner, "viewer");
     const v = await joinRoom(deal.id, viewer.token, "deal-room");
     const o = await joinRoom(deal.id, owner.token, "deal-room");
@@ -63,7 +46,7 @@ describe("deal room", () => {
   });
 
   it("keeps notes across a crash and deletes them with the deal", async () => {
-    const { owner, deal } = await dealOf("dr5");
+    const { owner, deal } = await orgWithDeal("dr5");
     const a = await joinRoom(deal.id, owner.token, "deal-room");
     const b = await joinRoom(deal.id, owner.token, "deal-room");
     write(a.doc, "durable words");
