@@ -109,6 +109,15 @@ export class OrgRoom extends YServer<Env> {
     return super.getConnections<MemberState>();
   }
 
+  /**
+   * Only the event-only sockets, found by their tag: on every accepted board
+   * edit, walking every socket would deserialize each one's state just to
+   * skip the board members, which already have the edit through Yjs.
+   */
+  private eventOnly(): Iterable<Connection<MemberState>> {
+    return super.getConnections<MemberState>("events");
+  }
+
   override async onConnect(connection: Connection, ctx: ConnectionContext): Promise<void> {
     const token = new URL(ctx.request.url).searchParams.get("token") ?? "";
     let member: MemberState;
@@ -232,12 +241,12 @@ export class OrgRoom extends YServer<Env> {
   private commit(deal: DealRecord, by: string) {
     const before = this.board.get(deal.id);
     this.board.accept(deal);
-    members.dropFromFormerOwner(this.everyone(), this.send, before, deal, by);
+    members.dropFromFormerOwner(this.eventOnly(), this.send, before, deal, by);
     this.reassigned(before, deal);
     this.projection.record("upsert", deal);
     this.scheduleDrain();
     // Board members saw this edit through Yjs already; only event-only members need the event.
-    members.announce(this.everyone(), this.send, deal, by, { boardMembers: false });
+    members.announce(this.eventOnly(), this.send, deal, by, { boardMembers: false });
     if (deal.status !== "open") queueMicrotask(() => this.board.remove(deal.id));
   }
 
