@@ -34,10 +34,14 @@ export class TicketPresence {
 		this.selfId = selfId;
 	}
 
-	/** Start announcing and listening; returns the cleanup that says "left". */
+	/**
+	 * Start listening and heart-beating; returns the cleanup that says "left".
+	 * The first "viewing" goes out from `announce`, once this tab's room socket
+	 * is up: others answer a newcomer at once, and an answer sent before the
+	 * socket is connected would be lost until the next heartbeat.
+	 */
 	start(): () => void {
 		const off = liveEvents.onSignal('ticket_viewing', (event) => this.#receive(event.data));
-		this.#send(this.#activity);
 		const heartbeat = setInterval(() => this.#send(this.#activity), HEARTBEAT_MS);
 		const sweep = setInterval(() => {
 			const cutoff = Date.now() - STALE_MS;
@@ -53,6 +57,11 @@ export class TicketPresence {
 			window.removeEventListener('pagehide', leave);
 			leave();
 		};
+	}
+
+	/** Says we are here: call whenever the room socket (re)connects. */
+	announce() {
+		this.#send(this.#activity);
 	}
 
 	/** Call on every keystroke in the reply box. */
