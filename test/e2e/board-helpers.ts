@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Browser, type Locator, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { addRefreshCookie } from './helpers';
 
 export interface Stage {
@@ -99,6 +99,19 @@ export async function waitForOfflineShell(page: Page) {
 		const registration = await navigator.serviceWorker?.ready;
 		return Boolean(registration?.active && navigator.serviceWorker.controller);
 	});
+}
+
+/**
+ * Reloads a page of an offline context. Under Playwright's network emulation,
+ * Chromium 150 (Debian's) reports `navigator.onLine === true` in a document
+ * the service worker served while offline, and then never fires `online`.
+ * Setting the emulation again makes the new document see the network as it is,
+ * as a real offline browser would.
+ */
+export async function reloadOffline(view: { page: Page; context: BrowserContext }) {
+	await view.page.reload();
+	await view.context.setOffline(false);
+	await view.context.setOffline(true);
 }
 
 /** What register, login and invitation accept answer (the parts the app stores). */

@@ -3,6 +3,7 @@ import {
 	acceptForTokens,
 	createDealViaApi,
 	defaultPipelineViaApi,
+	reloadOffline,
 	signedInContext,
 	waitForOfflineShell,
 	type AuthTokens
@@ -160,7 +161,7 @@ test('notes open offline after one visit, and edits made offline reach the room'
 	await waitForOfflineShell(a.page);
 
 	await a.context.setOffline(true);
-	await a.page.reload();
+	await reloadOffline(a);
 	await notesText(a.page).toBe('Site visit booked.');
 	await notesEditor(a.page).click();
 	await a.page.keyboard.press('End');

@@ -8,6 +8,7 @@ import {
 	acceptForTokens,
 	dragCard,
 	findDealViaApi,
+	reloadOffline,
 	signedInContext,
 	type AuthTokens,
 	waitForOfflineShell,
@@ -195,7 +196,7 @@ test('edits made offline merge with a teammate’s edits when the connection ret
 	await test.step('A goes offline and even a reload still opens the board', async () => {
 		await a.context.setOffline(true);
 		await expect(a.page.getByTestId('offline-banner')).toBeVisible();
-		await a.page.reload();
+		await reloadOffline(a);
 		await expect(a.page.getByTestId('offline-banner')).toBeVisible();
 		await expect(cardIn(a.page, 'Lead', 'Stark rollout')).toBeVisible();
 	});
