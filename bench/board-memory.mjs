@@ -13,7 +13,7 @@ import { connect, whenChanged } from "./clients.mjs";
 import { fillBoard, register } from "./browser.mjs";
 
 const DO_MEMORY_LIMIT_MB = 128;
-/** rooms/events.ts CLOSE.boardReset: the room squashed the board and closes every board socket. */
+/** schema/room-events.ts CLOSE.boardReset: the room squashed the board and closes every board socket. */
 const CLOSE_BOARD_RESET = 4009;
 const MAX_EXTRA_ROUNDS = 30;
 v8.setFlagsFromString("--expose-gc");

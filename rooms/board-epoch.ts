@@ -1,6 +1,6 @@
 import * as decoding from "lib0/decoding";
 import * as Y from "yjs";
-import { freshBoardState } from "./board-schema";
+import { freshBoardState } from "../schema/board-document";
 import type { DocStore } from "./doc-store";
 
 /**

@@ -1,7 +1,7 @@
 import { generateKeyBetween } from "fractional-indexing";
 import * as Y from "yjs";
 import type { Role } from "../schema";
-import { can } from "../worker/lib/permissions";
+import { can } from "../worker/platform/permissions";
 import {
   BOARD_DEALS,
   CLIENT_EDITABLE,
@@ -12,7 +12,7 @@ import {
   writeDeal,
   type DealRecord,
   type DealState,
-} from "./board-schema";
+} from "../schema/board-document";
 
 /** Transaction origin of the room's own writes (API calls, reverts, closing deals). */
 export const SERVER_ORIGIN = Symbol("server");

@@ -1,16 +1,16 @@
 import { getServerByName, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { YServer } from "y-partyserver";
-import type { Env } from "../worker/env";
-import { ownRecordsOnly } from "../worker/lib/access";
-import { can } from "../worker/lib/permissions";
-import { verifyAccessToken, type AccessClaims } from "../worker/lib/tokens";
-import { dealRoomAccess } from "../worker/services/room-access";
+import type { Env } from "../worker/platform/env";
+import { ownRecordsOnly } from "../worker/platform/access";
+import { can } from "../worker/platform/permissions";
+import { verifyAccessToken, type AccessClaims } from "../worker/platform/tokens";
+import { dealRoomAccess } from "./room-access";
 import type { Role } from "../schema";
 import { bindAwareness } from "./awareness";
 import type { SocketReport } from "./deal-sockets";
 import { DocStore } from "./doc-store";
-import { CLOSE } from "./events";
-import { MEMBER_VISIBILITY_HEADER, ROOM_ORG_HEADER, orgRoomName } from "./names";
+import { CLOSE } from "../schema/room-events";
+import { MEMBER_VISIBILITY_HEADER, ROOM_ORG_HEADER, orgRoomName } from "../schema/room-names";
 import { liveRole, memberName } from "./org-room-members";
 
 const MAX_CONNECTIONS = 50;

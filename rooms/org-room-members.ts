@@ -1,9 +1,9 @@
 import type { Connection } from "partyserver";
-import { can } from "../worker/lib/permissions";
+import { can } from "../worker/platform/permissions";
 import { ROLES, type Role } from "../schema";
-import type { DealRecord } from "./board-schema";
-import { CLOSE, roomEvent, type RoomEvent } from "./events";
-import { MEMBER_NAME_HEADER, MEMBER_ROLE_HEADER, MEMBER_VISIBILITY_HEADER } from "./names";
+import type { DealRecord } from "../schema/board-document";
+import { CLOSE, roomEvent, type RoomEvent } from "../schema/room-events";
+import { MEMBER_NAME_HEADER, MEMBER_ROLE_HEADER, MEMBER_VISIBILITY_HEADER } from "../schema/room-names";
 
 /**
  * Who is connected to an organization's room and what each socket may see.

@@ -1,19 +1,19 @@
 import { getServerByName, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { YServer } from "y-partyserver";
 import type * as Y from "yjs";
-import type { Env } from "../worker/env";
-import { can } from "../worker/lib/permissions";
-import { verifyAccessToken } from "../worker/lib/tokens";
+import type { Env } from "../worker/platform/env";
+import { can } from "../worker/platform/permissions";
+import { verifyAccessToken } from "../worker/platform/tokens";
 import { bindAwareness } from "./awareness";
 import { Board, SERVER_ORIGIN, loadDirectory, type Author, type Rejection } from "./board";
 import { carriesRetiredHistory, clientEpoch, compactAndSquash, parseBoardFlush, squashMinBytes } from "./board-epoch";
-import { DealStateSchema, type DealRecord } from "./board-schema";
+import { DealStateSchema, type DealRecord } from "../schema/board-document";
 import { DealSockets, type SocketReport } from "./deal-sockets";
 import { DocStore } from "./doc-store";
-import { CLOSE, roomEvent, type RoomEvent } from "./events";
+import { CLOSE, roomEvent, type RoomEvent } from "../schema/room-events";
 import * as members from "./org-room-members";
 import { liveRole, memberName, resetClient, scopeOf, type MemberState, type Send } from "./org-room-members";
-import { dealRoomName } from "./names";
+import { dealRoomName } from "../schema/room-names";
 import { Projection } from "./projection";
 
 export type { MemberState } from "./org-room-members";

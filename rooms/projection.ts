@@ -1,4 +1,4 @@
-import type { DealRecord } from "./board-schema";
+import type { DealRecord } from "../schema/board-document";
 
 /**
  * The outbox that carries board changes to D1. A change is recorded in the

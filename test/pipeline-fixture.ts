@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { and, asc, eq } from "drizzle-orm";
 import { pipelines, stages } from "../schema";
-import { newId } from "../worker/lib/ids";
+import { newId } from "../worker/platform/ids";
 
 export interface PipelineFixture {
   id: string;

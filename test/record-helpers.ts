@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { expect } from "vitest";
 import * as schema from "../schema";
-import { newId } from "../worker/lib/ids";
+import { newId } from "../worker/platform/ids";
 import { api, type Account } from "./helpers";
 
 /** Direct database access, for rows no route of ours creates (deals belong to the room). */

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { expect, inject } from "vitest";
-import { applyCallEvent, type CallEvent } from "../worker/services/telephony/calls";
+import { applyCallEvent, type CallEvent } from "../worker/telephony/calls";
 import { api, type Account } from "./helpers";
 import { FAKE_TWILIO } from "./fakes/twilio-fixtures";
 import "./fakes/ari-fixtures";

@@ -1,53 +1,53 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import type { AppEnv } from "./env";
-import { AppError } from "./lib/errors";
-import { apiAuthGuard } from "./middleware/auth";
-import { webhookAuthLimit } from "./middleware/webhook-auth-limit";
-import { requestContext, securityHeaders } from "./middleware/observability";
-import { activityRoutes } from "./routes/activities";
-import { agentRoutes } from "./routes/agents";
-import { auditLogRoutes } from "./routes/audit-log";
-import { docsRoutes } from "./routes/docs";
-import { authRoutes } from "./routes/auth";
-import { companyRoutes } from "./routes/companies";
-import { contactRoutes } from "./routes/contacts";
-import { dealRoutes } from "./routes/deals";
-import { kanbanRoutes } from "./routes/kanban";
-import { leadConversionRoutes } from "./routes/lead-conversion";
-import { importRoutes } from "./routes/imports";
-import { invitationRoutes } from "./routes/invitations";
-import { leadRoutes } from "./routes/leads";
-import { organizationRoutes } from "./routes/organizations";
-import { pipelineRoutes } from "./routes/pipelines";
-import { searchRoutes } from "./routes/search";
-import { supportKbRoutes } from "./routes/support-kb";
-import { notificationRoutes } from "./routes/notifications";
-import { supportAnalyticsRoutes } from "./routes/support-analytics";
-import { supportAttachmentRoutes } from "./routes/support-attachments";
-import { supportSettingsRoutes } from "./routes/support-settings";
-import { supportSlaRoutes } from "./routes/support-sla";
-import { supportTeamRoutes } from "./routes/support-teams";
-import { supportTicketActionRoutes } from "./routes/support-ticket-actions";
-import { supportTicketRoutes } from "./routes/support-tickets";
-import { supportViewRoutes } from "./routes/support-views";
-import { helpCenterRoutes } from "./routes/help-center";
-import { userRoutes } from "./routes/users";
-import { telephonyCallRoutes } from "./routes/telephony-calls";
-import { telephonyCallControlRoutes } from "./routes/telephony-call-control";
-import { telephonyExtensionRoutes } from "./routes/telephony-extensions";
-import { telephonyLiveRoutes } from "./routes/telephony-live";
-import { telephonyLineRoutes } from "./routes/telephony-line";
-import { telephonyProviderRoutes } from "./routes/telephony-providers";
-import { telephonyQueueRoutes } from "./routes/telephony-queues";
-import { telephony3cxRoutes, telephony3cxTemplateRoutes } from "./routes/telephony-3cx";
-import { telephonyPbxRoutes } from "./routes/telephony-pbx";
-import { telephonyPbxEventRoutes } from "./routes/telephony-pbx-events";
-import { telephonyPbxLinkRoutes } from "./routes/telephony-pbx-link";
-import { telephonyRecordingRoutes } from "./routes/telephony-recordings";
-import { telephonyTwilioRoutes } from "./routes/telephony-twilio";
-import { telephonyTwilioWebhookRoutes } from "./routes/telephony-twilio-webhooks";
+import type { AppEnv } from "./platform/env";
+import { AppError } from "./platform/errors";
+import { apiAuthGuard } from "./platform/auth-middleware";
+import { webhookAuthLimit } from "./platform/webhook-auth-limit";
+import { requestContext, securityHeaders } from "./platform/observability";
+import { activityRoutes } from "./crm/activity-routes";
+import { agentRoutes } from "./agents/agent-routes";
+import { auditLogRoutes } from "./identity/audit-log-routes";
+import { docsRoutes } from "./platform/docs-routes";
+import { authRoutes } from "./identity/auth-routes";
+import { companyRoutes } from "./crm/records/company-routes";
+import { contactRoutes } from "./crm/records/contact-routes";
+import { dealRoutes } from "./crm/deals/deal-routes";
+import { kanbanRoutes } from "./crm/deals/kanban-routes";
+import { leadConversionRoutes } from "./crm/records/lead-conversion-routes";
+import { importRoutes } from "./crm/imports/import-routes";
+import { invitationRoutes } from "./identity/invitation-routes";
+import { leadRoutes } from "./crm/records/lead-routes";
+import { organizationRoutes } from "./identity/organization-routes";
+import { pipelineRoutes } from "./crm/deals/pipeline-routes";
+import { searchRoutes } from "./crm/search-routes";
+import { supportKbRoutes } from "./support/knowledge-base/kb-routes";
+import { notificationRoutes } from "./notifications/notification-routes";
+import { supportAnalyticsRoutes } from "./support/support-analytics-routes";
+import { supportAttachmentRoutes } from "./support/tickets/attachment-routes";
+import { supportSettingsRoutes } from "./support/support-settings-routes";
+import { supportSlaRoutes } from "./support/sla/sla-routes";
+import { supportTeamRoutes } from "./support/support-team-routes";
+import { supportTicketActionRoutes } from "./support/tickets/ticket-action-routes";
+import { supportTicketRoutes } from "./support/tickets/ticket-routes";
+import { supportViewRoutes } from "./support/tickets/ticket-view-routes";
+import { helpCenterRoutes } from "./support/help-center/help-center-routes";
+import { userRoutes } from "./identity/member-routes";
+import { telephonyCallRoutes } from "./telephony/call-routes";
+import { telephonyCallControlRoutes } from "./telephony/call-control-routes";
+import { telephonyExtensionRoutes } from "./telephony/extension-routes";
+import { telephonyLiveRoutes } from "./telephony/live-routes";
+import { telephonyLineRoutes } from "./telephony/line-routes";
+import { telephonyProviderRoutes } from "./telephony/providers/provider-routes";
+import { telephonyQueueRoutes } from "./telephony/queues/queue-routes";
+import { telephony3cxRoutes, telephony3cxTemplateRoutes } from "./telephony/threecx/threecx-routes";
+import { telephonyPbxRoutes } from "./telephony/pbx/pbx-routes";
+import { telephonyPbxEventRoutes } from "./telephony/pbx/pbx-event-routes";
+import { telephonyPbxLinkRoutes } from "./telephony/ari/ari-link-routes";
+import { telephonyRecordingRoutes } from "./telephony/recordings/recording-routes";
+import { telephonyTwilioRoutes } from "./telephony/twilio/twilio-routes";
+import { telephonyTwilioWebhookRoutes } from "./telephony/twilio/twilio-webhook-routes";
 
 const MAX_JSON_BODY = 1024 * 1024;
 
@@ -62,7 +62,7 @@ app.use("/api/*", apiAuthGuard, webhookAuthLimit);
  * everything else takes JSON only, at most 1 MiB.
  */
 const WEBHOOK_PATHS: RegExp[] = [/^\/api\/telephony\/pbx\/[^/]+\/events$/, /^\/api\/telephony\/3cx\/[^/]+\/journal$/, /^\/api\/telephony\/twilio\/[^/]+\/(voice|status|recording|queue-wait|dial-status|voicemail)$/];
-/** Uploads cap their body in the route itself (routes/support-ticket-actions.ts), after the permission check. */
+/** Uploads cap their body in the route itself (worker/support/tickets/ticket-action-routes.ts), after the permission check. */
 const UPLOAD_PATHS: RegExp[] = [/^\/api\/support\/tickets\/[^/]+\/attachments$/];
 /** A vendor webhook is a few KiB of fields; the routes hold tighter limits of their own once the body is read. */
 const MAX_WEBHOOK_BODY = 64 * 1024;
@@ -101,7 +101,7 @@ const limitBody = (maxSize: number) =>
   });
 const jsonBodyLimit = limitBody(MAX_JSON_BODY);
 const webhookBodyLimit = limitBody(MAX_WEBHOOK_BODY);
-// CSV imports carry up to 5 MB of CSV and set their own limit (routes/imports.ts).
+// CSV imports carry up to 5 MB of CSV and set their own limit (worker/crm/imports/import-routes.ts).
 app.use("/api/*", (c, next) => {
   if (isWebhook(c.req.path)) return webhookBodyLimit(c, next);
   return takesRawBody(c.req.path) || c.req.path === "/api/imports" ? next() : jsonBodyLimit(c, next);

@@ -1,16 +1,16 @@
 import { routePartykitRequest } from "partyserver";
 import { app } from "./app";
-import { handleInboundEmail } from "./email/inbound";
-import type { Env } from "./env";
-import { handleQueue, type Job } from "./jobs/queue";
-import { runScheduled } from "./jobs/scheduled";
-import { roomGate } from "./middleware/room-gate";
-import { withSecurityHeaders } from "./middleware/observability";
+import { handleInboundEmail } from "./support/email/email-handler";
+import type { Env } from "./platform/env";
+import { handleQueue, type Job } from "./platform/job-queue";
+import { runScheduled } from "./platform/scheduled-tasks";
+import { roomGate } from "../rooms/room-gate";
+import { withSecurityHeaders } from "./platform/observability";
 
 export { DealRoom } from "../rooms/deal-room";
 export { OrgRoom } from "../rooms/org-room";
-export { SlaClock } from "../rooms/sla-clock";
-export { AriLink } from "../rooms/ari-link";
+export { SlaClock } from "./support/sla/sla-clock";
+export { AriLink } from "./telephony/ari/ari-link";
 
 export default {
   async fetch(request, env, ctx): Promise<Response> {

@@ -1,0 +1,166 @@
+import { env } from "cloudflare:workers";
+import { expect } from "vitest";
+import { applyCallEvent } from "../../../worker/telephony/calls";
+import { notify } from "../../../worker/notifications/notifications";
+import { addMember, api, registerAccount, type Account } from "../../helpers";
+import { create } from "../../record-helpers";
+import { defaultPipeline } from "../../pipeline-fixture";
+import { callSid, createProvider } from "../../telephony-helpers";
+import { createPbx } from "../telephony/telephony-pbx-helpers";
+import { openTicketVia } from "../support/support-helpers";
+import { orgSlug, published } from "../support/kb-helpers";
+
+/** One organization holding a record of every kind a route takes an id of. */
+export interface SweepOrg {
+  owner: Account;
+  viewer: Account;
+  agent: Account;
+  ids: Record<string, string>;
+  /** The Twilio CallSid of `ids.call`, to look for in what the fake Twilio received. */
+  callSid: string;
+  ariChannelId: string;
+}
+
+async function ok<T = any>(res: Promise<{ status: number; body: any }>): Promise<T> {
+  const r = await res;
+  expect([200, 201], JSON.stringify(r.body)).toContain(r.status);
+  return r.body.data;
+}
+
+export async function sweepOrganization(label: string): Promise<SweepOrg> {
+  const owner = await registerAccount(label);
+  const viewer = await addMember(owner, "viewer", `${label}v`);
+  const agent = await addMember(owner, "agent", `${label}a`);
+  const t = owner.token;
+  const pipeline = await defaultPipeline(owner.orgId);
+  const company = await create("/api/companies", t, { name: `${label} Corp` });
+  const contact = await create("/api/contacts", t, { firstName: "Ada", companyId: company.id });
+  const lead = await create("/api/leads", t, { firstName: "Lee" });
+  const deal = await create("/api/deals", t, { title: `${label} deal`, contactId: contact.id });
+  const activity = await create("/api/activities", t, { type: "call", subject: "Intro", dealId: deal.id });
+  const invitation = await ok(api("/api/organizations/current/invitations", { token: t, body: { email: `${label}-inv@example.com`, role: "agent" } }));
+  const twilio = await createProvider(owner);
+  const pbx = await createPbx(owner);
+  const extension = await ok(api("/api/telephony/extensions", { token: t, body: { providerId: pbx.id, userId: agent.userId, extension: "201" } }));
+  const queue = await ok(api("/api/telephony/queues", { token: t, body: { name: `${label} queue` } }));
+  await ok(api(`/api/telephony/queues/${queue.id}/members`, { token: t, body: { userId: agent.userId } }));
+  const sid = callSid();
+  const now = Date.now();
+  const base = { providerId: twilio.id, providerCallId: sid, direction: "inbound" as const, from: "+14155550123", to: "+14155550100", agentUserId: owner.userId };
+  await applyCallEvent(env, owner.orgId, { ...base, status: "initiated", at: now - 60_000 });
+  const live = await applyCallEvent(env, owner.orgId, { ...base, status: "in_progress", at: now - 50_000 });
+  await applyCallEvent(env, owner.orgId, {
+    ...base,
+    status: "recording",
+    at: now - 40_000,
+    eventId: `RE${sid.slice(2)}`,
+    recording: { key: `${owner.orgId}/recordings/${sid}.mp3`, providerRecordingId: `RE${sid.slice(2)}`, durationSeconds: 9 },
+  });
+  await env.FILES.put(`${owner.orgId}/recordings/${sid}.mp3`, new Uint8Array([0xff, 0xfb, 0x90, 0x00]));
+  const channel = `sweep-${sid}`;
+  const ariCall = await applyCallEvent(env, owner.orgId, {
+    providerId: pbx.id, providerCallId: channel, direction: "inbound", from: "+14155550124", to: "201", status: "in_progress", at: now - 30_000, agentUserId: owner.userId,
+  });
+  const category = await create("/api/support/knowledge-base/categories", t, { name: `${label} help` });
+  const article = await published(t, { title: "How to", body: "Steps", categoryId: category.id });
+  const ticket = await openTicketVia(owner);
+  const form = new FormData();
+  form.append("file", new File(["%PDF-1.4 sweep"], "sweep.pdf", { type: "application/pdf" }));
+  const attachment = await ok(api(`/api/support/tickets/${ticket.id}/attachments`, { method: "POST", token: t, rawBody: form }));
+  const team = await ok(api("/api/support/teams", { token: t, body: { name: `${label} team`, memberIds: [agent.userId] } }));
+  const view = await ok(api("/api/support/views", { token: t, body: { name: `${label} view`, filters: { status: ["open"] } } }));
+  const sla = await ok(api("/api/support/sla-policies", { method: "PUT", token: t, body: { priority: "high", firstResponseMinutes: 60, resolutionMinutes: 480 } }));
+  const notification = await notify(env, owner.orgId, owner.userId, { type: "test", title: "Sweep" });
+  return {
+    owner,
+    viewer,
+    agent,
+    callSid: sid,
+    ariChannelId: channel,
+    ids: {
+      invitation: invitation.invitation.id,
+      invitationToken: invitation.acceptUrl.split("/invite/")[1],
+      orgSlug: await orgSlug(owner),
+      articleSlug: article.slug,
+      user: agent.userId,
+      company: company.id,
+      contact: contact.id,
+      lead: lead.id,
+      deal: deal.id,
+      activity: activity.id,
+      pipeline: pipeline.id,
+      stage: pipeline.stages[1]!.id,
+      twilioProvider: twilio.id,
+      pbxProvider: pbx.id,
+      extension: extension.id,
+      queue: queue.id,
+      call: live.call.id,
+      ariCall: ariCall.call.id,
+      category: category.id,
+      article: article.id,
+      ticket: ticket.id,
+      attachment: attachment.id,
+      team: team.id,
+      view: view.id,
+      sla: (Array.isArray(sla) ? sla.find((p: { priority: string }) => p.priority === "high") : sla).id,
+      notification: notification.id,
+    },
+  };
+}
+
+/**
+ * Which record each path parameter names, by the path it appears in. A new
+ * route with an id this table does not know fails the sweep, so it cannot
+ * be skipped by accident.
+ */
+const PARAMS: [RegExp, string, string][] = [
+  [/^\/api\/invitations\//, "token", "invitationToken"],
+  [/^\/api\/help\//, "orgSlug", "orgSlug"],
+  [/^\/api\/help\//, "slug", "articleSlug"],
+  [/^\/api\/organizations\/current\/invitations\//, "id", "invitation"],
+  [/^\/api\/users\//, "id", "user"],
+  [/^\/api\/agents\//, "userId", "user"],
+  [/^\/api\/companies\//, "id", "company"],
+  [/^\/api\/contacts\//, "id", "contact"],
+  [/^\/api\/leads\//, "id", "lead"],
+  [/^\/api\/deals\//, "id", "deal"],
+  [/^\/api\/activities\//, "id", "activity"],
+  [/^\/api\/pipelines\//, "id", "pipeline"],
+  [/^\/api\/pipelines\//, "stageId", "stage"],
+  [/^\/api\/kanban\//, "pipelineId", "pipeline"],
+  [/^\/api\/telephony\/providers\//, "id", "twilioProvider"],
+  [/^\/api\/telephony\/pbx\//, "providerId", "pbxProvider"],
+  [/^\/api\/telephony\/twilio\/\{providerId\}/, "providerId", "twilioProvider"],
+  [/^\/api\/telephony\/3cx\//, "providerId", "pbxProvider"],
+  [/^\/api\/telephony\/extensions\//, "id", "extension"],
+  [/^\/api\/telephony\/queues\//, "id", "queue"],
+  [/^\/api\/telephony\/queues\//, "userId", "user"],
+  [/^\/api\/telephony\/calls\//, "id", "call"],
+  [/^\/api\/telephony\/twilio\/calls\//, "id", "call"],
+  [/^\/api\/support\/knowledge-base\/categories\//, "id", "category"],
+  [/^\/api\/support\/knowledge-base\/articles\//, "id", "article"],
+  [/^\/api\/support\/tickets\//, "id", "ticket"],
+  [/^\/api\/support\/attachments\//, "id", "attachment"],
+  [/^\/api\/support\/teams\//, "id", "team"],
+  [/^\/api\/support\/views\//, "id", "view"],
+  [/^\/api\/support\/sla-policies\//, "id", "sla"],
+  [/^\/api\/notifications\//, "id", "notification"],
+];
+
+/** The template with each parameter replaced by the id of `org`'s record of that kind; throws for an unknown parameter. */
+export function concretePath(template: string, ids: Record<string, string>): string {
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const hit = PARAMS.find(([re, param]) => param === name && re.test(template));
+    if (!hit) throw new Error(`route sweep: no fixture record for {${name}} in ${template}; add it to route-sweep-fixture.ts`);
+    return encodeURIComponent(ids[hit[2]]!);
+  });
+}
+
+/** Bodies for routes whose schema has a rule JSON Schema cannot say (a zod refine), keyed "METHOD template". */
+export function refinedBody(key: string, ids: Record<string, string>): unknown {
+  const bodies: Record<string, unknown> = {
+    "PATCH /api/telephony/calls/{id}": { notes: "Sweep" },
+    "POST /api/telephony/twilio/calls/{id}/transfer": { toUserId: ids.user },
+  };
+  return bodies[key];
+}

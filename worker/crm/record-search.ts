@@ -1,0 +1,111 @@
+import { sql, type SQL } from "drizzle-orm";
+import { ownRecordsOnly } from "../platform/access";
+import type { Db } from "../platform/db";
+import type { Actor } from "../platform/records";
+
+/**
+ * Type-ahead search over the FTS5 indexes of migrations/0002_search.sql.
+ *
+ * User text never reaches FTS5's query syntax: it is cut into words (runs of
+ * letters, marks and digits), each word becomes a quoted prefix term
+ * `"word"*`, and the terms are ANDed. Quotes, `*`, `-`, `NEAR`, `OR`,
+ * parentheses and column filters are therefore plain text or gone, so no
+ * input can make the MATCH fail.
+ */
+export const SEARCH_TYPES = ["contacts", "companies", "leads", "deals"] as const;
+export type SearchType = (typeof SEARCH_TYPES)[number];
+
+export interface SearchHit {
+  type: SearchType;
+  id: string;
+  title: string;
+  subtitle: string | null;
+  score: number;
+}
+
+const MAX_TERMS = 8;
+const MAX_TERM_LENGTH = 64;
+
+/** The words of a query, as FTS5 sees words; empty when nothing searchable remains. */
+export function searchTerms(q: string): string[] {
+  const words = q.normalize("NFC").match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
+  return words.slice(0, MAX_TERMS).map((w) => w.slice(0, MAX_TERM_LENGTH));
+}
+
+/**
+ * The MATCH expression: the organization's phrase on the indexed org_id
+ * column, and every word as a prefix of a name or details word. Terms are
+ * limited to those two columns so that typing part of a UUID never matches
+ * org_id.
+ */
+export function matchExpression(orgId: string, terms: string[]): string {
+  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  return [`org_id : ${quote(orgId)}`, ...terms.map((t) => `{name details} : ${quote(t)}*`)].join(" AND ");
+}
+
+/**
+ * Per type: the FTS table, the base table, how a hit is titled and subtitled.
+ * bm25 weights: org_id 0 (every row matches it), name 10, details 1, so a
+ * match in the name ranks above one in the details.
+ */
+const SOURCES: Record<SearchType, { fts: string; table: string; title: string; subtitle: string }> = {
+  contacts: {
+    fts: "contacts_fts",
+    table: "contacts",
+    title: "trim(r.first_name || ' ' || r.last_name)",
+    subtitle: "coalesce(r.email, r.title, r.phone)",
+  },
+  companies: { fts: "companies_fts", table: "companies", title: "r.name", subtitle: "coalesce(r.domain, r.industry)" },
+  leads: {
+    fts: "leads_fts",
+    table: "leads",
+    title: "trim(r.first_name || ' ' || r.last_name)",
+    subtitle: "coalesce(r.company_name, r.email)",
+  },
+  deals: { fts: "deals_fts", table: "deals", title: "r.title", subtitle: "r.currency || ' ' || r.amount || ' · ' || r.status" },
+};
+
+function typeQuery(type: SearchType, match: string, orgId: string, ownerId: string | null, limit: number): SQL {
+  const s = SOURCES[type];
+  // Table and column names come from SOURCES above, never from the request.
+  return sql`SELECT * FROM (
+    SELECT ${type} AS type, r.id AS id, ${sql.raw(s.title)} AS title, ${sql.raw(s.subtitle)} AS subtitle,
+      bm25(${sql.raw(s.fts)}, 0.0, 10.0, 1.0) AS relevance
+    FROM ${sql.raw(s.fts)} JOIN ${sql.raw(s.table)} r ON r.rowid = ${sql.raw(s.fts)}.rowid
+    WHERE ${sql.raw(s.fts)} MATCH ${match} AND r.org_id = ${orgId}
+      ${ownerId ? sql`AND r.owner_id = ${ownerId}` : sql``}
+    ORDER BY relevance LIMIT ${limit}
+  )`;
+}
+
+/**
+ * The best matches across the requested types, best first. One statement:
+ * each type's best `limit` hits, then the overall best `limit`. Rows come
+ * back only when their base row is in the organization (the join re-checks
+ * org_id) and visible to the caller.
+ */
+export async function search(
+  db: Db,
+  orgId: string,
+  actor: Actor,
+  input: { q: string; types: readonly SearchType[]; limit: number },
+): Promise<SearchHit[]> {
+  const terms = searchTerms(input.q);
+  if (terms.length === 0 || input.types.length === 0) return [];
+  const match = matchExpression(orgId, terms);
+  const ownerId = ownRecordsOnly(actor) ? actor.userId : null;
+  const union = sql.join(
+    input.types.map((t) => typeQuery(t, match, orgId, ownerId, input.limit)),
+    sql` UNION ALL `,
+  );
+  const rows = await db.all<{ type: SearchType; id: string; title: string; subtitle: string | null; relevance: number }>(
+    sql`${union} ORDER BY relevance LIMIT ${input.limit}`,
+  );
+  return rows.map((r) => ({
+    type: r.type,
+    id: r.id,
+    title: r.title,
+    subtitle: r.subtitle || null,
+    score: Number((-r.relevance).toPrecision(6)),
+  }));
+}
