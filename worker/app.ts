@@ -6,48 +6,13 @@ import { AppError } from "./platform/errors";
 import { apiAuthGuard } from "./platform/auth-middleware";
 import { webhookAuthLimit } from "./platform/webhook-auth-limit";
 import { requestContext, securityHeaders } from "./platform/observability";
-import { activityRoutes } from "./crm/activity-routes";
-import { agentRoutes } from "./agents/agent-routes";
-import { auditLogRoutes } from "./identity/audit-log-routes";
 import { docsRoutes } from "./platform/docs-routes";
-import { authRoutes } from "./identity/auth-routes";
-import { companyRoutes } from "./crm/records/company-routes";
-import { contactRoutes } from "./crm/records/contact-routes";
-import { dealRoutes } from "./crm/deals/deal-routes";
-import { kanbanRoutes } from "./crm/deals/kanban-routes";
-import { leadConversionRoutes } from "./crm/records/lead-conversion-routes";
-import { importRoutes } from "./crm/imports/import-routes";
-import { invitationRoutes } from "./identity/invitation-routes";
-import { leadRoutes } from "./crm/records/lead-routes";
-import { organizationRoutes } from "./identity/organization-routes";
-import { pipelineRoutes } from "./crm/deals/pipeline-routes";
-import { searchRoutes } from "./crm/search-routes";
-import { supportKbRoutes } from "./support/knowledge-base/kb-routes";
-import { notificationRoutes } from "./notifications/notification-routes";
-import { supportAnalyticsRoutes } from "./support/support-analytics-routes";
-import { supportAttachmentRoutes } from "./support/tickets/attachment-routes";
-import { supportSettingsRoutes } from "./support/support-settings-routes";
-import { supportSlaRoutes } from "./support/sla/sla-routes";
-import { supportTeamRoutes } from "./support/support-team-routes";
-import { supportTicketActionRoutes } from "./support/tickets/ticket-action-routes";
-import { supportTicketRoutes } from "./support/tickets/ticket-routes";
-import { supportViewRoutes } from "./support/tickets/ticket-view-routes";
-import { helpCenterRoutes } from "./support/help-center/help-center-routes";
-import { userRoutes } from "./identity/member-routes";
-import { telephonyCallRoutes } from "./telephony/call-routes";
-import { telephonyCallControlRoutes } from "./telephony/call-control-routes";
-import { telephonyExtensionRoutes } from "./telephony/extension-routes";
-import { telephonyLiveRoutes } from "./telephony/live-routes";
-import { telephonyLineRoutes } from "./telephony/line-routes";
-import { telephonyProviderRoutes } from "./telephony/providers/provider-routes";
-import { telephonyQueueRoutes } from "./telephony/queues/queue-routes";
-import { telephony3cxRoutes, telephony3cxTemplateRoutes } from "./telephony/threecx/threecx-routes";
-import { telephonyPbxRoutes } from "./telephony/pbx/pbx-routes";
-import { telephonyPbxEventRoutes } from "./telephony/pbx/pbx-event-routes";
-import { telephonyPbxLinkRoutes } from "./telephony/ari/ari-link-routes";
-import { telephonyRecordingRoutes } from "./telephony/recordings/recording-routes";
-import { telephonyTwilioRoutes } from "./telephony/twilio/twilio-routes";
-import { telephonyTwilioWebhookRoutes } from "./telephony/twilio/twilio-webhook-routes";
+import { agentsRoutes } from "./agents";
+import { crmRoutes } from "./crm";
+import { identityRoutes } from "./identity";
+import { notificationsRoutes } from "./notifications";
+import { supportRoutes } from "./support";
+import { telephonyRoutes } from "./telephony";
 
 const MAX_JSON_BODY = 1024 * 1024;
 
@@ -110,48 +75,12 @@ app.use("/api/*", (c, next) => {
 app.get("/api/health", (c) => c.json({ success: true, data: { status: "ok", time: new Date().toISOString() } }));
 
 const routes = app
-  .route("/api/auth", authRoutes)
-  .route("/api/organizations", organizationRoutes)
-  .route("/api/invitations", invitationRoutes)
-  .route("/api/users", userRoutes)
-  .route("/api/audit-log", auditLogRoutes)
-  .route("/api/companies", companyRoutes)
-  .route("/api/contacts", contactRoutes)
-  .route("/api/leads", leadRoutes)
-  .route("/api/pipelines", pipelineRoutes)
-  .route("/api/activities", activityRoutes)
-  .route("/api/search", searchRoutes)
-  .route("/api/imports", importRoutes)
-  .route("/api/deals", dealRoutes)
-  .route("/api/kanban", kanbanRoutes)
-  .route("/api/agents", agentRoutes)
-  .route("/api/telephony/providers", telephonyProviderRoutes)
-  .route("/api/telephony/providers", telephony3cxTemplateRoutes)
-  .route("/api/telephony/pbx", telephonyPbxRoutes)
-  .route("/api/telephony/pbx", telephonyPbxEventRoutes)
-  .route("/api/telephony/pbx", telephonyPbxLinkRoutes)
-  .route("/api/telephony/3cx", telephony3cxRoutes)
-  .route("/api/telephony/extensions", telephonyExtensionRoutes)
-  .route("/api/telephony/queues", telephonyQueueRoutes)
-  .route("/api/telephony/calls", telephonyCallRoutes)
-  .route("/api/telephony/calls", telephonyRecordingRoutes)
-  .route("/api/telephony/calls", telephonyCallControlRoutes)
-  .route("/api/telephony/twilio", telephonyTwilioRoutes)
-  .route("/api/telephony/twilio", telephonyTwilioWebhookRoutes)
-  .route("/api/telephony", telephonyLiveRoutes)
-  .route("/api/telephony", telephonyLineRoutes)
-  .route("/api/support/knowledge-base", supportKbRoutes)
-  .route("/api/support/tickets", supportTicketRoutes)
-  .route("/api/support/tickets", supportTicketActionRoutes)
-  .route("/api/support/attachments", supportAttachmentRoutes)
-  .route("/api/support/teams", supportTeamRoutes)
-  .route("/api/support/views", supportViewRoutes)
-  .route("/api/support/analytics", supportAnalyticsRoutes)
-  .route("/api/support/settings", supportSettingsRoutes)
-  .route("/api/support", supportSlaRoutes)
-  .route("/api/notifications", notificationRoutes)
-  .route("/api/help", helpCenterRoutes)
-  .route("/api/leads", leadConversionRoutes);
+  .route("/api", identityRoutes)
+  .route("/api", crmRoutes)
+  .route("/api", agentsRoutes)
+  .route("/api", telephonyRoutes)
+  .route("/api", supportRoutes)
+  .route("/api", notificationsRoutes);
 
 export type AppType = typeof routes;
 

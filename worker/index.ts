@@ -1,16 +1,19 @@
 import { routePartykitRequest } from "partyserver";
 import { app } from "./app";
-import { handleInboundEmail } from "./support/email/email-handler";
 import type { Env } from "./platform/env";
 import { handleQueue, type Job } from "./platform/job-queue";
-import { runScheduled } from "./platform/scheduled-tasks";
+import { purgeRateLimitsTask } from "./platform/rate-limit";
+import { registerScheduledTask, runScheduled } from "./platform/scheduled-tasks";
+import { handleInboundEmail } from "./support";
 import { roomGate } from "../rooms/room-gate";
 import { withSecurityHeaders } from "./platform/observability";
 
 export { DealRoom } from "../rooms/deal-room";
 export { OrgRoom } from "../rooms/org-room";
-export { SlaClock } from "./support/sla/sla-clock";
-export { AriLink } from "./telephony/ari/ari-link";
+export { SlaClock } from "./support";
+export { AriLink } from "./telephony";
+
+registerScheduledTask("rate-limit-purge", purgeRateLimitsTask);
 
 export default {
   async fetch(request, env, ctx): Promise<Response> {

@@ -5,8 +5,7 @@ import { notFound } from "../platform/errors";
 import { agentStatuses, memberships, users, type AgentStatus } from "../../schema";
 import { auditStatement } from "../platform/audit";
 import { publishEvent } from "../platform/room-events";
-import { HANDOUT_JOB, type HandoutJob } from "../support/tickets/handout-job";
-import { QUEUE_WAKE_JOB, type QueueWakeJob } from "../telephony/queues/queue-wake-job";
+import { HANDOUT_JOB, QUEUE_WAKE_JOB, type HandoutJob, type QueueWakeJob } from "../../schema/jobs";
 
 export interface AgentState {
   userId: string;

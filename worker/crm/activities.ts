@@ -6,7 +6,7 @@ import { hasTag } from "../platform/list";
 import { activities, companies, contacts, deals, leads, organizations, ACTIVITY_TYPES } from "../../schema";
 import { auditStatementIf } from "../platform/audit";
 import { link, pageWithNames, personName } from "./records/record-links";
-import { localDateOf, localToInstant } from "../support/sla/business-time";
+import { localDateOf, localToInstant } from "../platform/local-time";
 import { creationColumns, insertRecord, updateRecord } from "./records/record-writes";
 import {
   assertLink,

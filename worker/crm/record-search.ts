@@ -1,17 +1,10 @@
 import { sql, type SQL } from "drizzle-orm";
 import { ownRecordsOnly } from "../platform/access";
 import type { Db } from "../platform/db";
+import { matchExpression, searchTerms } from "../platform/fts-query";
 import type { Actor } from "../platform/records";
 
-/**
- * Type-ahead search over the FTS5 indexes of migrations/0002_search.sql.
- *
- * User text never reaches FTS5's query syntax: it is cut into words (runs of
- * letters, marks and digits), each word becomes a quoted prefix term
- * `"word"*`, and the terms are ANDed. Quotes, `*`, `-`, `NEAR`, `OR`,
- * parentheses and column filters are therefore plain text or gone, so no
- * input can make the MATCH fail.
- */
+/** Type-ahead search over the FTS5 indexes of migrations/0002_search.sql (queries built by platform/fts-query.ts). */
 export const SEARCH_TYPES = ["contacts", "companies", "leads", "deals"] as const;
 export type SearchType = (typeof SEARCH_TYPES)[number];
 
@@ -21,26 +14,6 @@ export interface SearchHit {
   title: string;
   subtitle: string | null;
   score: number;
-}
-
-const MAX_TERMS = 8;
-const MAX_TERM_LENGTH = 64;
-
-/** The words of a query, as FTS5 sees words; empty when nothing searchable remains. */
-export function searchTerms(q: string): string[] {
-  const words = q.normalize("NFC").match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
-  return words.slice(0, MAX_TERMS).map((w) => w.slice(0, MAX_TERM_LENGTH));
-}
-
-/**
- * The MATCH expression: the organization's phrase on the indexed org_id
- * column, and every word as a prefix of a name or details word. Terms are
- * limited to those two columns so that typing part of a UUID never matches
- * org_id.
- */
-export function matchExpression(orgId: string, terms: string[]): string {
-  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
-  return [`org_id : ${quote(orgId)}`, ...terms.map((t) => `{name details} : ${quote(t)}*`)].join(" AND ");
 }
 
 /**

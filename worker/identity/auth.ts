@@ -5,10 +5,9 @@ import { newId } from "../platform/ids";
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from "./password";
 import { memberships, sessions, users } from "../../schema";
 import { createOrganizationStatements } from "./organizations";
+import { normalizeEmail } from "../platform/email-address";
 
 export type User = typeof users.$inferSelect;
-
-export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 export function publicUser(u: Pick<User, "id" | "name" | "email">) {
   return { id: u.id, name: u.name, email: u.email };

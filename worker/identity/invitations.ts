@@ -7,7 +7,8 @@ import { decoyHash, passwordProblem, verifyPassword } from "./password";
 import { invitations, memberships, organizations, users, type Role } from "../../schema";
 import { limitCredentialAttempt } from "../platform/abuse-limits";
 import { auditStatement, auditStatementIf } from "../platform/audit";
-import { emailTaken, findUserByEmail, newUserRow, normalizeEmail, type User } from "./auth";
+import { normalizeEmail } from "../platform/email-address";
+import { emailTaken, findUserByEmail, newUserRow, type User } from "./auth";
 import type { Actor } from "./members";
 
 const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;

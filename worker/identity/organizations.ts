@@ -4,7 +4,7 @@ import { notFound } from "../platform/errors";
 import { newId } from "../platform/ids";
 import { memberships, organizations, type OrganizationSettings, type Role } from "../../schema";
 import { auditStatement } from "../platform/audit";
-import { defaultPipelineStatements } from "../crm/deals/pipelines";
+import { defaultPipelineStatements } from "../crm";
 
 export type Organization = typeof organizations.$inferSelect;
 

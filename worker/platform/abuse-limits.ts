@@ -1,7 +1,7 @@
 import type { Db } from "./db";
 import { ErrorSchema, jsonResponse } from "./http";
 import { enforceRateLimits, hitRateLimit, peekRateLimit } from "./rate-limit";
-import { normalizeEmail } from "../identity/auth";
+import { normalizeEmail } from "./email-address";
 
 const SECOND = 1000;
 const HOUR = 3600 * SECOND;

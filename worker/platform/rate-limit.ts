@@ -1,7 +1,7 @@
 import { eq, lt, sql } from "drizzle-orm";
 import { directoryDb, type Db } from "./db";
 import { AppError } from "./errors";
-import { registerScheduledTask } from "./scheduled-tasks";
+import type { ScheduledTask } from "./scheduled-tasks";
 import { rateLimits } from "../../schema";
 
 export interface RateLimitResult {
@@ -64,6 +64,7 @@ export async function purgeExpiredRateLimits(db: Db, now = Date.now()): Promise<
   return result.meta.changes;
 }
 
-registerScheduledTask("rate-limit-purge", async (env, at) => {
+/** The cron's share: worker/index.ts schedules it. */
+export const purgeRateLimitsTask: ScheduledTask = async (env, at) => {
   await purgeExpiredRateLimits(directoryDb(env), at.getTime());
-});
+};

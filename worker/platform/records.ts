@@ -7,7 +7,7 @@ import { conflict, forbidden, invalid, notFound } from "./errors";
 import { matchesAny } from "./like";
 import { can } from "./permissions";
 import { memberships, organizations } from "../../schema";
-import { matchExpression, searchTerms } from "../crm/record-search";
+import { matchExpression, searchTerms } from "./fts-query";
 import { parsePhone } from "./phone";
 
 /**

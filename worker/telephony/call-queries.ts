@@ -8,7 +8,7 @@ import { newId } from "../platform/ids";
 import { containsPattern } from "../platform/like";
 import { pageOf } from "../platform/list";
 import { activities, callActivities, callQueues, calls, FINAL_CALL_STATUSES, type CallDirection, type CallStatus } from "../../schema";
-import { announceAgentStatus, getAgentState, listAgentStates, setAgentStatus } from "../agents/agent-status";
+import { announceAgentStatus, getAgentState, listAgentStates, setAgentStatus } from "../agents";
 import { auditStatement } from "../platform/audit";
 import { publishEvent } from "../platform/room-events";
 import { publicRecord, sortBy, type Actor } from "../platform/records";
@@ -16,7 +16,7 @@ import { partyNames } from "./call-matching";
 import type { CallRow } from "./call-state";
 import { callView } from "./call-view";
 import { callAudience, waitingCount } from "./call-effects";
-import { publishActivityChanged } from "../crm/activity-events";
+import { publishActivityChanged } from "../crm";
 
 export const CALL_SORTS = ["startedAt", "durationSeconds", "ringSeconds", "talkSeconds"] as const;
 

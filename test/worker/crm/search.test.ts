@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchExpression, searchTerms } from "../../../worker/crm/record-search";
+import { matchExpression, searchTerms } from "../../../worker/platform/fts-query";
 import { addMember, api, expectError, registerAccount } from "../../helpers";
 import { create, insertDeal, restrictToOwnRecords } from "../../record-helpers";
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { pastBusinessTime } from "../../../scripts/demo-time.mjs";
-import { businessMinutesBetween, localDateOf, type BusinessCalendar } from "../../../worker/support/sla/business-time";
+import { localDateOf } from "../../../worker/platform/local-time";
+import { businessMinutesBetween, type BusinessCalendar } from "../../../worker/support/sla/business-time";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  addBusinessMinutes,
-  businessMinutesBetween,
-  localToInstant,
-  type BusinessCalendar,
-} from "../../../worker/support/sla/business-time";
+import { localToInstant } from "../../../worker/platform/local-time";
+import { addBusinessMinutes, businessMinutesBetween, type BusinessCalendar } from "../../../worker/support/sla/business-time";
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();

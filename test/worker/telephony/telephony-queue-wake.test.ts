@@ -5,7 +5,7 @@ import worker from "../../../worker/index";
 import type { Job } from "../../../worker/platform/job-queue";
 import { orgDb } from "../../../worker/platform/db";
 import { setAgentStatus } from "../../../worker/agents/agent-status";
-import { MAX_WAIT_JOB, QUEUE_WAKE_JOB } from "../../../worker/telephony/queues/queue-wake-job";
+import { MAX_WAIT_JOB, QUEUE_WAKE_JOB } from "../../../schema/jobs";
 import { FAKE_TWILIO } from "../../fakes/twilio-fixtures";
 import { addMember, api, registerAccount, type Account } from "../../helpers";
 import { createProvider, setStatus, twilioConfig } from "../../telephony-helpers";

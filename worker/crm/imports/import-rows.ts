@@ -5,11 +5,17 @@ import type { Db } from "../../platform/db";
 import { companies, contacts, leads } from "../../../schema";
 import { parseDomain, parseWebsite } from "../records/companies";
 import type { CsvResource } from "./csv-fields";
-import type { RowError } from "./imports";
 import { parsePhone, PHONE_MESSAGE } from "../../platform/phone";
 import { cleanTags, type Actor } from "../../platform/records";
 
 /** One valid CSV row, normalized like the API normalizes a request, as column values. */
+export interface RowError {
+  /** The spreadsheet row: the header is row 1, the first record row 2. */
+  row: number;
+  field: string;
+  message: string;
+}
+
 export interface PlannedRow {
   row: number;
   /** The dedupe key: email for people, domain for companies (null: never a duplicate). */

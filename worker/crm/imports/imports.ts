@@ -12,7 +12,7 @@ import {
   type CsvResource,
 } from "./csv-fields";
 import { commitImport, type StagedOp } from "./import-commit";
-import { findCompaniesByName, findExisting, planRow, type PlannedRow } from "./import-rows";
+import { findCompaniesByName, findExisting, planRow, type PlannedRow, type RowError } from "./import-rows";
 import { assertOwner, defaultCountryOf, type Actor } from "../../platform/records";
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -46,13 +46,6 @@ export type ProgressReporter = (progress: ImportProgress) => Promise<void>;
 const REPORTS_PER_PHASE = 20;
 const MIN_ROWS_PER_REPORT = 200;
 export const progressStep = (total: number) => Math.max(MIN_ROWS_PER_REPORT, Math.ceil(total / REPORTS_PER_PHASE));
-
-export interface RowError {
-  /** The spreadsheet row: the header is row 1, the first record row 2. */
-  row: number;
-  field: string;
-  message: string;
-}
 
 export interface ImportReport {
   resource: CsvResource;

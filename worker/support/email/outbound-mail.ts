@@ -3,7 +3,7 @@ import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import type { Env } from "../../platform/env";
 import { orgDb } from "../../platform/db";
 import { contacts, organizations, supportComments } from "../../../schema";
-import { enqueue, registerJob } from "../../platform/job-queue";
+import { enqueue, type JobHandler } from "../../platform/job-queue";
 import { auditStatement } from "../../platform/audit";
 import type { Comment } from "../tickets/ticket-comments";
 import { publicComment } from "../tickets/ticket-comments";
@@ -140,6 +140,6 @@ export async function deliverReply(env: Env, job: { orgId: string; commentId: st
   return { raw, messageId };
 }
 
-registerJob(REPLY_JOB, async (env, job) => {
+export const replyJob: JobHandler = async (env, job) => {
   await deliverReply(env, job as unknown as { orgId: string; commentId: string });
-});
+};

@@ -1,9 +1,9 @@
-import { searchTerms } from "../../crm/record-search";
+import { searchTerms } from "../../platform/fts-query";
 import { escapeHtml } from "./kb-render";
 
 /**
  * FTS5 expressions over kb_articles_fts (migrations/0008_knowledge_base.sql).
- * As in worker/crm/record-search.ts, user text never reaches FTS5's syntax: it is cut
+ * As in worker/platform/fts-query.ts, user text never reaches FTS5's syntax: it is cut
  * into words, each word is quoted (inner quotes doubled) and the operators
  * are ours, so quotes, `*`, `-`, `NEAR`, `OR`, parentheses and column
  * filters in the input are only text, and no input can make MATCH fail.

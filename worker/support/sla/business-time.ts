@@ -6,6 +6,8 @@
  * local start and end instants, so a day crossing a DST change has its real
  * (shorter or longer) length.
  */
+import { dateKey, localParts, localToInstant, type LocalDate } from "../../platform/local-time";
+
 export interface BusinessCalendar {
   timeZone: string;
   /** ISO weekdays worked: 1 = Monday ... 7 = Sunday. */
@@ -28,82 +30,6 @@ export const DEFAULT_CALENDAR: BusinessCalendar = {
 const MINUTE = 60_000;
 /** Ten years of days: a calendar with no working time at all never loops forever. */
 const MAX_DAYS = 3660;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string) {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-interface LocalParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-function localParts(instant: number, timeZone: string): LocalParts {
-  const out: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(instant))) {
-    if (p.type !== "literal") out[p.type] = Number(p.value);
-  }
-  return out as unknown as LocalParts;
-}
-
-/** The zone's offset from UTC at an instant, in ms (positive east of Greenwich). */
-function offsetAt(instant: number, timeZone: string): number {
-  const p = localParts(instant, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - Math.floor(instant / 1000) * 1000;
-}
-
-/**
- * The instant of a local wall-clock time. A time skipped by a spring-forward
- * gap resolves to the instant just after the gap; an ambiguous fall-back time
- * to its first occurrence.
- */
-export function localToInstant(year: number, month: number, day: number, minuteOfDay: number, timeZone: string): number {
-  const wall = Date.UTC(year, month - 1, day, 0, minuteOfDay);
-  const first = wall - offsetAt(wall, timeZone);
-  const second = wall - offsetAt(first, timeZone);
-  if (first === second) return first;
-  // Two candidates: keep one that reads back as the wall time, earliest first.
-  const readsBack = (t: number) => t + offsetAt(t, timeZone) === wall;
-  const candidates = [first, second].filter(readsBack).sort((a, b) => a - b);
-  return candidates[0] ?? Math.max(first, second);
-}
-
-interface LocalDate {
-  year: number;
-  month: number;
-  day: number;
-}
-
-const dateKey = (d: LocalDate) => `${d.year}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
 
 function nextDate(d: LocalDate): LocalDate {
   const t = new Date(Date.UTC(d.year, d.month - 1, d.day + 1));
@@ -165,10 +91,4 @@ export function businessMinutesBetween(from: number, to: number, cal: BusinessCa
     if (end > start) total += end - start;
   }
   return total / MINUTE;
-}
-
-/** The local date ("YYYY-MM-DD") of an instant in a time zone, for per-day reports. */
-export function localDateOf(instant: number, timeZone: string): string {
-  const p = localParts(instant, timeZone);
-  return dateKey(p);
 }

@@ -1,10 +1,10 @@
 import { and, asc, eq, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import type { Env } from "../../platform/env";
 import { directoryDb, orgDb } from "../../platform/db";
-import { registerScheduledTask } from "../../platform/scheduled-tasks";
+import type { ScheduledTask } from "../../platform/scheduled-tasks";
 import { supportTickets } from "../../../schema";
 import { auditStatement } from "../../platform/audit";
-import { notify } from "../../notifications/notifications";
+import { notify } from "../../notifications";
 import { publishTicket, supportManagers } from "../tickets/ticket-events";
 import { nextSlaDue } from "./sla";
 import type { Ticket } from "../tickets/tickets";
@@ -87,6 +87,6 @@ export async function nextDueInOrg(env: Pick<Env, "DB">, orgId: string): Promise
   return row?.at ?? null;
 }
 
-registerScheduledTask("support-sla-breaches", async (env, at) => {
+export const slaBreachTask: ScheduledTask = async (env, at) => {
   await detectBreaches(env, at.getTime());
-});
+};

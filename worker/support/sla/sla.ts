@@ -4,7 +4,8 @@ import { invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { supportCalendars, supportSlaPolicies, supportTickets, type TicketPriority } from "../../../schema";
 import { auditStatement, auditStatementIf } from "../../platform/audit";
-import { addBusinessMinutes, businessMinutesBetween, DEFAULT_CALENDAR, isValidTimeZone, type BusinessCalendar } from "./business-time";
+import { isValidTimeZone } from "../../platform/local-time";
+import { addBusinessMinutes, businessMinutesBetween, DEFAULT_CALENDAR, type BusinessCalendar } from "./business-time";
 
 /** A ticket whose next SLA target is this close (wall time) is "breaching soon". */
 export const BREACHING_SOON_MS = 60 * 60_000;

@@ -1,10 +1,10 @@
 import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Env } from "../../platform/env";
 import { orgDb } from "../../platform/db";
-import { registerJob } from "../../platform/job-queue";
+import type { JobHandler } from "../../platform/job-queue";
 import { OPEN_TICKET_STATUSES, supportTeamMembers, supportTeams, supportTickets } from "../../../schema";
 import { announceAssignment, publishTicket } from "./ticket-events";
-import { HANDOUT_JOB, type HandoutJob } from "./handout-job";
+import type { HandoutJob } from "../../../schema/jobs";
 import type { SupportActor } from "../sla/sla";
 import { assignByRule } from "./ticket-flow";
 
@@ -68,8 +68,8 @@ export async function handOutQueuedTickets(env: HandoutEnv, orgId: string, userI
   return assigned;
 }
 
-registerJob(HANDOUT_JOB, async (env, job) => {
+export const handoutJob: JobHandler = async (env, job) => {
   const { orgId, userId } = job as HandoutJob;
   const assigned = await handOutQueuedTickets(env, orgId, userId);
   if (assigned) console.log(JSON.stringify({ level: "info", msg: "queued tickets handed out", orgId, userId, assigned }));
-});
+};

@@ -3,7 +3,7 @@ import type { Db } from "../../platform/db";
 import { invalid } from "../../platform/errors";
 import { can } from "../../platform/permissions";
 import { memberships, OPEN_TICKET_STATUSES, supportTeamMembers, supportTeams, supportTickets } from "../../../schema";
-import { listAgentStates, markAssigned } from "../../agents/agent-status";
+import { listAgentStates, markAssigned } from "../../agents";
 
 type Team = typeof supportTeams.$inferSelect;
 

@@ -3,7 +3,7 @@ import type { Env } from "../../platform/env";
 import { orgDb } from "../../platform/db";
 import { can } from "../../platform/permissions";
 import { memberships, organizations, supportTeamMembers, supportTickets, users } from "../../../schema";
-import { notify } from "../../notifications/notifications";
+import { notify } from "../../notifications";
 import { publishEvent } from "../../platform/room-events";
 import { slaOf } from "../sla/sla";
 import { seesTicket } from "./ticket-visibility";

@@ -3,7 +3,7 @@ import type { Db } from "../../platform/db";
 import { hasTag, pageOf } from "../../platform/list";
 import { supportTickets, type TicketViewFilters } from "../../../schema";
 import { sortBy } from "../../platform/records";
-import { searchTerms } from "../../crm/record-search";
+import { searchTerms } from "../../platform/fts-query";
 import { matchesAny } from "../../platform/like";
 import { publicTicket } from "./ticket-events";
 import { slaCondition, type SlaStateName } from "../sla/sla";
@@ -29,7 +29,7 @@ const priorityRank = sql`CASE ${supportTickets.priority} WHEN 'urgent' THEN 4 WH
  * The MATCH expression over support_tickets_fts (migration 0010): the
  * organization on org_id, every word as a quoted prefix of a word in the
  * subject, the details (description, requester, number) or the conversation
- * (replies and internal notes). Same quoting as worker/crm/record-search.ts, so no
+ * (replies and internal notes). Same quoting as worker/platform/fts-query.ts, so no
  * input reaches FTS5's query syntax.
  */
 function ticketMatch(orgId: string, terms: string[]): string {

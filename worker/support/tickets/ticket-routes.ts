@@ -3,13 +3,11 @@ import { createRouter, envelope, IdParam, jsonBody, jsonResponse, listEnvelope, 
 import { sortParam } from "../../platform/list";
 import { requirePermission } from "../../platform/auth-middleware";
 import { TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES } from "../../../schema";
-import "../sla/sla-breaches";
 import { listComments } from "./ticket-comments";
 import { publicTicket } from "./ticket-events";
 import { SLA_STATES } from "../sla/sla";
 import { changeTicket, openTicket, removeTicket } from "./ticket-flow";
 import { listTickets, TICKET_SORTS, type TicketQuery } from "./ticket-query";
-import "./handout";
 import { getView } from "./ticket-views";
 import { requireVisibleTicket } from "./ticket-visibility";
 import { checkHistoryTime, HistoryTime, multiEnum, SECURITY, supportScope, TicketDetailSchema, TicketSchema } from "./ticket-schemas";

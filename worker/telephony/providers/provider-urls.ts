@@ -2,7 +2,6 @@ import { AppError, invalid } from "../../platform/errors";
 import { isLoopbackHost, outboundUrlProblem, type OutboundEnv } from "../../platform/outbound-fetch";
 import type { ProviderType } from "../../../schema";
 import { SECRET_FIELDS } from "./provider-config";
-import type { ProviderRow } from "./providers";
 
 /**
  * Where a provider's URLs may point. The URLs NeuraCRM calls with the
@@ -71,7 +70,7 @@ export function assertSecretsResent(type: ProviderType, saved: Record<string, un
  * environment's, then api.twilio.com. Checked at every use, so a value saved
  * before these rules cannot be used either.
  */
-export function twilioApiBase(env: OutboundEnv & { TWILIO_API_BASE?: string }, provider: ProviderRow): string {
+export function twilioApiBase(env: OutboundEnv & { TWILIO_API_BASE?: string }, provider: { publicConfig: { apiBaseUrl?: string | null } }): string {
   const base = (provider.publicConfig.apiBaseUrl ?? env.TWILIO_API_BASE ?? TWILIO_API_BASE).replace(/\/+$/, "");
   const problem = twilioBaseProblem(env, base);
   if (problem) throw new AppError("outbound_blocked", `Refused to send Twilio credentials to ${base}: ${problem}`, { apiBaseUrl: [problem] });

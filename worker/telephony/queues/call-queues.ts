@@ -3,7 +3,7 @@ import type { Db } from "../../platform/db";
 import { conflict, invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { agentStatuses, callQueueMembers, callQueues, memberships, QUEUE_OVERFLOWS, telephonyProviders, type QueueStrategy } from "../../../schema";
-import { markAssigned } from "../../agents/agent-status";
+import { markAssigned } from "../../agents";
 import { auditStatement } from "../../platform/audit";
 import { parsePhone, PHONE_MESSAGE } from "../../platform/phone";
 import { defaultCountryOf, isUniqueViolation, type Actor } from "../../platform/records";

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Env } from "../../platform/env";
-import { registerJob, type Job } from "../../platform/job-queue";
+import type { Job, JobHandler } from "../../platform/job-queue";
 import { orgDb, type Db } from "../../platform/db";
 import { notFound } from "../../platform/errors";
 import { callActivities } from "../../../schema";
@@ -60,7 +60,7 @@ export async function copyRecording(env: Env, job: RecordingJob): Promise<void> 
   }
 }
 
-registerJob(RECORDING_JOB, (env, job) => copyRecording(env, job as RecordingJob));
+export const recordingJob: JobHandler = (env, job) => copyRecording(env, job as RecordingJob);
 
 /** The call's recording from R2 (a byte range when asked), if the caller may see the call. */
 export async function openRecording(env: Pick<Env, "FILES">, db: Db, orgId: string, actor: Actor, callId: string, range?: Headers) {

@@ -11,7 +11,8 @@ import { requireCall } from "../call-queries";
 import { applyCallEvent } from "../calls";
 import { customerLegOf } from "../customer-leg";
 import { requireQueue } from "../queues/call-queues";
-import { inboundQueue, stateQuery, type RouteContext } from "./twilio-queue";
+import { inboundQueue } from "./twilio-queue";
+import { stateQuery, type RouteContext } from "./twilio-route-state";
 import { createCall, redirectCall, twilioAccount } from "./twilio-rest";
 import { holdMusicOf, identityForUser, twilioProviderOf, type TwilioPublicConfig } from "./twilio-webhook";
 

@@ -6,7 +6,8 @@ import { partyNames } from "../call-matching";
 import { applyCallEvent, type CallEnv } from "../calls";
 import { agentsToRing, queueMemberStates, requireQueue, type QueueRow } from "../queues/call-queues";
 import { startWaiting } from "./twilio-wait";
-import { holdMusicOf, identityForUser, type TwilioRequest } from "./twilio-webhook";
+import { holdMusicOf, identityForUser } from "./twilio-webhook";
+import { stateQuery, type RouteContext, type RouteState } from "./twilio-route-state";
 
 /**
  * Inbound routing, one TwiML document per step. Twilio holds the state for
@@ -27,31 +28,6 @@ import { holdMusicOf, identityForUser, type TwilioRequest } from "./twilio-webho
  */
 
 export const MAX_HOPS = 3;
-
-export interface RouteState {
-  queueId: string;
-  since: number;
-  tried: string[];
-  hops: number;
-}
-
-export interface RouteContext {
-  env: CallEnv;
-  db: Db;
-  req: TwilioRequest;
-  /** Absolute URL of one of this provider's webhooks, e.g. hook("status", {leg: "agent"}). */
-  hook: (path: string, query?: Record<string, string>) => string;
-  /** The parent call (the caller's leg). */
-  callSid: string;
-}
-
-export const stateQuery = (s: RouteState): Record<string, string> => ({ queueId: s.queueId, since: String(s.since), tried: s.tried.join(","), hops: String(s.hops) });
-
-export function parseState(q: Record<string, string | undefined>): RouteState | null {
-  const since = Number(q.since);
-  if (!q.queueId || !Number.isFinite(since)) return null;
-  return { queueId: q.queueId, since, tried: (q.tried ?? "").split(",").filter(Boolean), hops: Number(q.hops) || 0 };
-}
 
 /** The provider's default queue, else the organization's oldest one. */
 export async function inboundQueue(db: Db, orgId: string, defaultQueueId: string | null): Promise<QueueRow | null> {

@@ -2,7 +2,8 @@ import VoiceResponse from "twilio/lib/twiml/VoiceResponse.js";
 import { parsePhone } from "../../platform/phone";
 import { defaultCountryOf } from "../../platform/records";
 import { applyCallEvent } from "../calls";
-import { inboundQueue, routeQueue, voicemail, type RouteContext } from "./twilio-queue";
+import { inboundQueue, routeQueue, voicemail } from "./twilio-queue";
+import type { RouteContext } from "./twilio-route-state";
 import { userForIdentity } from "./twilio-webhook";
 
 /**

@@ -1,13 +1,13 @@
 import { and, desc, eq, inArray, isNull, like } from "drizzle-orm";
 import type { Env } from "../../platform/env";
-import { enqueue, registerJob } from "../../platform/job-queue";
+import { enqueue, type JobHandler } from "../../platform/job-queue";
 import { orgDb, type Db } from "../../platform/db";
 import { callActivities, callQueueMembers, calls, telephonyProviders } from "../../../schema";
 import { applyCallEvent, type CallEnv } from "../calls";
 import { providerForWebhook } from "../providers/providers";
-import { MAX_WAIT_JOB, QUEUE_WAKE_JOB, type MaxWaitJob, type QueueWakeJob } from "../queues/queue-wake-job";
+import { MAX_WAIT_JOB, QUEUE_WAKE_JOB, type MaxWaitJob, type QueueWakeJob } from "../../../schema/jobs";
 import { queueMemberStates, requireQueue, type QueueRow } from "../queues/call-queues";
-import type { RouteContext, RouteState } from "./twilio-queue";
+import type { RouteContext, RouteState } from "./twilio-route-state";
 import { redirectCallToUrl, twilioAccount, type TwilioAccount } from "./twilio-rest";
 
 /**
@@ -166,5 +166,5 @@ export async function maxWaitReached(env: Env, job: MaxWaitJob) {
   await redirect(await accounts(env, db, job.orgId)(job.providerId), wait, job.orgId);
 }
 
-registerJob(QUEUE_WAKE_JOB, (env, job) => wakeQueues(env, job as QueueWakeJob));
-registerJob(MAX_WAIT_JOB, (env, job) => maxWaitReached(env, job as MaxWaitJob));
+export const queueWakeJob: JobHandler = (env, job) => wakeQueues(env, job as QueueWakeJob);
+export const maxWaitJob: JobHandler = (env, job) => maxWaitReached(env, job as MaxWaitJob);

@@ -4,13 +4,12 @@ import type { AppEnv } from "../../platform/env";
 import { directoryDb, orgDb } from "../../platform/db";
 import { AppError } from "../../platform/errors";
 import { createRouter, standardErrors } from "../../platform/http";
-import { afterQueueDial, parseState, routeQueue, voicemail, type RouteContext } from "./twilio-queue";
+import { afterQueueDial, routeQueue, voicemail } from "./twilio-queue";
+import { parseState, type RouteContext } from "./twilio-route-state";
 import { afterResumeDial } from "./twilio-calls";
 import { applyRecordingCallback, applyStatusCallback } from "./twilio-status";
 import { goodbye, voiceTwiml } from "./twilio-voice";
 import { authenticateTwilio } from "./twilio-webhook";
-import "../recordings/call-recordings";
-import "./twilio-wait";
 
 /**
  * Twilio's webhooks, form-encoded as Twilio sends them, each authenticated

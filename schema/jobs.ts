@@ -1,8 +1,19 @@
 /**
- * The Queue jobs that move Twilio callers waiting on hold music back into
- * routing (twilio-wait.ts). Their own module so the agent status service can
- * enqueue the wake-up without importing the telephony services.
+ * Queue messages that one feature sends and another handles: the agent
+ * status service (worker/agents) enqueues them when an agent becomes
+ * available, without importing the support or telephony services.
  */
+/** Hands the agent the queued tickets of their teams (worker/support/tickets/handout.ts). */
+export const HANDOUT_JOB = "support-handout";
+
+export interface HandoutJob {
+  type: typeof HANDOUT_JOB;
+  orgId: string;
+  userId: string;
+  [key: string]: unknown;
+}
+
+/** Moves Twilio callers waiting on hold music back into routing (worker/telephony/twilio/twilio-wait.ts). */
 export const QUEUE_WAKE_JOB = "telephony-queue-wake";
 export const MAX_WAIT_JOB = "telephony-queue-max-wait";
 

@@ -1,0 +1,7 @@
+/** Notifications: each member's inbox, written by other features through `notify`. Mounted under /api by worker/app.ts. */
+import { createRouter } from "../platform/http";
+import { notificationRoutes } from "./notification-routes";
+
+export { notify, type NotificationInput } from "./notifications";
+
+export const notificationsRoutes = createRouter().route("/notifications", notificationRoutes);

@@ -1,0 +1,41 @@
+/**
+ * Support: tickets and their board, SLA (sla/), email in and out (email/),
+ * the knowledge base and the public help center, teams, views, analytics.
+ * Mounted under /api by worker/app.ts.
+ */
+import { registerJob } from "../platform/job-queue";
+import { createRouter } from "../platform/http";
+import { registerScheduledTask } from "../platform/scheduled-tasks";
+import { HANDOUT_JOB } from "../../schema/jobs";
+import { REPLY_JOB, replyJob } from "./email/outbound-mail";
+import { helpCenterRoutes } from "./help-center/help-center-routes";
+import { supportKbRoutes } from "./knowledge-base/kb-routes";
+import { slaBreachTask } from "./sla/sla-breaches";
+import { supportSlaRoutes } from "./sla/sla-routes";
+import { supportAnalyticsRoutes } from "./support-analytics-routes";
+import { supportSettingsRoutes } from "./support-settings-routes";
+import { supportTeamRoutes } from "./support-team-routes";
+import { supportAttachmentRoutes } from "./tickets/attachment-routes";
+import { handoutJob } from "./tickets/handout";
+import { supportTicketActionRoutes } from "./tickets/ticket-action-routes";
+import { supportTicketRoutes } from "./tickets/ticket-routes";
+import { supportViewRoutes } from "./tickets/ticket-view-routes";
+
+export { SlaClock } from "./sla/sla-clock";
+export { handleInboundEmail } from "./email/email-handler";
+
+registerJob(HANDOUT_JOB, handoutJob);
+registerJob(REPLY_JOB, replyJob);
+registerScheduledTask("support-sla-breaches", slaBreachTask);
+
+export const supportRoutes = createRouter()
+  .route("/support/knowledge-base", supportKbRoutes)
+  .route("/support/tickets", supportTicketRoutes)
+  .route("/support/tickets", supportTicketActionRoutes)
+  .route("/support/attachments", supportAttachmentRoutes)
+  .route("/support/teams", supportTeamRoutes)
+  .route("/support/views", supportViewRoutes)
+  .route("/support/analytics", supportAnalyticsRoutes)
+  .route("/support/settings", supportSettingsRoutes)
+  .route("/support", supportSlaRoutes)
+  .route("/help", helpCenterRoutes);
