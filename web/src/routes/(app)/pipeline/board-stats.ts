@@ -1,4 +1,4 @@
-import type { Deal, Stage } from '$lib/types';
+import type { Deal, Stage } from '$lib/crm/deal-types';
 
 export interface BoardTotals {
 	count: number;

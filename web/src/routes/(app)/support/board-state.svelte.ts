@@ -3,8 +3,8 @@
  * created, changed or assigned elsewhere is put in, moved or dropped without
  * a reload, by the same filters the server applied.
  */
-import { liveEvents } from '$lib/live-events.svelte';
-import { matchesFilters, type Ticket, type TicketFilters } from '$lib/support';
+import { liveEvents } from '$lib/board/live-events.svelte';
+import { matchesFilters, type Ticket, type TicketFilters } from '$lib/support/tickets';
 
 export function ticketOf(data: Record<string, unknown>): Ticket | null {
 	const t = data.ticket;

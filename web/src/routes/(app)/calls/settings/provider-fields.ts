@@ -1,4 +1,4 @@
-import type { ProviderType } from '$lib/telephony';
+import type { ProviderType } from '$lib/telephony/telephony';
 
 /** The config form of each provider type (worker/services/telephony/provider-config.ts). */
 export interface ProviderField {

@@ -8,8 +8,8 @@ import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { TaskItem, TaskList } from '@tiptap/extension-list';
 import { Placeholder } from '@tiptap/extensions';
 import StarterKit from '@tiptap/starter-kit';
-import type { DealNotes, NotesCursorUser } from '$lib/deal-notes.svelte';
-import { colorFor } from '$lib/format';
+import type { DealNotes, NotesCursorUser } from '$lib/board/deal-notes.svelte';
+import { colorFor } from '$lib/ui/format';
 
 const NO_COLOR = '#64748b';
 

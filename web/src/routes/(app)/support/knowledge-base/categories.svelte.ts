@@ -1,5 +1,5 @@
-import { api } from '$lib/api';
-import type { KbCategory } from '$lib/knowledge-base';
+import { api } from '$lib/api/api-client';
+import type { KbCategory } from '$lib/support/knowledge-base';
 
 /** The organization's knowledge-base categories, loaded once per page and reloaded after edits. */
 export function kbCategories() {

@@ -4,8 +4,8 @@
  * the list of everyone else from their `ticket_viewing` events. An entry not
  * refreshed within STALE_MS is dropped, since a closed laptop never says "left".
  */
-import { liveEvents } from '$lib/live-events.svelte';
-import { sendPresence } from '$lib/support-files';
+import { liveEvents } from '$lib/board/live-events.svelte';
+import { sendPresence } from '$lib/support/support-files';
 
 export type Activity = 'viewing' | 'replying';
 export interface Viewer {
