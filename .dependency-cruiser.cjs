@@ -42,6 +42,13 @@ module.exports = {
       to: { path: FEATURE, pathNot: "^worker/[^/]+/index\\.ts$" },
     },
     {
+      name: "features-reach-rooms-through-platform",
+      severity: "error",
+      comment: "Features talk to rooms over RPC (worker/platform/room-events.ts) and share their contracts in schema/; only the app mounts rooms/.",
+      from: { path: "^worker/[^/]+/" },
+      to: { path: "^rooms/" },
+    },
+    {
       name: "rooms-use-platform-and-contracts",
       severity: "error",
       comment: "Rooms import worker/platform/ and schema/, never a feature.",

@@ -1,7 +1,7 @@
 // Memory of the organization room's board with 5,000 open cards, after use
 // (every card edited and moved several times, so the document carries
 // history), against a 20-card board; then after more use, once the room has
-// squashed the history away (a new board epoch, rooms/board-epoch.ts). The
+// squashed the history away (a new board epoch, rooms/board-squash.ts). The
 // document comes from the running room; its heap is measured in this
 // process's V8 — the engine workerd runs — since a Durable Object does not
 // report its own memory.

@@ -343,7 +343,7 @@ function printTable(results, { observers, rate, seconds, slices }) {
  * A new organization (and so a new, history-free organization room) with
  * `n` deal cards, and those cards as the room's board holds them. Each mode
  * gets its own, so a run never grows one board's history to the point where
- * the room squashes it (rooms/board-epoch.ts), which would close every socket.
+ * the room squashes it (rooms/board-squash.ts), which would close every socket.
  */
 async function freshBoard(url, wsUrl, n, label) {
   const email = `editors-${label}-${Date.now()}@example.com`;

@@ -6,8 +6,9 @@ import { can } from "../worker/platform/permissions";
 import { verifyAccessToken } from "../worker/platform/tokens";
 import { bindAwareness } from "./awareness";
 import { Board, SERVER_ORIGIN, loadDirectory, type Author, type Rejection } from "./board";
-import { carriesRetiredHistory, clientEpoch, compactAndSquash, parseBoardFlush, squashMinBytes } from "./board-epoch";
-import { DealStateSchema, type DealRecord } from "../schema/board-document";
+import { carriesRetiredHistory, clientEpoch } from "./board-epoch";
+import { compactAndSquash, squashMinBytes } from "./board-squash";
+import { DealStateSchema, parseBoardFlush, type DealRecord, type DealResult } from "../schema/board-document";
 import { DealSockets, type SocketReport } from "./deal-sockets";
 import { DocStore } from "./doc-store";
 import { CLOSE, roomEvent, type RoomEvent } from "../schema/room-events";
@@ -17,11 +18,6 @@ import { dealRoomName } from "../schema/room-names";
 import { Projection } from "./projection";
 
 export type { MemberState } from "./org-room-members";
-
-export type DealResult =
-  | { type: "ok"; deal: DealRecord }
-  | { type: "invalid"; message: string }
-  | { type: "not_found" };
 
 const MAX_CONNECTIONS = 250;
 /** Client edits reach D1 within this; repeated edits to one deal in the window coalesce into one write. */
@@ -71,7 +67,7 @@ export class OrgRoom extends YServer<Env> {
     this.document.on("update", (update: Uint8Array) => this.store.append(update));
   }
 
-  /** Compacts, and squashes the board when it carries too much history (rooms/board-epoch.ts). */
+  /** Compacts, and squashes the board when it carries too much history (rooms/board-squash.ts). */
   override async onSave(): Promise<void> {
     const minBytes = squashMinBytes((this.env as { BOARD_SQUASH_MIN_BYTES?: unknown }).BOARD_SQUASH_MIN_BYTES);
     const epoch = compactAndSquash(this.store, this.document, this.board, minBytes, this.rechecking === 0, this.name);

@@ -182,3 +182,5 @@ export const idempotencyKeys = sqliteTable(
   },
   (t) => [uniqueIndex("idempotency_keys_pk").on(t.orgId, t.key)],
 );
+
+export type Activity = typeof activities.$inferSelect;

@@ -18,3 +18,5 @@ export const notifications = sqliteTable(
   },
   (t) => [index("notifications_user_idx").on(t.orgId, t.userId, t.createdAt), index("notifications_unread_idx").on(t.orgId, t.userId, t.readAt)],
 );
+
+export type Notification = typeof notifications.$inferSelect;

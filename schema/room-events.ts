@@ -1,3 +1,10 @@
+import type { DealRecord } from "./board-document";
+import type { AgentStatus } from "./agents";
+import type { Activity } from "./crm";
+import type { Notification } from "./notifications";
+import type { PublicTicket } from "./support";
+import type { CallView } from "./telephony";
+
 /**
  * The seed's WebSocket event types. Events travel to clients as y-partyserver
  * custom messages whose text is `JSON.stringify({ type, data, at })`; clients
@@ -22,7 +29,7 @@ export const ROOM_EVENT_TYPES = [
   "ticket_updated",
   "ticket_viewing",
   "ticket_removed",
-  // The board document's epoch (rooms/board-epoch.ts), in answer to a client's flush…
+  // The board document's epoch (rooms/board-squash.ts, rooms/board-epoch.ts), in answer to a client's flush…
   "board_epoch",
   // …and, before the socket closes with CLOSE.boardReset, that the client's copy must be dropped.
   "board_reset",
@@ -30,15 +37,65 @@ export const ROOM_EVENT_TYPES = [
 
 export type RoomEventType = (typeof ROOM_EVENT_TYPES)[number];
 
-export interface RoomEvent<T = unknown> {
-  type: RoomEventType;
-  data: T;
-  /** ISO 8601 time the event was published. */
-  at: string;
+/** The ids an activity is filed under: all a member who may not see it learns when it leaves their view. */
+export type ActivityIds = Pick<Activity, "id" | "dealId" | "contactId" | "leadId" | "companyId">;
+export type PublicActivity = Omit<Activity, "orgId">;
+
+export type TicketEvent = { ticket: PublicTicket; by: string | null; deleted?: true; comment?: unknown };
+
+/** The room's own notice that a client's board edit was refused and reverted. */
+export interface EditRejected {
+  level: "error";
+  code: "edit_rejected";
+  dealId: string;
+  message: string;
 }
 
-export function roomEvent<T>(type: RoomEventType, data: T, at = new Date()): RoomEvent<T> {
-  return { type, data, at: at.toISOString() };
+/** Each event's `data`. `lead_scored` and `ai_insight` are the seed's; nothing sends them until their features define them. */
+export interface RoomEventData {
+  deal_updated: { deal: DealRecord; by: string | null };
+  deal_removed: { id: string; pipelineId: string; reason: string; by: string | null };
+  lead_scored: never;
+  ai_insight: never;
+  call_started: { call: CallView };
+  call_updated: { call: CallView; event: string };
+  call_ended: { call: CallView };
+  queue_updated: { queueId: string; change?: string; waiting?: number };
+  agent_status_changed: { userId: string; name: string; status: AgentStatus; source: "agent" | "manager" | "system"; changedAt: number | null };
+  ticket_created: TicketEvent;
+  ticket_updated: TicketEvent;
+  ticket_assigned: {
+    ticket: PublicTicket;
+    ticketId: string;
+    assigneeId: string;
+    previousAssigneeId: string | null;
+    teamId: string | null;
+    by: string | null;
+  };
+  ticket_viewing: { ticketId: string; userId: string; name: string | null; activity: "viewing" | "replying" | "left" };
+  ticket_removed: { id: string; reason: string; by: string | null };
+  notification: { notification: Omit<Notification, "orgId"> } | EditRejected;
+  activity_changed:
+    | { action: "created" | "updated"; activity: PublicActivity | ActivityIds; by: string }
+    | { action: "deleted" | "removed"; activity: ActivityIds; by: string };
+  import_progress: {
+    progressId: string;
+    phase: "validating" | "matching" | "writing" | "done" | "failed";
+    processed: number;
+    total: number;
+    committed?: boolean;
+  };
+  board_epoch: { epoch: number; seq: number };
+  board_reset: { epoch: number };
+}
+
+/** One event as it travels: `type`, its typed `data`, and the ISO 8601 time it was published. */
+export type RoomEvent<K extends RoomEventType = RoomEventType> = {
+  [T in K]: { type: T; data: RoomEventData[T]; at: string };
+}[K];
+
+export function roomEvent<K extends RoomEventType>(type: K, data: RoomEventData[K], at = new Date()): RoomEvent<K> {
+  return { type, data, at: at.toISOString() } as RoomEvent<K>;
 }
 
 /** Close codes a room uses when it refuses or ends a connection. */

@@ -213,3 +213,26 @@ export const supportSettings = sqliteTable("support_settings", {
   fromAddress: text("from_address"),
   updatedAt: integer("updated_at").notNull(),
 });
+
+export type SupportTicket = typeof supportTickets.$inferSelect;
+
+export const SLA_STATES = ["ok", "breaching_soon", "breached"] as const;
+export type SlaStateName = (typeof SLA_STATES)[number];
+
+/** What a ticket answers as `sla`: the state and the numbers a live countdown needs. */
+export interface SlaSummary {
+  state: SlaStateName;
+  policyId: string | null;
+  firstResponseDueAt: number | null;
+  resolutionDueAt: number | null;
+  nextDueAt: number | null;
+  /** True while pending / on hold: the resolution clock is stopped. */
+  paused: boolean;
+  /** Wall-clock ms until nextDueAt (negative once past); null when no target runs. */
+  remainingMs: number | null;
+  firstResponseBreachedAt: number | null;
+  resolutionBreachedAt: number | null;
+}
+
+/** A ticket as the API and room events answer it: no tenant column, plus its live SLA state. */
+export type PublicTicket = Omit<SupportTicket, "orgId"> & { sla: SlaSummary };

@@ -229,3 +229,17 @@ export const callActivities = sqliteTable(
   },
   (t) => [uniqueIndex("call_activities_event_idx").on(t.callId, t.eventId), index("call_activities_call_at_idx").on(t.callId, t.at)],
 );
+
+export type CallRow = typeof calls.$inferSelect;
+
+/** A call as the API and room events answer it (`from`/`to` rather than the column names). */
+export type CallView = Omit<
+  CallRow,
+  "orgId" | "fromNumber" | "toNumber" | "holdStartedAt" | "recordingKey" | "recordingProviderId" | "recordingSeconds"
+> & {
+  from: CallRow["fromNumber"];
+  to: CallRow["toNumber"];
+  /** The matched contact's (else lead's) name, when known. */
+  partyName: string | null;
+  recording: { available: boolean; providerRecordingId: string | null; durationSeconds: number | null } | null;
+};

@@ -3,7 +3,7 @@ import type { Db } from "../platform/db";
 import { invalid } from "../platform/errors";
 import { newId } from "../platform/ids";
 import { hasTag } from "../platform/list";
-import { activities, companies, contacts, deals, leads, organizations, ACTIVITY_TYPES } from "../../schema";
+import { activities, companies, contacts, deals, leads, organizations, ACTIVITY_TYPES, type Activity } from "../../schema";
 import { auditStatementIf } from "../platform/audit";
 import { link, pageWithNames, personName } from "./records/record-links";
 import { localDateOf, localToInstant } from "../platform/local-time";
@@ -24,7 +24,6 @@ import {
  * Activities (notes, tasks, calls, emails, meetings) link to any of a deal,
  * contact, lead and company, or to none: an unlinked task is a personal to-do.
  */
-export type Activity = typeof activities.$inferSelect;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 
 export interface ActivityInput {

@@ -2,8 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Env } from "../platform/env";
 import { ownRecordsOnly } from "../platform/access";
 import type { Db } from "../platform/db";
-import { memberships } from "../../schema";
-import type { Activity } from "./activities";
+import { memberships, type Activity } from "../../schema";
 import type { Actor } from "../platform/records";
 import { publishEvent } from "../platform/room-events";
 

@@ -3,10 +3,9 @@ import type { Env } from "../platform/env";
 import { orgDb, type Db } from "../platform/db";
 import { notFound } from "../platform/errors";
 import { newId } from "../platform/ids";
-import { notifications } from "../../schema";
+import { notifications, type Notification } from "../../schema";
 import { publishEvent } from "../platform/room-events";
 
-export type Notification = typeof notifications.$inferSelect;
 
 export interface NotificationInput {
   /** What happened, e.g. "ticket_assigned", "sla_breached". */

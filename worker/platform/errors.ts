@@ -1,35 +1,5 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-
-export type ErrorCode =
-  | "validation_error"
-  | "unauthorized"
-  | "forbidden"
-  | "not_found"
-  | "conflict"
-  | "rate_limited"
-  | "payload_too_large"
-  | "unsupported_media_type"
-  | "not_configured"
-  | "provider_error"
-  | "outbound_blocked"
-  | "internal_error";
-
-const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
-  validation_error: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  rate_limited: 429,
-  internal_error: 500,
-  not_configured: 503,
-  /** An outside service (PBX, Twilio, email API) refused, could not be reached, or answered more than we read. */
-  provider_error: 502,
-  /** The configured URL is one the Worker must not contact (worker/platform/outbound-fetch.ts): the setting needs changing. */
-  outbound_blocked: 422,
-};
+import { ERROR_STATUS, type ErrorCode } from "../../schema/envelope";
 
 /** The one error type of the API: services throw it, `onError` turns it into the envelope. */
 export class AppError extends Error {
@@ -41,7 +11,7 @@ export class AppError extends Error {
     readonly headers?: Record<string, string>,
   ) {
     super(message);
-    this.status = STATUS[code];
+    this.status = ERROR_STATUS[code];
   }
 }
 

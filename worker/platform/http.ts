@@ -2,6 +2,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context, TypedResponse } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "./env";
+import type { ListMeta, SuccessEnvelope } from "../../schema/envelope";
 import { AppError } from "./errors";
 
 /** `{ "field.path": ["message", ...] }` from a zod error, for `error.details`. */
@@ -25,11 +26,6 @@ export function createRouter() {
   });
 }
 
-export interface Meta {
-  page: number;
-  per_page: number;
-  total: number;
-}
 
 /**
  * The success envelope. Its body type is left open on purpose: the route's
@@ -38,9 +34,9 @@ export interface Meta {
 export function ok<T>(
   c: Context<AppEnv>,
   data: T,
-  opts: { status?: ContentfulStatusCode; meta?: Meta; message?: string } = {},
+  opts: { status?: ContentfulStatusCode; meta?: ListMeta; message?: string } = {},
 ): Response & TypedResponse<any, any, "json"> {
-  const body: { success: true; data: T; meta?: Meta; message?: string } = { success: true, data };
+  const body: SuccessEnvelope<T> = { success: true, data };
   if (opts.meta) body.meta = opts.meta;
   if (opts.message) body.message = opts.message;
   return c.json(body, opts.status ?? 200) as Response & TypedResponse<never, never, "json">;
@@ -99,7 +95,7 @@ export const IdParam = z.object({
   id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }),
 });
 
-export const metaOf = (page: number, perPage: number, total: number): Meta => ({
+export const metaOf = (page: number, perPage: number, total: number): ListMeta => ({
   page,
   per_page: perPage,
   total,

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { getServerByName } from "partyserver";
-import { roomEvent, type RoomEventType } from "../../schema/room-events";
+import { roomEvent, type RoomEvent, type RoomEventData, type RoomEventType } from "../../schema/room-events";
 import { dealRoomName, orgRoomName } from "../../schema/room-names";
 import type { Env } from "./env";
 import type { Db } from "./db";
@@ -14,15 +14,15 @@ export const orgRoom = (env: Pick<Env, "ORG_ROOM">, orgId: string) => getServerB
 export const dealRoom = (env: Pick<Env, "DEAL_ROOM">, dealId: string) => getServerByName(env.DEAL_ROOM, dealRoomName(dealId));
 
 /** Pushes one of the seed's events to every member connected to the organization room, or only to `userIds`. */
-export async function publishEvent(
+export async function publishEvent<K extends RoomEventType>(
   env: Pick<Env, "ORG_ROOM">,
   orgId: string,
-  type: RoomEventType,
-  data: unknown,
+  type: K,
+  data: RoomEventData[K],
   userIds?: string[],
 ) {
   const room = await orgRoom(env, orgId);
-  return room.publish(roomEvent(type, data), userIds);
+  return room.publish(roomEvent(type, data) as RoomEvent, userIds);
 }
 
 /** Logs and swallows: the change that triggered the call is already committed, and rooms re-check on connect. */

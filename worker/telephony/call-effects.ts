@@ -8,7 +8,8 @@ import { publicRecord } from "../platform/records";
 import { announceAgentStatus, getAgentState, setAgentStatus } from "../agents";
 import { publishEvent } from "../platform/room-events";
 import { partyNames } from "./call-matching";
-import { isFinal, type CallEventStatus, type CallRow } from "./call-state";
+import { isFinal, type CallEventStatus } from "./call-state";
+import type { CallRow } from "../../schema";
 import { callView } from "./call-view";
 import { recordQueueAssignment } from "./queues/call-queues";
 

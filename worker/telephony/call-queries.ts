@@ -13,7 +13,7 @@ import { auditStatement } from "../platform/audit";
 import { publishEvent } from "../platform/room-events";
 import { publicRecord, sortBy, type Actor } from "../platform/records";
 import { partyNames } from "./call-matching";
-import type { CallRow } from "./call-state";
+import type { CallRow } from "../../schema";
 import { callView } from "./call-view";
 import { callAudience, waitingCount } from "./call-effects";
 import { publishActivityChanged } from "../crm";

@@ -1,4 +1,4 @@
-import { FINAL_CALL_STATUSES, type CallActivityType, type CallStatus, type calls } from "../../schema";
+import { FINAL_CALL_STATUSES, type CallActivityType, type CallStatus, type calls, type CallRow } from "../../schema";
 
 /**
  * The call state machine, pure: a call row plus one normalized event in, the
@@ -9,7 +9,6 @@ import { FINAL_CALL_STATUSES, type CallActivityType, type CallStatus, type calls
  * recomputed from the timings each time.
  */
 
-export type CallRow = typeof calls.$inferSelect;
 
 /** The statuses a provider integration reports, after its own mapping. */
 export const CALL_EVENT_STATUSES = [

@@ -1,17 +1,14 @@
-import type { CallRow } from "./call-state";
+import type { CallRow, CallView } from "../../schema";
 
 /** A call as the API and room events answer it (`from`/`to` rather than the column names). */
-export function callView(row: CallRow, names?: Map<string, string>) {
+export function callView(row: CallRow, names?: Map<string, string>): CallView {
   const { orgId: _org, fromNumber, toNumber, holdStartedAt: _hold, recordingKey, recordingProviderId, recordingSeconds, ...rest } = row;
   const partyId = row.contactId ?? row.leadId;
   return {
     ...rest,
     from: fromNumber,
     to: toNumber,
-    /** The matched contact's (else lead's) name, when known. */
     partyName: partyId && names ? (names.get(partyId) ?? null) : null,
     recording: recordingKey || recordingProviderId ? { available: !!recordingKey, providerRecordingId: recordingProviderId, durationSeconds: recordingSeconds } : null,
   };
 }
-
-export type CallView = ReturnType<typeof callView>;

@@ -70,8 +70,10 @@ import { activities, callActivities, callQueues, calls, contacts, memberships, t
 import { defaultCountryOf } from "../platform/records";
 import { requireProvider } from "./providers/providers";
 import { callNumber, matchCaller, partyNames, type CallParty } from "./call-matching";
-import { CALL_EVENT_STATUSES, isFinal, nextState, TIMELINE_TYPE, type CallEventEffects, type CallEventStatus, type CallRow, type HoldMark } from "./call-state";
-import { callView, type CallView } from "./call-view";
+import { CALL_EVENT_STATUSES, isFinal, nextState, TIMELINE_TYPE, type CallEventEffects, type CallEventStatus, type HoldMark } from "./call-state";
+import type { CallRow } from "../../schema";
+import type { CallView } from "../../schema";
+import { callView } from "./call-view";
 import { afterCallChange } from "./call-effects";
 
 export type CallEnv = Pick<Env, "DB" | "ORG_ROOM">;

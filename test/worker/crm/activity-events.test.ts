@@ -17,7 +17,7 @@ async function connect(orgId: string, token: string) {
 /** Waits until every client has a marker event, so anything sent before it has arrived. */
 async function settle(orgId: string, clients: RoomClient[]) {
   const title = crypto.randomUUID();
-  await publishEvent(env, orgId, "notification", { title });
+  await publishEvent(env, orgId, "notification", { title } as never);
   await until(() => clients.every((c) => c.events.some((e) => e.data?.title === title)), "the marker");
 }
 

@@ -63,7 +63,7 @@ describe("owner reassignment follows the board's rule everywhere", () => {
     const agent = await addMember(owner, "agent");
     const pipeline = (await api("/api/pipelines", { token: owner.token })).body.data[0];
     const a = await joinRoom(owner.orgId, agent.token);
-    const { dealMap } = await import("../../../schema/board-document");
+    const { dealMap } = await import("../../../rooms/board-cards");
     const now = Date.now();
     const id = crypto.randomUUID();
     a.doc.getMap("deals").set(

@@ -5,7 +5,7 @@ import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
 import { carriesRetiredHistory } from "../../../rooms/board-epoch";
-import { freshBoardState } from "../../../schema/board-document";
+import { freshBoardState } from "../../../rooms/board-cards";
 import { CLOSE } from "../../../schema/room-events";
 import { api, registerAccount } from "../../helpers";
 import { defaultPipeline } from "../../pipeline-fixture";

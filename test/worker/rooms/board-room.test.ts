@@ -167,7 +167,7 @@ describe("board rules for Yjs clients", () => {
     const restricted = new RoomClient(res.webSocket!);
     const mine = (await api("/api/deals", { token: agent.token, body: { title: "Agent's own" } })).body.data;
     await api(`/api/deals/${deal.id}`, { method: "PATCH", token: owner.token, body: { amount: 1 } });
-    await publishEvent(env, owner.orgId, "notification", { title: "marker" });
+    await publishEvent(env, owner.orgId, "notification", { title: "marker" } as never);
     await until(() => restricted.events.some((e) => e.data?.title === "marker"), "the marker event");
     const dealEvents = restricted.events.filter((e) => e.type === "deal_updated").map((e) => e.data.deal.id);
     expect(dealEvents).toEqual([mine.id]);

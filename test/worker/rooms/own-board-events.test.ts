@@ -45,7 +45,7 @@ describe("an agent's own-records board follows reassignments live", () => {
 
     // Edits to a deal that is not yours, and removals of deals you never had, do not reach you.
     await api(`/api/deals/${mine.id}`, { method: "PATCH", token: manager.token, body: { amount: 5 } });
-    await publishEvent(env, owner.orgId, "notification", { title: "marker" });
+    await publishEvent(env, owner.orgId, "notification", { title: "marker" } as never);
     await until(() => a.events.some((e) => e.data?.title === "marker") && b.events.some((e) => e.data?.title === "marker"), "markers");
     expect(updated(a, mine.id)).toHaveLength(0);
     expect(b.events.some((e) => e.type === "deal_removed" || e.type === "deal_updated")).toBe(false);

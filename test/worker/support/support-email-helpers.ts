@@ -6,10 +6,10 @@ import worker from "../../../worker/index";
 import { api, type Account } from "../../helpers";
 
 /** The .eml fixtures, as the bytes a mail server would deliver (they are ASCII, CRLF line ends). */
-const files = import.meta.glob("../fixtures/mail/*.eml", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+const files = import.meta.glob("../../fixtures/mail/*.eml", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
 
 export function fixture(name: string, replace: Record<string, string> = {}): string {
-  const raw = files[`../fixtures/mail/${name}`];
+  const raw = files[`../../fixtures/mail/${name}`];
   if (raw === undefined) throw new Error(`no fixture ${name}`);
   return Object.entries(replace).reduce((text, [from, to]) => text.split(from).join(to), raw);
 }

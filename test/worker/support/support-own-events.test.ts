@@ -21,7 +21,7 @@ const about = (c: RoomClient, id: string) =>
 /** Publishes a marker to everyone and waits until each socket has it: whatever was published before has arrived too. */
 async function settle(orgId: string, clients: RoomClient[]) {
   const marker = crypto.randomUUID();
-  await publishEvent(env, orgId, "notification", { marker });
+  await publishEvent(env, orgId, "notification", { marker } as never);
   await until(() => clients.every((c) => c.events.some((e) => e.data?.marker === marker)), "marker");
 }
 

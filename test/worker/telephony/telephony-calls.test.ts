@@ -214,7 +214,7 @@ describe("applyCallEvent", () => {
       expect(room.events.some((e) => e.type === "call_started")).toBe(true);
     }
     const title = crypto.randomUUID();
-    await publishEvent(env, owner.orgId, "notification", { title });
+    await publishEvent(env, owner.orgId, "notification", { title } as never);
     await until(() => otherRoom.events.some((e) => e.data?.title === title), "the marker");
     expect(otherRoom.events.filter((e) => e.type.startsWith("call_") || e.type === "activity_changed")).toEqual([]);
     for (const room of [ownerRoom, agentRoom, otherRoom]) room.close();

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import type { DealRecord } from "../../../schema/board-document";
-import type { DealResult } from "../../../rooms/org-room";
+import type { DealResult } from "../../../schema/board-document";
 import { activities, companies, contacts, deals, memberships, pipelines, stages } from "../../../schema";
 import type { AuthContext, Env } from "../../platform/env";
 import { canSeeRecord, visibleTo } from "../../platform/access";

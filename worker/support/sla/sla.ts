@@ -2,15 +2,13 @@ import { and, eq, isNotNull, isNull, lte, gt, or, sql, type SQL } from "drizzle-
 import type { Db } from "../../platform/db";
 import { invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
-import { supportCalendars, supportSlaPolicies, supportTickets, type TicketPriority } from "../../../schema";
+import { supportCalendars, supportSlaPolicies, supportTickets, type SlaStateName, type SlaSummary, type TicketPriority } from "../../../schema";
 import { auditStatement, auditStatementIf } from "../../platform/audit";
 import { isValidTimeZone } from "../../platform/local-time";
 import { addBusinessMinutes, businessMinutesBetween, DEFAULT_CALENDAR, type BusinessCalendar } from "./business-time";
 
 /** A ticket whose next SLA target is this close (wall time) is "breaching soon". */
 export const BREACHING_SOON_MS = 60 * 60_000;
-export const SLA_STATES = ["ok", "breaching_soon", "breached"] as const;
-export type SlaStateName = (typeof SLA_STATES)[number];
 
 export interface SupportActor {
   /** Null when the system acts (inbound mail, the breach scan). */
@@ -119,8 +117,7 @@ export function nextSlaDue(t: SlaFields): number | null {
   return due.length ? Math.min(...due) : null;
 }
 
-/** What a ticket answers as `sla`: the state and the numbers a live countdown needs. */
-export function slaOf(t: SlaFields & Pick<Ticket, "slaPolicyId" | "slaDueAt">, now: number) {
+export function slaOf(t: SlaFields & Pick<Ticket, "slaPolicyId" | "slaDueAt">, now: number): SlaSummary {
   const breached = t.firstResponseBreachedAt !== null || t.resolutionBreachedAt !== null || (t.slaDueAt !== null && t.slaDueAt <= now);
   const state: SlaStateName = breached
     ? "breached"
@@ -133,9 +130,7 @@ export function slaOf(t: SlaFields & Pick<Ticket, "slaPolicyId" | "slaDueAt">, n
     firstResponseDueAt: t.firstResponseDueAt,
     resolutionDueAt: t.resolutionDueAt,
     nextDueAt: t.slaDueAt,
-    /** True while pending / on hold: the resolution clock is stopped. */
     paused: t.slaPausedAt !== null,
-    /** Wall-clock ms until nextDueAt (negative once past); null when no target runs. */
     remainingMs: t.slaDueAt === null ? null : t.slaDueAt - now,
     firstResponseBreachedAt: t.firstResponseBreachedAt,
     resolutionBreachedAt: t.resolutionBreachedAt,

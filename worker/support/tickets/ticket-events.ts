@@ -2,21 +2,20 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Env } from "../../platform/env";
 import { orgDb } from "../../platform/db";
 import { can } from "../../platform/permissions";
-import { memberships, organizations, supportTeamMembers, supportTickets, users } from "../../../schema";
+import { memberships, organizations, supportTeamMembers, users, type PublicTicket, type SupportTicket } from "../../../schema";
 import { notify } from "../../notifications";
 import { publishEvent } from "../../platform/room-events";
+import type { RoomEventData, RoomEventType } from "../../../schema/room-events";
 import { slaOf } from "../sla/sla";
 import { seesTicket } from "./ticket-visibility";
 
-type Ticket = typeof supportTickets.$inferSelect;
+type Ticket = SupportTicket;
 type RoomEnv = Pick<Env, "DB" | "ORG_ROOM">;
 
-/** A ticket as the API answers it: no tenant column, plus its live SLA state. */
-export function publicTicket(t: Ticket, now = Date.now()) {
+export function publicTicket(t: Ticket, now = Date.now()): PublicTicket {
   const { orgId: _org, ...rest } = t;
   return { ...rest, sla: slaOf(t, now) };
 }
-export type PublicTicket = ReturnType<typeof publicTicket>;
 
 /** Room pushes after a committed change are best effort: clients re-read on reconnect. */
 async function push(env: RoomEnv, orgId: string, run: () => Promise<unknown>) {
@@ -61,7 +60,7 @@ async function audience(env: RoomEnv, orgId: string, after: Placement, before?: 
 }
 
 /** Sends to the ticket's audience only; an empty audience sends nothing (publishEvent without ids would reach everyone). */
-async function publishTo(env: RoomEnv, orgId: string, type: Parameters<typeof publishEvent>[2], data: unknown, userIds: string[] | undefined) {
+async function publishTo<K extends RoomEventType>(env: RoomEnv, orgId: string, type: K, data: RoomEventData[K], userIds: string[] | undefined) {
   if (userIds && userIds.length === 0) return;
   await publishEvent(env, orgId, type, data, userIds);
 }
@@ -98,19 +97,20 @@ export function publishTicket(
  * ticket was told by the `ticket_updated` that precedes this.
  */
 export async function announceAssignment(env: RoomEnv, orgId: string, ticket: Ticket, previousAssigneeId: string | null, by: string | null) {
-  if (!ticket.assigneeId) return;
+  const assigneeId = ticket.assigneeId;
+  if (!assigneeId) return;
   await push(env, orgId, async () => {
     const { userIds } = await audience(env, orgId, ticket);
     await publishTo(
       env,
       orgId,
       "ticket_assigned",
-      { ticket: publicTicket(ticket), ticketId: ticket.id, assigneeId: ticket.assigneeId, previousAssigneeId, teamId: ticket.teamId, by },
+      { ticket: publicTicket(ticket), ticketId: ticket.id, assigneeId, previousAssigneeId, teamId: ticket.teamId, by },
       userIds,
     );
   });
-  if (ticket.assigneeId === by) return;
-  await notify(env, orgId, ticket.assigneeId, {
+  if (assigneeId === by) return;
+  await notify(env, orgId, assigneeId, {
     type: "ticket_assigned",
     title: `Ticket #${ticket.number} assigned to you`,
     body: ticket.subject,

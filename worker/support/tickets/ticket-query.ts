@@ -6,7 +6,8 @@ import { sortBy } from "../../platform/records";
 import { searchTerms } from "../../platform/fts-query";
 import { matchesAny } from "../../platform/like";
 import { publicTicket } from "./ticket-events";
-import { slaCondition, type SlaStateName } from "../sla/sla";
+import type { SlaStateName } from "../../../schema";
+import { slaCondition } from "../sla/sla";
 import type { Ticket } from "./tickets";
 import { visibleTickets, type TicketViewer } from "./ticket-visibility";
 

@@ -5,7 +5,7 @@ import { requirePermission } from "../../platform/auth-middleware";
 import { TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES } from "../../../schema";
 import { listComments } from "./ticket-comments";
 import { publicTicket } from "./ticket-events";
-import { SLA_STATES } from "../sla/sla";
+import { SLA_STATES } from "../../../schema";
 import { changeTicket, openTicket, removeTicket } from "./ticket-flow";
 import { listTickets, TICKET_SORTS, type TicketQuery } from "./ticket-query";
 import { getView } from "./ticket-views";

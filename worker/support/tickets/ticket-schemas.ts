@@ -6,7 +6,7 @@ import { forbidden, invalid } from "../../platform/errors";
 import { jsonResponse } from "../../platform/http";
 import { can } from "../../platform/permissions";
 import { TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES } from "../../../schema";
-import { SLA_STATES } from "../sla/sla";
+import { SLA_STATES } from "../../../schema";
 
 /** Schemas and helpers the support routes share. */
 

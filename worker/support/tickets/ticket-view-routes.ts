@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter, envelope, IdParam, jsonBody, jsonResponse, ok, standardErrors } from "../../platform/http";
 import { requirePermission } from "../../platform/auth-middleware";
 import { TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES } from "../../../schema";
-import { SLA_STATES } from "../sla/sla";
+import { SLA_STATES } from "../../../schema";
 import { TICKET_SORTS } from "./ticket-query";
 import { createView, deleteView, listViews, updateView } from "./ticket-views";
 import { SECURITY, supportScope } from "./ticket-schemas";
