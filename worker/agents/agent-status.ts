@@ -3,8 +3,8 @@ import type { Env } from "../platform/env";
 import type { Db } from "../platform/db";
 import { notFound } from "../platform/errors";
 import { agentStatuses, memberships, users, type AgentStatus } from "../../schema";
-import { auditStatement } from "../platform/audit";
-import { publishEvent } from "../platform/room-events";
+import { auditStatement } from "../platform/audit-writer";
+import { publishEvent } from "../platform/room-rpc";
 import { HANDOUT_JOB, QUEUE_WAKE_JOB, type HandoutJob, type QueueWakeJob } from "../../schema/jobs";
 
 export interface AgentState {

@@ -4,7 +4,7 @@ import { invalid } from "../platform/errors";
 import { newId } from "../platform/ids";
 import { hasTag } from "../platform/list";
 import { activities, companies, contacts, deals, leads, organizations, ACTIVITY_TYPES, type Activity } from "../../schema";
-import { auditStatementIf } from "../platform/audit";
+import { auditStatementIf } from "../platform/audit-writer";
 import { link, pageWithNames, personName } from "./records/record-links";
 import { localDateOf, localToInstant } from "../platform/local-time";
 import { creationColumns, insertRecord, updateRecord } from "./records/record-writes";

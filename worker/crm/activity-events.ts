@@ -4,7 +4,7 @@ import { ownRecordsOnly } from "../platform/access";
 import type { Db } from "../platform/db";
 import { memberships, type Activity } from "../../schema";
 import type { Actor } from "../platform/records";
-import { publishEvent } from "../platform/room-events";
+import { publishEvent } from "../platform/room-rpc";
 
 export type ActivityAction = "created" | "updated" | "deleted";
 

@@ -9,10 +9,8 @@ import { dealRoutes } from "./deals/deal-routes";
 import { kanbanRoutes } from "./deals/kanban-routes";
 import { pipelineRoutes } from "./deals/pipeline-routes";
 import { importRoutes } from "./imports/import-routes";
-import { companyRoutes } from "./records/company-routes";
-import { contactRoutes } from "./records/contact-routes";
 import { leadConversionRoutes } from "./records/lead-conversion-routes";
-import { leadRoutes } from "./records/lead-routes";
+import { companyRoutes, contactRoutes, leadRoutes } from "./records/record-router";
 import { searchRoutes } from "./search-routes";
 
 export { publishActivityChanged } from "./activity-events";

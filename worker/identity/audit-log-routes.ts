@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { orgDb } from "../platform/db";
 import { createRouter, jsonResponse, listEnvelope, metaOf, ok, paginationQuery, standardErrors } from "../platform/http";
 import { requirePermission } from "../platform/auth-middleware";
-import { listAudit } from "../platform/audit";
+import { listAudit } from "../platform/audit-writer";
 
 const AuditEntrySchema = z
   .object({

@@ -30,7 +30,7 @@ import {
   signIn,
 } from "./auth-result";
 import { getOrganization, membershipRole, publicOrganization } from "./organizations";
-import { disconnectUser } from "../platform/room-events";
+import { disconnectUser } from "../platform/room-rpc";
 import { revokeSession, rotateRefreshToken } from "../platform/sessions";
 
 const Email = z.string().trim().toLowerCase().email().max(254);

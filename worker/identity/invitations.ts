@@ -6,7 +6,7 @@ import { canAssignRole } from "../platform/permissions";
 import { decoyHash, passwordProblem, verifyPassword } from "./password";
 import { invitations, memberships, organizations, users, type Role } from "../../schema";
 import { limitCredentialAttempt } from "../platform/abuse-limits";
-import { auditStatement, auditStatementIf } from "../platform/audit";
+import { auditStatement, auditStatementIf } from "../platform/audit-writer";
 import { normalizeEmail } from "../platform/email-address";
 import { emailTaken, findUserByEmail, newUserRow, type User } from "./auth";
 import type { Actor } from "./members";

@@ -17,7 +17,7 @@ import { can } from "../platform/permissions";
 import { requireAuth, requirePermission } from "../platform/auth-middleware";
 import { RoleSchema } from "./auth-result";
 import { changeRole, getMember, listMembers, removeMember } from "./members";
-import { directoryChanged, disconnectUser } from "../platform/room-events";
+import { directoryChanged, disconnectUser } from "../platform/room-rpc";
 import { ROLES } from "../../schema";
 
 const tags = ["Users"];

@@ -4,7 +4,7 @@ import { conflict, forbidden, notFound } from "../platform/errors";
 import { matchesAny } from "../platform/like";
 import { canAssignRole } from "../platform/permissions";
 import { memberships, sessions, users, type Role } from "../../schema";
-import { auditStatementIf } from "../platform/audit";
+import { auditStatementIf } from "../platform/audit-writer";
 
 export interface MemberQuery {
   page: number;

@@ -18,7 +18,7 @@ import {
   publicOrganization,
   updateOrganization,
 } from "./organizations";
-import { disconnectRestricted } from "../platform/room-events";
+import { disconnectRestricted } from "../platform/room-rpc";
 import { ROLES } from "../../schema";
 
 const tags = ["Organizations"];

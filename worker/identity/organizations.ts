@@ -3,7 +3,7 @@ import type { Db } from "../platform/db";
 import { notFound } from "../platform/errors";
 import { newId } from "../platform/ids";
 import { memberships, organizations, type OrganizationSettings, type Role } from "../../schema";
-import { auditStatement } from "../platform/audit";
+import { auditStatement } from "../platform/audit-writer";
 import { defaultPipelineStatements } from "../crm";
 
 export type Organization = typeof organizations.$inferSelect;

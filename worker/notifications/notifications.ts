@@ -4,7 +4,7 @@ import { orgDb, type Db } from "../platform/db";
 import { notFound } from "../platform/errors";
 import { newId } from "../platform/ids";
 import { notifications, type Notification } from "../../schema";
-import { publishEvent } from "../platform/room-events";
+import { publishEvent } from "../platform/room-rpc";
 
 
 export interface NotificationInput {

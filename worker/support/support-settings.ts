@@ -3,7 +3,7 @@ import type { Env } from "../platform/env";
 import type { Db } from "../platform/db";
 import { conflict, invalid, notFound } from "../platform/errors";
 import { organizations, supportSettings } from "../../schema";
-import { auditStatement } from "../platform/audit";
+import { auditStatement } from "../platform/audit-writer";
 import { isUniqueViolation } from "../platform/records";
 import type { SupportActor } from "./sla/sla";
 

@@ -3,7 +3,7 @@ import type { Db } from "../platform/db";
 import { conflict, notFound } from "../platform/errors";
 import { newId } from "../platform/ids";
 import { supportTeamMembers, supportTeams, supportTickets, type AssignmentRule } from "../../schema";
-import { auditStatement } from "../platform/audit";
+import { auditStatement } from "../platform/audit-writer";
 import { isUniqueViolation } from "../platform/records";
 import { assertAssignable, getTeamRow } from "./tickets/ticket-assignment";
 import type { SupportActor } from "./sla/sla";

@@ -6,7 +6,7 @@ import { activities, calls, memberships, organizations, type AgentStatus } from 
 import { publishActivityChanged } from "../crm";
 import { publicRecord } from "../platform/records";
 import { announceAgentStatus, getAgentState, setAgentStatus } from "../agents";
-import { publishEvent } from "../platform/room-events";
+import { publishEvent } from "../platform/room-rpc";
 import { partyNames } from "./call-matching";
 import { isFinal, type CallEventStatus } from "./call-state";
 import type { CallRow } from "../../schema";

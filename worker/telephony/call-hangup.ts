@@ -2,7 +2,7 @@ import type { Env } from "../platform/env";
 import type { Db } from "../platform/db";
 import { conflict, forbidden, notFound } from "../platform/errors";
 import { can } from "../platform/permissions";
-import { auditStatement } from "../platform/audit";
+import { auditStatement } from "../platform/audit-writer";
 import type { Actor } from "../platform/records";
 import { ariHangup } from "./ari/ari-client";
 import { requireCall } from "./call-queries";

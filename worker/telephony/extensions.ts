@@ -3,7 +3,7 @@ import type { Db } from "../platform/db";
 import { conflict, invalid, notFound } from "../platform/errors";
 import { newId } from "../platform/ids";
 import { memberships, telephonyExtensions, telephonyProviders } from "../../schema";
-import { auditStatement } from "../platform/audit";
+import { auditStatement } from "../platform/audit-writer";
 import { isUniqueViolation, type Actor } from "../platform/records";
 
 /** A member's identity at a provider: PBX extension ("1001") or Twilio Client identity. */

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { publishEvent } from "../../../worker/platform/room-events";
+import { publishEvent } from "../../../worker/platform/room-rpc";
 import { addMember, api, registerAccount } from "../../helpers";
 import { create, restrictToOwnRecords } from "../../record-helpers";
 import { joinRoom, openRoom, RoomClient, until } from "../../room-client";

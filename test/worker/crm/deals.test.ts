@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { orgRoom } from "../../../worker/platform/room-events";
+import { orgRoom } from "../../../worker/platform/room-rpc";
 import { addMember, api, expectError, registerAccount } from "../../helpers";
 import { defaultPipeline } from "../../pipeline-fixture";
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { addMember, api, registerAccount } from "../../helpers";
 import { defaultPipeline } from "../../pipeline-fixture";
-import { publishEvent } from "../../../worker/platform/room-events";
+import { publishEvent } from "../../../worker/platform/room-rpc";
 import { joinRoom, openRoom, RoomClient, until } from "../../room-client";
 
 const cards = (c: RoomClient) => c.doc.getMap("deals") as Y.Map<Y.Map<unknown>>;

@@ -2,7 +2,7 @@ import { abortAllDurableObjects, listDurableObjectIds } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { CLOSE } from "../../../schema/room-events";
-import { publishEvent } from "../../../worker/platform/room-events";
+import { publishEvent } from "../../../worker/platform/room-rpc";
 import { addMember, api, registerAccount } from "../../helpers";
 import { joinRoom, openRoom, until } from "../../room-client";
 

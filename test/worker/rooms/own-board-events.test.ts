@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { publishEvent } from "../../../worker/platform/room-events";
+import { publishEvent } from "../../../worker/platform/room-rpc";
 import { addMember, api, registerAccount } from "../../helpers";
 import { restrictToOwnRecords } from "../../record-helpers";
 import { joinRoom, openRoom, RoomClient, until } from "../../room-client";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../../worker/platform/errors";
-import { publishEvent } from "../../../worker/platform/room-events";
+import { publishEvent } from "../../../worker/platform/room-rpc";
 import { applyCallEvent } from "../../../worker/telephony/calls";
 import { addMember, api, expectError, registerAccount } from "../../helpers";
 import { create, restrictToOwnRecords } from "../../record-helpers";

@@ -9,8 +9,8 @@ import { AppError, conflict, invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { matchesAny } from "../../platform/like";
 import { hasTag, orderFor } from "../../platform/list";
-import { auditStatement } from "../../platform/audit";
-import { destroyDealRoom, orgRoom } from "../../platform/room-events";
+import { auditStatement } from "../../platform/audit-writer";
+import { destroyDealRoom, orgRoom } from "../../platform/room-rpc";
 import { link, pageWithNames, personName } from "../records/record-links";
 import { assertMayAssign } from "../../platform/records";
 

@@ -3,7 +3,7 @@ import type { Db } from "../../platform/db";
 import { conflict, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { deals, pipelines, stages } from "../../../schema";
-import { auditStatement, auditStatementIf } from "../../platform/audit";
+import { auditStatement, auditStatementIf } from "../../platform/audit-writer";
 import { assertIdFree, idTaken, isUniqueViolation, type Actor } from "../../platform/records";
 
 export interface StageView {

@@ -3,7 +3,7 @@ import type { Db } from "../../platform/db";
 import { conflict, invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { deals, stages } from "../../../schema";
-import { auditStatement, auditStatementIf } from "../../platform/audit";
+import { auditStatement, auditStatementIf } from "../../platform/audit-writer";
 import { requirePipeline, type StageInput } from "./pipelines";
 import { assertIdFree, idTaken, isUniqueViolation, type Actor } from "../../platform/records";
 

@@ -3,10 +3,10 @@ import Papa from "papaparse";
 import { visibleTo } from "../../platform/access";
 import type { Db } from "../../platform/db";
 import { companies } from "../../../schema";
-import { listCompanies, type CompanyQuery } from "../records/companies";
-import { listContacts, type ContactQuery } from "../records/contacts";
+import { listCompanies, type CompanyQuery } from "../records/company-record-type";
+import { listContacts, type ContactQuery } from "../records/contact-record-type";
 import { EXPORT_COLUMNS, type CsvResource } from "./csv-fields";
-import { listLeads, type LeadQuery } from "../records/leads";
+import { listLeads, type LeadQuery } from "../records/lead-record-type";
 import type { Actor } from "../../platform/records";
 
 /**

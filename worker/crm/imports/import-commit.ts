@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../platform/db";
 import { auditLog, companies, contacts, importChunks, leads } from "../../../schema";
-import { auditStatement } from "../../platform/audit";
+import { auditStatement } from "../../platform/audit-writer";
 import type { CsvResource } from "./csv-fields";
 import type { Actor } from "../../platform/records";
 

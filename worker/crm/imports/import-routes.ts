@@ -7,7 +7,7 @@ import { requirePermission } from "../../platform/auth-middleware";
 import { CSV_RESOURCES, IMPORT_FIELDS } from "./csv-fields";
 import { MAX_IMPORT_BYTES, runImport, type ImportProgress } from "./imports";
 import { actorOf } from "../../platform/records";
-import { publishEvent } from "../../platform/room-events";
+import { publishEvent } from "../../platform/room-rpc";
 import type { Env } from "../../platform/env";
 
 /**

@@ -3,7 +3,7 @@ import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { visibleTo } from "../../platform/access";
 import type { Db } from "../../platform/db";
 import { companies, contacts, leads } from "../../../schema";
-import { parseDomain, parseWebsite } from "../records/companies";
+import { parseDomain, parseWebsite } from "../records/company-record-type";
 import type { CsvResource } from "./csv-fields";
 import { parsePhone, PHONE_MESSAGE } from "../../platform/phone";
 import { cleanTags, type Actor } from "../../platform/records";

@@ -3,7 +3,7 @@ import type { Env } from "../../platform/env";
 import { orgDb } from "../../platform/db";
 import { contacts } from "../../../schema";
 import { stripQuotedReply, type InboundAttachment, type InboundMail } from "./email-parse";
-import { auditStatement } from "../../platform/audit";
+import { auditStatement } from "../../platform/audit-writer";
 import { isUniqueViolation } from "../../platform/records";
 import { ALLOWED_ATTACHMENT_TYPES, baseContentType, MAX_ATTACHMENT_BYTES, storeAttachment } from "../tickets/ticket-attachments";
 import { publishTicket } from "../tickets/ticket-events";

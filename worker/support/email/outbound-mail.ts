@@ -4,7 +4,7 @@ import type { Env } from "../../platform/env";
 import { orgDb } from "../../platform/db";
 import { contacts, organizations, supportComments } from "../../../schema";
 import { enqueue, type JobHandler } from "../../platform/job-queue";
-import { auditStatement } from "../../platform/audit";
+import { auditStatement } from "../../platform/audit-writer";
 import type { Comment } from "../tickets/ticket-comments";
 import { publicComment } from "../tickets/ticket-comments";
 import { publishTicket } from "../tickets/ticket-events";

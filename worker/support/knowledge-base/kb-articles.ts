@@ -4,7 +4,7 @@ import { conflict, forbidden, invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { can } from "../../platform/permissions";
 import { kbArticles, kbCategories, type KbArticleStatus } from "../../../schema";
-import { auditStatement } from "../../platform/audit";
+import { auditStatement } from "../../platform/audit-writer";
 import { changesOf, cleanTags } from "../../platform/records";
 import { plainText } from "./kb-render";
 import { freeSlug, isUniqueViolation, slugify, slugTaken, type KbActor } from "./kb-slugs";

@@ -3,7 +3,7 @@ import type { Db } from "../../platform/db";
 import { conflict, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { kbArticles, kbCategories } from "../../../schema";
-import { auditStatement } from "../../platform/audit";
+import { auditStatement } from "../../platform/audit-writer";
 import { changesOf, text } from "../../platform/records";
 import { freeSlug, isUniqueViolation, slugify, slugTaken, type KbActor } from "./kb-slugs";
 

@@ -3,7 +3,7 @@ import type { Env } from "../../platform/env";
 import { directoryDb, orgDb } from "../../platform/db";
 import type { ScheduledTask } from "../../platform/scheduled-tasks";
 import { supportTickets } from "../../../schema";
-import { auditStatement } from "../../platform/audit";
+import { auditStatement } from "../../platform/audit-writer";
 import { notify } from "../../notifications";
 import { publishTicket, supportManagers } from "../tickets/ticket-events";
 import { nextSlaDue } from "./sla";

@@ -3,7 +3,7 @@ import type { Db } from "../../platform/db";
 import { invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { supportCalendars, supportSlaPolicies, supportTickets, type SlaStateName, type SlaSummary, type TicketPriority } from "../../../schema";
-import { auditStatement, auditStatementIf } from "../../platform/audit";
+import { auditStatement, auditStatementIf } from "../../platform/audit-writer";
 import { isValidTimeZone } from "../../platform/local-time";
 import { addBusinessMinutes, businessMinutesBetween, DEFAULT_CALENDAR, type BusinessCalendar } from "./business-time";
 

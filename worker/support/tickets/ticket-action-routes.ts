@@ -6,7 +6,7 @@ import { requirePermission } from "../../platform/auth-middleware";
 import { ALLOWED_ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, storeAttachment } from "./ticket-attachments";
 import { announceViewing, publicTicket, VIEWING_ACTIVITIES } from "./ticket-events";
 import { requireVisibleTicket } from "./ticket-visibility";
-import { listAudit } from "../../platform/audit";
+import { listAudit } from "../../platform/audit-writer";
 import { autoAssign, commentOnTicket, mergeTicket } from "./ticket-flow";
 import { AttachmentSchema, checkHistoryTime, CommentSchema, HistoryTime, SECURITY, supportScope, TicketSchema } from "./ticket-schemas";
 

@@ -4,7 +4,7 @@ import { orgDb } from "../../platform/db";
 import { AppError, invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { supportAttachments, supportComments } from "../../../schema";
-import { auditStatement } from "../../platform/audit";
+import { auditStatement } from "../../platform/audit-writer";
 import type { SupportActor } from "../sla/sla";
 import { requireTicket } from "./tickets";
 import { requireVisibleTicket, type TicketViewer } from "./ticket-visibility";

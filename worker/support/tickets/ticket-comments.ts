@@ -3,7 +3,7 @@ import type { Db } from "../../platform/db";
 import { conflict, invalid } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { supportAttachments, supportComments, supportTickets, users } from "../../../schema";
-import { auditStatement } from "../../platform/audit";
+import { auditStatement } from "../../platform/audit-writer";
 import { nextSlaDue, pauseChanges, type SupportActor } from "../sla/sla";
 import { requireTicket, type Ticket } from "./tickets";
 

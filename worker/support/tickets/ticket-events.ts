@@ -4,7 +4,7 @@ import { orgDb } from "../../platform/db";
 import { can } from "../../platform/permissions";
 import { memberships, organizations, supportTeamMembers, users, type PublicTicket, type SupportTicket } from "../../../schema";
 import { notify } from "../../notifications";
-import { publishEvent } from "../../platform/room-events";
+import { publishEvent } from "../../platform/room-rpc";
 import type { RoomEventData, RoomEventType } from "../../../schema/room-events";
 import { slaOf } from "../sla/sla";
 import { seesTicket } from "./ticket-visibility";

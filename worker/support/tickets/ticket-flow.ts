@@ -3,7 +3,7 @@ import type { Env } from "../../platform/env";
 import { orgDb } from "../../platform/db";
 import { invalid } from "../../platform/errors";
 import { OPEN_TICKET_STATUSES, supportAttachments, supportTickets } from "../../../schema";
-import { auditStatementIf } from "../../platform/audit";
+import { auditStatementIf } from "../../platform/audit-writer";
 import { pickAssignee, getTeamRow } from "./ticket-assignment";
 import { addComment, type CommentInput } from "./ticket-comments";
 import { announceAssignment, publishTicket } from "./ticket-events";

@@ -3,7 +3,7 @@ import type { Db } from "../../platform/db";
 import { notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { supportViews, type TicketViewFilters } from "../../../schema";
-import { auditStatement, auditStatementIf } from "../../platform/audit";
+import { auditStatement, auditStatementIf } from "../../platform/audit-writer";
 import type { SupportActor } from "../sla/sla";
 
 /** Views every member has; their ids are fixed so the app can link to them. */

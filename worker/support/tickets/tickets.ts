@@ -3,7 +3,7 @@ import type { Db } from "../../platform/db";
 import { conflict, invalid, notFound } from "../../platform/errors";
 import { newId, randomToken } from "../../platform/ids";
 import { contacts, supportAttachments, supportComments, supportTickets, type TicketChannel, type TicketPriority, type TicketStatus } from "../../../schema";
-import { auditStatement } from "../../platform/audit";
+import { auditStatement } from "../../platform/audit-writer";
 import { changesOf, cleanTags, text } from "../../platform/records";
 import { assertAssignable, getTeamRow } from "./ticket-assignment";
 import { nextSlaDue, pauseChanges, slaTargets, type SupportActor } from "../sla/sla";

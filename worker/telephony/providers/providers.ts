@@ -6,7 +6,7 @@ import { invalid, notFound } from "../../platform/errors";
 import { fieldErrors } from "../../platform/http";
 import { newId, randomToken, sha256 } from "../../platform/ids";
 import { callQueues, telephonyProviders, type ProviderType } from "../../../schema";
-import { auditStatement } from "../../platform/audit";
+import { auditStatement } from "../../platform/audit-writer";
 import type { Actor } from "../../platform/records";
 import { publicPart, redactedCredentials, validateConfig, type ProviderSecrets } from "./provider-config";
 import { assertProviderUrls, assertSecretsResent } from "./provider-urls";

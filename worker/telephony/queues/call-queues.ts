@@ -4,7 +4,7 @@ import { conflict, invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { agentStatuses, callQueueMembers, callQueues, memberships, QUEUE_OVERFLOWS, telephonyProviders, type QueueStrategy } from "../../../schema";
 import { markAssigned } from "../../agents";
-import { auditStatement } from "../../platform/audit";
+import { auditStatement } from "../../platform/audit-writer";
 import { parsePhone, PHONE_MESSAGE } from "../../platform/phone";
 import { defaultCountryOf, isUniqueViolation, type Actor } from "../../platform/records";
 import { selectAgents, type QueueMemberState } from "./queue-strategy";

@@ -5,7 +5,7 @@ import { orgDb } from "../../platform/db";
 import { createRouter, envelope, IdParam, jsonBody, jsonResponse, ok, standardErrors } from "../../platform/http";
 import { requirePermission } from "../../platform/auth-middleware";
 import { actorOf } from "../../platform/records";
-import { publishEvent } from "../../platform/room-events";
+import { publishEvent } from "../../platform/room-rpc";
 import {
   agentsToRing,
   createQueue,

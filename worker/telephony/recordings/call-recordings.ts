@@ -4,7 +4,7 @@ import type { Job, JobHandler } from "../../platform/job-queue";
 import { orgDb, type Db } from "../../platform/db";
 import { notFound } from "../../platform/errors";
 import { callActivities } from "../../../schema";
-import { auditStatement } from "../../platform/audit";
+import { auditStatement } from "../../platform/audit-writer";
 import type { Actor } from "../../platform/records";
 import { applyCallEvent } from "../calls";
 import { requireCall } from "../call-queries";

@@ -4,7 +4,7 @@ import type { Env } from "../../platform/env";
 import type { Db } from "../../platform/db";
 import { conflict, invalid, notFound, setupMissing } from "../../platform/errors";
 import { memberships } from "../../../schema";
-import { auditStatement } from "../../platform/audit";
+import { auditStatement } from "../../platform/audit-writer";
 import { parsePhone, PHONE_MESSAGE } from "../../platform/phone";
 import { defaultCountryOf, type Actor } from "../../platform/records";
 import { requireCall } from "../call-queries";
