@@ -12,9 +12,9 @@
  * each tab re-reads the access token inside the lock (from IndexedDB, see
  * token-store.ts) to adopt one another tab has just obtained.
  */
+import type { AuthResult } from '$lib/identity/identity-types';
 import { ApiError, networkError, toApiError, unwrap, type Envelope } from './api-response';
 import { readDurable, writeDurable } from './token-store';
-import type { AuthResult } from '$lib/identity/identity-types';
 
 export { ApiError, type FieldErrors } from './api-response';
 

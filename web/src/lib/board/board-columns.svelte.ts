@@ -1,6 +1,6 @@
-import { noteCardChanges, quietMotion } from './board-motion';
 import type { Deal } from '$lib/crm/deal-types';
 import { compareCards, sortedIndex } from '$lib/crm/deals';
+import { noteCardChanges, quietMotion } from './board-motion';
 
 const EMPTY: readonly Deal[] = Object.freeze([]);
 /** Above this many cards in one transaction, changes are applied without motion. */

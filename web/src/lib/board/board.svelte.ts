@@ -16,11 +16,11 @@
 import { uuidv7 } from 'uuidv7';
 import * as Y from 'yjs';
 import { api, ApiError } from '$lib/api/api-client';
+import type { Deal, DealPatch, KanbanBoard } from '$lib/crm/deal-types';
+import { dealFromJson } from '$lib/crm/deals';
 import { Columns } from './board-columns.svelte';
 import { BOARD_DEALS, writeDealMap } from './board-doc';
-import { dealFromJson } from '$lib/crm/deals';
 import { liveEvents } from './live-events.svelte';
-import type { Deal, DealPatch, KanbanBoard } from '$lib/crm/deal-types';
 
 export interface NewCard {
 	title: string;
