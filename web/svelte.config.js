@@ -28,6 +28,12 @@ const config = {
 		runes: true
 	},
 	kit: {
+		// The contracts the Worker and the app share (board document, room events,
+		// envelope), and the API's types as `npm run check` emits them for `hc`.
+		alias: {
+			$schema: '../schema',
+			'$api-types': '.api-types'
+		},
 		// A single-page app: the Worker serves build/index.html for every
 		// non-asset path (wrangler.toml `not_found_handling`).
 		adapter: adapter({

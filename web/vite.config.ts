@@ -11,6 +11,8 @@ export default defineConfig({
 	server: {
 		port: 5173,
 		strictPort: true,
+		// schema/ (the shared contracts) sits beside web/.
+		fs: { allow: ['../schema'] },
 		proxy: {
 			'/api': { target: WORKER_ORIGIN, changeOrigin: true },
 			'/parties': { target: WORKER_ORIGIN, changeOrigin: true, ws: true }

@@ -12,11 +12,19 @@
  * each tab re-reads the access token inside the lock (from IndexedDB, see
  * token-store.ts) to adopt one another tab has just obtained.
  */
-import type { AuthResult } from '$lib/identity/identity-types';
 import { ApiError, networkError, toApiError, unwrap, type Envelope } from './api-response';
 import { readDurable, writeDurable } from './token-store';
 
 export { ApiError, type FieldErrors } from './api-response';
+
+/** The part of a sign-in answer (login, register, refresh, switch, accept) the session keeps. */
+interface SignedIn {
+	accessToken: string;
+	/** Seconds until `accessToken` expires. */
+	expiresIn: number;
+	user: { id: string };
+	organization: { id: string };
+}
 
 const STORAGE_KEY = 'neuracrm.auth';
 const TRANSPORT = { 'x-refresh-transport': 'cookie' };
@@ -98,7 +106,7 @@ export function currentTokens(): StoredTokens | null {
  * Store the access token of an AuthResult (login, register, refresh, switch,
  * accept). The returned promise settles when the durable copy is committed.
  */
-export function storeAuth(auth: AuthResult): Promise<void> {
+export function storeAuth(auth: SignedIn): Promise<void> {
 	const next: StoredTokens = {
 		accessToken: auth.accessToken,
 		expiresAt: Date.now() + Math.max(0, auth.expiresIn) * 1000,
@@ -181,7 +189,7 @@ export function refreshTokens(seen: StoredTokens | null = tokens): Promise<Store
 			throw networkError();
 		}
 		if (res.ok) {
-			const auth = await unwrap<AuthResult>(res);
+			const auth = await unwrap<SignedIn>(res);
 			// Commit before the lock is released, so the next tab in line sees the new pair.
 			await storeAuth(auth.data);
 			return tokens as StoredTokens;
@@ -206,6 +214,46 @@ export async function getFreshAccessToken(): Promise<string | null> {
 	return next.accessToken;
 }
 
+async function send(input: RequestInfo | URL, init: RequestInit, token: string | null) {
+	const headers = new Headers(init.headers);
+	headers.set('accept', 'application/json');
+	for (const [name, value] of Object.entries(TRANSPORT)) headers.set(name, value);
+	if (token) headers.set('authorization', `Bearer ${token}`);
+	try {
+		return await fetch(input, { ...init, credentials: 'same-origin', headers });
+	} catch (err) {
+		if (err instanceof DOMException && err.name === 'AbortError') throw err;
+		throw networkError();
+	}
+}
+
+/**
+ * `fetch` with the session: a fresh bearer token, and on a 401 (the token was
+ * revoked or rotated elsewhere) one refresh and one retry. The typed client
+ * (typed-api.ts) sends every authenticated request through it.
+ */
+export async function authedFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+	const token = await getFreshAccessToken();
+	if (!token) throw new ApiError(401, 'unauthorized', 'Please sign in to continue.');
+	const sentWith = tokens;
+	let res = await send(input, init, token);
+	if (res.status === 401) {
+		const next = await refreshTokens(sentWith);
+		res = await send(input, init, next.accessToken);
+		if (res.status === 401) {
+			const error = await toApiError(res);
+			clearTokens('expired');
+			throw error;
+		}
+	}
+	return res;
+}
+
+/** `fetch` without a bearer token, for the public routes (sign-in, invitations, help center). */
+export function publicFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+	return send(input, init, null);
+}
+
 export interface RequestOptions {
 	method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 	body?: unknown;
@@ -215,7 +263,8 @@ export interface RequestOptions {
 	signal?: AbortSignal;
 }
 
-async function send(path: string, options: RequestOptions, token: string | null) {
+/** Call the API and return the whole envelope (use for lists, which carry `meta`). */
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<Envelope<T>> {
 	let url = path;
 	if (options.query) {
 		const params = new URLSearchParams();
@@ -225,43 +274,13 @@ async function send(path: string, options: RequestOptions, token: string | null)
 		const qs = params.toString();
 		if (qs) url += `?${qs}`;
 	}
-	const headers: Record<string, string> = { accept: 'application/json', ...TRANSPORT };
-	if (options.body !== undefined) headers['content-type'] = 'application/json';
-	if (token) headers.authorization = `Bearer ${token}`;
-	try {
-		return await fetch(url, {
-			method: options.method ?? 'GET',
-			credentials: 'same-origin',
-			headers,
-			body: options.body === undefined ? undefined : JSON.stringify(options.body),
-			signal: options.signal
-		});
-	} catch (err) {
-		if (err instanceof DOMException && err.name === 'AbortError') throw err;
-		throw networkError();
-	}
-}
-
-/** Call the API and return the whole envelope (use for lists, which carry `meta`). */
-export async function request<T>(path: string, options: RequestOptions = {}): Promise<Envelope<T>> {
-	const auth = options.auth ?? true;
-	let token: string | null = null;
-	if (auth) {
-		token = await getFreshAccessToken();
-		if (!token) throw new ApiError(401, 'unauthorized', 'Please sign in to continue.');
-	}
-	const sentWith = tokens;
-	let res = await send(path, options, token);
-	if (res.status === 401 && auth && token) {
-		// The token may have been revoked or rotated elsewhere: refresh once and retry.
-		const next = await refreshTokens(sentWith);
-		res = await send(path, options, next.accessToken);
-		if (res.status === 401) {
-			const error = await toApiError(res);
-			clearTokens('expired');
-			throw error;
-		}
-	}
+	const init: RequestInit = {
+		method: options.method ?? 'GET',
+		headers: options.body === undefined ? {} : { 'content-type': 'application/json' },
+		body: options.body === undefined ? undefined : JSON.stringify(options.body),
+		signal: options.signal
+	};
+	const res = await ((options.auth ?? true) ? authedFetch(url, init) : publicFetch(url, init));
 	if (!res.ok) throw await toApiError(res);
 	if (res.status === 204) return { data: null as T };
 	return unwrap<T>(res);

@@ -1,10 +1,7 @@
 /** The API's answers as the client sees them: the success envelope, and `ApiError` for everything else. */
+import type { ListMeta } from '$schema/envelope';
 
-export interface ListMeta {
-	page: number;
-	per_page: number;
-	total: number;
-}
+export type { ListMeta };
 
 export type FieldErrors = Record<string, string>;
 

@@ -1,4 +1,5 @@
 /** Shapes of the identity API (sign-in, organizations, members, invitations; see worker/identity). */
+import type { client, DataOf, publicClient } from '$lib/api/typed-api';
 
 export const ROLES = ['owner', 'admin', 'manager', 'agent', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -23,22 +24,8 @@ export interface Organization {
 	settings?: OrganizationSettings;
 }
 
-export interface AuthResult {
-	user: User;
-	organization: Organization;
-	role: Role;
-	permissions: string[];
-	accessToken: string;
-	/** Seconds until `accessToken` expires. */
-	expiresIn: number;
-}
-
-export interface Me {
-	user: User;
-	organization: Organization;
-	role: Role;
-	permissions: string[];
-}
+export type AuthResult = DataOf<ReturnType<typeof publicClient.api.auth.login.$post>>;
+export type Me = DataOf<ReturnType<typeof client.api.auth.me.$get>>;
 
 export interface Membership extends Organization {
 	role: Role;

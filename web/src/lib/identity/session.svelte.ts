@@ -8,7 +8,6 @@
  * failing or signing out; only the server saying 401 ends a session.
  */
 import {
-	api,
 	ApiError,
 	clearTokens,
 	currentTokens,
@@ -17,6 +16,7 @@ import {
 	type SessionEndReason
 } from '$lib/api/api-client';
 import { clearOfflineCache, isNetworkError } from '$lib/api/offline-cache';
+import { client, data, publicClient } from '$lib/api/typed-api';
 import { clearLocalDealNotes } from '$lib/board/deal-notes.svelte';
 import { clearLocalBoards } from '$lib/board/local-board';
 import type { AuthResult, Me, Organization, Role, User } from './identity-types';
@@ -86,7 +86,7 @@ class Session {
 		if (this.status !== 'authenticated') this.status = 'loading';
 		this.loadError = null;
 		try {
-			this.#apply(await api<Me>('/api/auth/me'));
+			this.#apply(await data(client.api.auth.me.$get()));
 		} catch (err) {
 			const last = readLastMe(tokens.userId, tokens.organizationId);
 			if (err instanceof ApiError && err.status === 401) {
@@ -141,11 +141,7 @@ class Session {
 
 	async login(email: string, password: string) {
 		this.signedIn(
-			await api<AuthResult>('/api/auth/login', {
-				method: 'POST',
-				body: { email, password },
-				auth: false
-			})
+			await data(publicClient.api.auth.login.$post({ json: { email, password } }))
 		);
 	}
 
@@ -156,13 +152,13 @@ class Session {
 		organizationName: string;
 	}) {
 		this.signedIn(
-			await api<AuthResult>('/api/auth/register', { method: 'POST', body: input, auth: false })
+			await data(publicClient.api.auth.register.$post({ json: input }))
 		);
 	}
 
 	async switchOrganization(organizationId: string) {
 		this.signedIn(
-			await api<AuthResult>('/api/auth/switch', { method: 'POST', body: { organizationId } })
+			await data(client.api.auth.switch.$post({ json: { organizationId } }))
 		);
 	}
 
@@ -171,7 +167,7 @@ class Session {
 		try {
 			if (tokens) {
 				// Revokes the session and clears the refresh cookie.
-				await api<null>('/api/auth/logout', { method: 'POST' });
+				await data(client.api.auth.logout.$post());
 			}
 		} catch {
 			// Signing out locally matters more than telling the server; its tokens expire anyway.
