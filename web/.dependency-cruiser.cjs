@@ -2,15 +2,11 @@
  * The web app's import rules (run from web/ by `npm run check:deps`, so
  * SvelteKit's `$lib` and `$schema` aliases resolve). Type-only imports count.
  */
+const server = require("../.dependency-cruiser.cjs");
+
 module.exports = {
   forbidden: [
-    {
-      name: "no-cycles",
-      severity: "error",
-      comment: "No import cycles, type-only ones included.",
-      from: {},
-      to: { circular: true },
-    },
+    server.forbidden.find((rule) => rule.name === "no-cycles"),
     {
       name: "web-uses-contracts-only",
       severity: "error",
