@@ -1,31 +1,15 @@
-/** Shapes of the deal and pipeline API (see worker/crm/deals). */
+/** Shapes of the deal and pipeline API (see worker/crm/deals), as the typed client answers them. */
+import type { client, DataOf } from '$lib/api/typed-api';
 
 export const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
 export type DealStatus = (typeof DEAL_STATUSES)[number];
 
-/** A deal as the API and the board document hold it (times are epoch ms, closeDate YYYY-MM-DD). */
-export interface Deal {
-	id: string;
-	title: string;
-	amount: number;
-	currency: string;
-	pipelineId: string;
-	stageId: string;
-	/** Fractional-index key: order within the stage, compared as plain strings, ties by id. */
-	position: string;
-	ownerId: string | null;
-	contactId: string | null;
-	companyId: string | null;
-	leadId: string | null;
-	closeDate: string | null;
-	status: DealStatus;
-	lostReason: string | null;
-	tags: string[];
-	createdBy: string | null;
-	createdAt: number;
-	updatedBy: string | null;
-	updatedAt: number;
-}
+/**
+ * A deal as the API and the board document hold it (times are epoch ms,
+ * closeDate YYYY-MM-DD). `position` is a fractional-index key: order within
+ * the stage, compared as plain strings, ties by id.
+ */
+export type Deal = DataOf<ReturnType<(typeof client.api.deals)[':id']['$get']>>;
 
 /** Fields a board client may change (the room reverts anything else). */
 export type DealPatch = Partial<
@@ -44,24 +28,9 @@ export type DealPatch = Partial<
 	>
 >;
 
-export interface Stage {
-	id: string;
-	name: string;
-	/** Win probability in percent, 0–100. */
-	probability: number;
-}
+export type Pipeline = DataOf<ReturnType<typeof client.api.pipelines.$get>>[number];
 
-export interface Pipeline {
-	id: string;
-	name: string;
-	isDefault: boolean;
-	stages: Stage[];
-}
+/** `probability` is the win probability in percent, 0–100. */
+export type Stage = Pipeline['stages'][number];
 
-export interface KanbanBoard {
-	pipeline: { id: string; name: string; isDefault: boolean };
-	stages: (Stage & {
-		deals: Deal[];
-		totals: { count: number; amount: number; weightedAmount: number };
-	})[];
-}
+export type KanbanBoard = DataOf<ReturnType<(typeof client.api.kanban)[':pipelineId']['$get']>>;

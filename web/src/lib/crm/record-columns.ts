@@ -1,4 +1,5 @@
 /** How a record list describes its columns, filters and "New" form (see RecordList.svelte). */
+import type { RecordResource } from './record-types';
 
 export type ColumnKind = 'primary' | 'text' | 'owner' | 'status' | 'score' | 'tags' | 'date';
 
@@ -27,6 +28,18 @@ export interface FormField {
 	placeholder?: string;
 	/** Spans both columns of the form grid. */
 	full?: boolean;
+}
+
+/** One type's list page: what RecordList.svelte is given. */
+export interface RecordListSpec<T> {
+	resource: RecordResource;
+	title: string;
+	description: string;
+	columns: Column<T>[];
+	defaultSort: string;
+	newFields: FormField[];
+	/** Offer a status filter with these values (leads). */
+	statuses?: readonly string[];
 }
 
 /** Empty text clears an optional field. */

@@ -1,0 +1,72 @@
+/** The lead list and the lead page. */
+import { score, type RecordListSpec } from '$lib/crm/record-columns';
+import { optional, required, type RecordDetailSpec } from '$lib/crm/record-detail/record-detail-spec';
+import { personName } from '$lib/crm/record-format';
+import { EDITABLE_LEAD_STATUSES, LEAD_STATUSES, type Lead } from '$lib/crm/record-types';
+import LeadConversion from './LeadConversion.svelte';
+import LeadConvertedBanner from './LeadConvertedBanner.svelte';
+import LeadStatusField from './LeadStatusField.svelte';
+import LeadSubtitle from './LeadSubtitle.svelte';
+
+export const leadList: RecordListSpec<Lead> = {
+	resource: 'leads',
+	title: 'Leads',
+	description: 'Prospects to qualify. Convert the good ones into a contact and a deal.',
+	columns: [
+		{
+			key: 'name',
+			label: 'Name',
+			kind: 'primary',
+			sort: 'name',
+			value: personName,
+			subtitle: (l) => [l.title, l.companyName].filter(Boolean).join(' · ') || l.email
+		},
+		{ key: 'status', label: 'Status', kind: 'status', value: (l) => l.status },
+		{ key: 'score', label: 'Score', kind: 'score', sort: 'score', value: (l) => (l.score === null ? '' : String(l.score)), edit: { field: 'score', parse: score, inputmode: 'numeric' } },
+		{ key: 'source', label: 'Source', kind: 'text', value: (l) => l.source ?? '', wide: true },
+		{ key: 'owner', label: 'Owner', kind: 'owner', value: (l) => l.ownerId ?? '' },
+		{ key: 'createdAt', label: 'Added', kind: 'date', sort: 'createdAt', value: (l) => String(l.createdAt), wide: true }
+	],
+	defaultSort: '-createdAt',
+	newFields: [
+		{ name: 'firstName', label: 'First name', required: true },
+		{ name: 'lastName', label: 'Last name' },
+		{ name: 'email', label: 'Email', type: 'email' },
+		{ name: 'phone', label: 'Phone', type: 'tel' },
+		{ name: 'companyName', label: 'Company' },
+		{ name: 'title', label: 'Job title' },
+		{ name: 'source', label: 'Source', placeholder: 'Website, referral…' },
+		{ name: 'status', label: 'Status', type: 'select', options: EDITABLE_LEAD_STATUSES },
+		{ name: 'score', label: 'Score (0–100)', type: 'number' },
+		{ name: 'tags', label: 'Tags', type: 'tags' }
+	],
+	statuses: LEAD_STATUSES
+};
+
+export const leadDetail: RecordDetailSpec<Lead> = {
+	resource: 'leads',
+	name: personName,
+	avatar: 'person',
+	subtitle: LeadSubtitle,
+	call: (l) => ({ number: l.phone, target: { leadId: l.id, name: personName(l) } }),
+	actions: LeadConversion,
+	banner: LeadConvertedBanner,
+	link: (l) => ({ leadId: l.id }),
+	details: [
+		{
+			pair: [
+				{ label: 'First name', value: (l) => l.firstName, patch: required('firstName') },
+				{ label: 'Last name', value: (l) => l.lastName, patch: optional('lastName') }
+			]
+		},
+		{ part: LeadStatusField },
+		{ label: 'Score (0–100)', value: (l) => (l.score === null ? null : String(l.score)), patch: (t) => ({ score: score(t) }), inputmode: 'numeric', testid: 'field-score' },
+		{ label: 'Email', value: (l) => l.email, patch: optional('email'), inputmode: 'email', testid: 'field-email' },
+		{ label: 'Phone', value: (l) => l.phone, patch: optional('phone'), inputmode: 'tel' },
+		{ label: 'Company', value: (l) => l.companyName, patch: optional('companyName'), testid: 'field-companyName' },
+		{ label: 'Job title', value: (l) => l.title, patch: optional('title') },
+		{ label: 'Source', value: (l) => l.source, patch: optional('source') }
+	],
+	notes: (l) => l.notes,
+	deleteDescription: 'Its activities stay, unlinked.'
+};
