@@ -4,9 +4,9 @@ import type { AuthContext, Env } from "../../platform/env";
 import { orgDb, type Db } from "../../platform/db";
 import { conflict, invalid } from "../../platform/errors";
 import { newId } from "../../platform/ids";
-import { auditStatement } from "../../platform/audit";
+import { auditStatement } from "../../platform/audit-writer";
 import { createDeal } from "../deals/deals";
-import { getLead, type Lead } from "./leads";
+import { getLead, type Lead } from "./lead-record-type";
 import { actorOf } from "../../platform/records";
 
 type PublicLead = Omit<Lead, "orgId">;

@@ -10,8 +10,9 @@ import { actorOf } from "../../platform/records";
 /**
  * What the CRM record resources (companies, contacts, leads, activities) have
  * in common at the HTTP edge. Their route definitions are built here so the
- * four keep the same permissions, envelopes and error responses; each
- * resource file keeps its own schemas, filters, summaries and handlers.
+ * four keep the same permissions, envelopes and error responses. Contacts,
+ * leads and companies get their handlers from record-router.ts; activities
+ * keep their own.
  */
 
 export const SECURITY = [{ bearerAuth: [] }];

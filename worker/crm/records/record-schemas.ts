@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
 import { paginationQuery } from "../../platform/http";
-import { EDITABLE_LEAD_STATUSES } from "./leads";
 
 /**
  * Zod pieces shared by the CRM record routes (companies, contacts, leads,
@@ -60,7 +59,15 @@ export const csvResponse = (description: string) => ({
 });
 
 const Phone = optionalText(40).openapi({ description: "Stored as E.164, read with the organization's default country" });
-const FirstName = z.string().trim().min(1).max(100);
+
+/** What contacts and leads take alike: a lead becomes a contact on conversion. */
+const personFields = {
+  firstName: z.string().trim().min(1).max(100),
+  lastName: optionalText(100),
+  email: Email.nullable().optional().openapi({ description: "Stored lowercase" }),
+  phone: Phone,
+  title: optionalText(120),
+};
 
 /** A company's own fields, as the API and the CSV import take them. */
 export const companyFields = {
@@ -75,14 +82,13 @@ export const companyFields = {
 
 /** A contact's own fields. */
 export const contactFields = {
-  firstName: FirstName,
-  lastName: optionalText(100),
-  email: Email.nullable().optional().openapi({ description: "Stored lowercase" }),
-  phone: Phone,
-  title: optionalText(120),
+  ...personFields,
   companyId: RecordRef.nullable().optional(),
   source: optionalText(100),
 };
+
+/** The statuses a person sets; "converted" is only ever set by lead conversion. */
+export const EDITABLE_LEAD_STATUSES = ["new", "contacted", "qualified", "unqualified"] as const;
 
 export const LeadStatus = z.enum(EDITABLE_LEAD_STATUSES, {
   error: `Use one of ${EDITABLE_LEAD_STATUSES.join(", ")}; "converted" is set only by converting the lead`,
@@ -90,11 +96,7 @@ export const LeadStatus = z.enum(EDITABLE_LEAD_STATUSES, {
 
 /** A lead's own fields. */
 export const leadFields = {
-  firstName: FirstName,
-  lastName: optionalText(100),
-  email: Email.nullable().optional().openapi({ description: "Stored lowercase" }),
-  phone: Phone,
-  title: optionalText(120),
+  ...personFields,
   companyName: optionalText(200),
   source: optionalText(100),
   status: LeadStatus.optional(),

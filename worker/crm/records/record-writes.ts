@@ -4,7 +4,7 @@ import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db";
 import { conflict, notFound } from "../../platform/errors";
 import { deals } from "../../../schema";
-import { auditStatementIf } from "../../platform/audit";
+import { auditStatementIf } from "../../platform/audit-writer";
 import { changesOf, idTaken, publicRecord, type Actor, type RecordTable } from "../../platform/records";
 
 /**
