@@ -1,76 +1,25 @@
-/** The knowledge base's API shapes (worker/services/kb/api-schemas.ts). */
+/** The knowledge base's API shapes (worker/support/knowledge-base, worker/support/help-center), derived from its routes. */
+import type { client, DataOf, publicClient } from '$lib/api/typed-api';
 
-export type KbStatus = 'draft' | 'published';
+type Kb = (typeof client.api.support)['knowledge-base'];
+type Help = (typeof publicClient.api.help)[':orgSlug'];
 
-export interface KbCategory {
-	id: string;
-	name: string;
-	slug: string;
-	position: number;
-	description: string | null;
-	createdAt: number;
-	updatedAt: number;
-	/** In /api/support/knowledge-base/categories: all articles and published ones. */
-	articleCount?: number;
-	publishedCount?: number;
-}
+/** A category with its article counts (all articles, and published ones). */
+export type KbCategory = DataOf<ReturnType<Kb['categories']['$get']>>[number];
+export type KbArticleListItem = DataOf<ReturnType<Kb['articles']['$get']>>[number];
+export type KbArticle = DataOf<ReturnType<Kb['articles'][':id']['$get']>>;
+export type KbStatus = KbArticle['status'];
 
-interface KbArticleCore {
-	id: string;
-	categoryId: string | null;
-	title: string;
-	slug: string;
-	status: KbStatus;
-	authorId: string | null;
-	tags: string[];
-	publishedAt: number | null;
-	viewCount: number;
-	helpfulCount: number;
-	notHelpfulCount: number;
-	createdAt: number;
-	updatedAt: number;
-}
+/** What either suggest endpoint answers (the agent one, or the public help center's). */
+export type SuggestedArticle =
+	| DataOf<ReturnType<Kb['suggest']['$get']>>[number]
+	| DataOf<ReturnType<Help['suggest']['$get']>>[number];
 
-export interface KbArticleListItem extends KbArticleCore {
-	excerpt: string;
-	/** Escaped text with matches in <mark>, when searching. */
-	snippetHtml: string | null;
-	score: number | null;
-}
+export type HelpCenter = DataOf<ReturnType<Help['$get']>>;
+export type HelpArticle = DataOf<ReturnType<Help['articles'][':slug']['$get']>>;
+export type HelpArticleListItem = DataOf<ReturnType<Help['articles']['$get']>>[number];
+/** What the help center's contact form gets back once its ticket is opened. */
+export type HelpTicketReceipt = DataOf<ReturnType<Help['tickets']['$post']>>;
 
-export interface KbArticle extends KbArticleCore {
-	body: string;
-	html: string;
-	category: { id: string; name: string; slug: string } | null;
-}
-
-/** What both suggest endpoints answer (the agent one and the public help center's). */
-export interface SuggestedArticle {
-	id: string;
-	title: string;
-	slug: string;
-	categoryId: string | null;
-	excerpt: string;
-	snippetHtml: string | null;
-	score: number | null;
-	/** The article in the public help center, e.g. /help/acme/articles/reset-your-password. */
-	url: string;
-}
-
-export interface HelpCenter {
-	organization: { name: string; slug: string };
-	categories: (KbCategory & { articleCount: number })[];
-}
-
-export interface HelpArticle {
-	id: string;
-	title: string;
-	slug: string;
-	html: string;
-	tags: string[];
-	publishedAt: number | null;
-	updatedAt: number;
-	category: { id: string; name: string; slug: string } | null;
-}
-
-export type HelpArticleListItem = SuggestedArticle & { tags: string[]; publishedAt: number | null; updatedAt: number };
+/** A help center's path parameter, encoded here because hc puts path parameters into the URL as given. */
+export const helpCenterParam = (orgSlug: string) => ({ orgSlug: encodeURIComponent(orgSlug) });

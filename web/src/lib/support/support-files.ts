@@ -2,14 +2,9 @@
  * Ticket attachments: the download route wants the bearer token, so files are
  * fetched into a blob URL instead of linked; uploads go as multipart.
  */
-import { ApiError, getFreshAccessToken } from '$lib/api/api-client';
+import { ApiError, authedFetch } from '$lib/api/api-client';
+import { client, data } from '$lib/api/typed-api';
 import type { TicketAttachment } from './tickets';
-
-async function authHeader(): Promise<Record<string, string>> {
-	const token = await getFreshAccessToken();
-	if (!token) throw new ApiError(401, 'unauthorized', 'Please sign in to continue.');
-	return { authorization: `Bearer ${token}` };
-}
 
 async function failure(res: Response): Promise<ApiError> {
 	try {
@@ -22,7 +17,7 @@ async function failure(res: Response): Promise<ApiError> {
 
 /** Save an attachment to the user's device. */
 export async function downloadAttachment(attachment: TicketAttachment): Promise<void> {
-	const res = await fetch(attachment.url, { headers: await authHeader() });
+	const res = await authedFetch(client.api.support.attachments[':id'].$url({ param: { id: attachment.id } }));
 	if (!res.ok) throw await failure(res);
 	const url = URL.createObjectURL(await res.blob());
 	try {
@@ -42,9 +37,8 @@ export async function uploadAttachment(ticketId: string, file: File, commentId?:
 	const form = new FormData();
 	form.append('file', file, file.name);
 	if (commentId) form.append('commentId', commentId);
-	const res = await fetch(`/api/support/tickets/${ticketId}/attachments`, {
+	const res = await authedFetch(client.api.support.tickets[':id'].attachments.$url({ param: { id: ticketId }, query: {} }), {
 		method: 'POST',
-		headers: { ...(await authHeader()), accept: 'application/json' },
 		body: form
 	});
 	if (!res.ok) throw await failure(res);
@@ -53,11 +47,10 @@ export async function uploadAttachment(ticketId: string, file: File, commentId?:
 
 /** Tell the room what this user does on a ticket; `keepalive` lets "left" go out while the page unloads. */
 export async function sendPresence(ticketId: string, activity: 'viewing' | 'replying' | 'left'): Promise<void> {
-	const res = await fetch(`/api/support/tickets/${ticketId}/presence`, {
-		method: 'POST',
-		headers: { ...(await authHeader()), 'content-type': 'application/json', accept: 'application/json' },
-		body: JSON.stringify({ activity }),
-		keepalive: activity === 'left'
-	});
-	if (!res.ok) throw await failure(res);
+	await data(
+		client.api.support.tickets[':id'].presence.$post(
+			{ param: { id: ticketId }, json: { activity } },
+			{ init: { keepalive: activity === 'left' } }
+		)
+	);
 }

@@ -1,4 +1,9 @@
-/** Shapes of the support desk API (worker/routes/support-*.ts) and their labels. Times are epoch ms. */
+/** Shapes of the support desk API (worker/support), derived from its routes, and their labels. Times are epoch ms. */
+import type { InferRequestType } from 'hono/client';
+import type { client, DataOf } from '$lib/api/typed-api';
+
+type Support = typeof client.api.support;
+type TicketRoute = Support['tickets'][':id'];
 
 export const TICKET_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -9,112 +14,25 @@ export type TicketChannel = (typeof TICKET_CHANNELS)[number];
 export const SLA_STATES = ['ok', 'breaching_soon', 'breached'] as const;
 export type SlaState = (typeof SLA_STATES)[number];
 
-export interface TicketSla {
-	state: SlaState;
-	policyId: string | null;
-	firstResponseDueAt: number | null;
-	resolutionDueAt: number | null;
-	nextDueAt: number | null;
-	paused: boolean;
-	remainingMs: number | null;
-	firstResponseBreachedAt: number | null;
-	resolutionBreachedAt: number | null;
-}
+export type Ticket = DataOf<ReturnType<TicketRoute['$patch']>>;
+export type TicketSla = Ticket['sla'];
+export type TicketDetail = DataOf<ReturnType<TicketRoute['$get']>>;
+export type TicketComment = TicketDetail['comments'][number];
+export type TicketAttachment = TicketDetail['attachments'][number];
+/** The fields a PATCH may change. */
+export type TicketChanges = InferRequestType<TicketRoute['$patch']>['json'];
+type TicketListQuery = InferRequestType<Support['tickets']['$get']>['query'];
 
-export interface Ticket {
-	id: string;
-	number: number;
-	subject: string;
-	description: string;
-	status: TicketStatus;
-	priority: TicketPriority;
-	channel: TicketChannel;
-	contactId: string | null;
-	requesterEmail: string | null;
-	requesterName: string | null;
-	assigneeId: string | null;
-	teamId: string | null;
-	tags: string[];
-	dueAt: number | null;
-	firstRespondedAt: number | null;
-	solvedAt: number | null;
-	closedAt: number | null;
-	mergedIntoId: string | null;
-	createdBy: string | null;
-	createdAt: number;
-	updatedAt: number;
-	sla: TicketSla;
-}
+export type TicketView = DataOf<ReturnType<Support['views']['$get']>>[number];
+export type TicketFilters = TicketView['filters'];
 
-export interface TicketAttachment {
-	id: string;
-	ticketId: string;
-	commentId: string | null;
-	filename: string;
-	contentType: string;
-	size: number;
-	uploadedBy: string | null;
-	createdAt: number;
-	url: string;
-}
+export type SupportTeam = DataOf<ReturnType<Support['teams']['$get']>>[number];
+export type TeamChanges = InferRequestType<Support['teams'][':id']['$patch']>['json'];
+export type HistoryEntry = DataOf<ReturnType<TicketRoute['history']['$get']>>[number];
 
-export interface TicketComment {
-	id: string;
-	ticketId: string;
-	kind: 'public' | 'internal';
-	authorType: 'user' | 'contact' | 'email';
-	authorId: string | null;
-	authorEmail: string | null;
-	authorName: string | null;
-	body: string;
-	bodyHtml: string | null;
-	emailMessageId: string | null;
-	createdAt: number;
-	attachments?: TicketAttachment[];
-	/** Outbound email of a public reply (absent on older API answers). */
-	deliveryStatus?: 'queued' | 'sent' | 'failed' | 'not_configured' | null;
-	deliveryError?: string | null;
-	deliveredAt?: number | null;
-}
-
-export interface TicketDetail extends Ticket {
-	comments: TicketComment[];
-	attachments: TicketAttachment[];
-}
-
-export interface TicketFilters {
-	status?: TicketStatus[];
-	priority?: TicketPriority[];
-	channel?: TicketChannel[];
-	assigneeId?: string;
-	teamId?: string;
-	sla?: SlaState;
-	tag?: string;
-	q?: string;
-	sort?: string;
-}
-
-export interface TicketView {
-	id: string;
-	name: string;
-	builtIn: boolean;
-	filters: TicketFilters;
-}
-
-export interface SupportTeam {
-	id: string;
-	name: string;
-	assignmentRule: 'manual' | 'round_robin' | 'least_loaded';
-	memberIds: string[];
-}
-
-export interface HistoryEntry {
-	id: string;
-	actorId: string | null;
-	action: string;
-	changes: Record<string, unknown> | null;
-	createdAt: number;
-}
+export type SupportSettings = DataOf<ReturnType<Support['settings']['$get']>>;
+export type BusinessCalendar = DataOf<ReturnType<Support['calendar']['$get']>>;
+export type SlaPolicy = DataOf<ReturnType<Support['sla-policies']['$get']>>[number];
 
 export const STATUS_LABELS: Record<TicketStatus, string> = {
 	new: 'New',
@@ -207,8 +125,8 @@ export function formatBytes(size: number): string {
 	return `${(size / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** The query string form of filters, for GET /api/support/tickets. */
-export function filterQuery(filters: TicketFilters): Record<string, string | undefined> {
+/** The query string form of filters, for the ticket list. */
+export function filterQuery(filters: TicketFilters): TicketListQuery {
 	return {
 		status: filters.status?.length ? filters.status.join(',') : undefined,
 		priority: filters.priority?.length ? filters.priority.join(',') : undefined,

@@ -1,4 +1,4 @@
-import { api } from '$lib/api/api-client';
+import { client, data } from '$lib/api/typed-api';
 import type { KbCategory } from '$lib/support/knowledge-base';
 
 /** The organization's knowledge-base categories, loaded once per page and reloaded after edits. */
@@ -6,7 +6,7 @@ export function kbCategories() {
 	const state = $state({ list: [] as KbCategory[], loaded: false });
 	async function reload() {
 		try {
-			state.list = await api<KbCategory[]>('/api/support/knowledge-base/categories');
+			state.list = await data(client.api.support['knowledge-base'].categories.$get());
 		} finally {
 			state.loaded = true;
 		}
