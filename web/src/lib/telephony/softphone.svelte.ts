@@ -10,9 +10,10 @@
  * record before anyone answers (the Twilio Device only adds Accept/Decline).
  */
 import type { Call as TwilioCall, Device } from '@twilio/voice-sdk';
-import { api } from '$lib/api/api-client';
+import { client, data } from '$lib/api/typed-api';
 import { liveEvents } from '$lib/board/live-events.svelte';
-import { callFromEvent, isFinal, newer, otherParty, type AgentStatus, type Call, type LiveSnapshot } from './telephony';
+import type { Contact } from '$lib/crm/record-types';
+import { callFromEvent, isFinal, newer, otherParty, type AgentStatus, type Call, type SoftphoneLine, type TwilioToken } from './telephony';
 
 export type LineMode = 'idle' | 'loading' | 'twilio' | 'pbx' | 'none';
 /** Why there is no line: nothing configured, or a PBX but no extension for this member. */
@@ -30,34 +31,36 @@ function errorMessage(err: unknown, fallback: string) {
 	return err instanceof Error && err.message ? err.message : fallback;
 }
 
-const callPath = (call: Pick<Call, 'id'>, action = '') => `/api/telephony/calls/${encodeURIComponent(call.id)}${action}`;
-const twilioPath = (call: Pick<Call, 'id'>, action: string) => `/api/telephony/twilio/calls/${encodeURIComponent(call.id)}/${action}`;
+const telephony = client.api.telephony;
+/** The client puts path parameters in as they are. */
+const callParam = (call: Pick<Call, 'id'>) => ({ id: encodeURIComponent(call.id) });
 
 /** Twilio moves the customer's leg (inbound or outbound), so any answered call with a customer can be held or transferred. */
 export const canRedirect = (call: Call | null) => !!call?.answeredAt && call.direction !== 'internal' && call.endedAt === null;
 
-const holdCall = (call: Call, hold: boolean) => api<Call>(twilioPath(call, 'hold'), { method: 'POST', body: { hold } });
+const holdCall = (call: Call, hold: boolean) => data(telephony.twilio.calls[':id'].hold.$post({ param: callParam(call), json: { hold } }));
 
-const transferCall = (call: Call, to: TransferTarget) => api<Call>(twilioPath(call, 'transfer'), { method: 'POST', body: to });
+const transferCall = (call: Call, to: TransferTarget) =>
+	data(telephony.twilio.calls[':id'].transfer.$post({ param: callParam(call), json: to }));
 
 /** Ends a call the browser does not carry itself (a desk phone's, or a held customer) through the provider. */
-const hangUpCall = (call: Call) => api<Call>(callPath(call, '/hangup'), { method: 'POST' });
+const hangUpCall = (call: Call) => data(telephony.calls[':id'].hangup.$post({ param: callParam(call) }));
 
 const saveCallWrapUp = (call: Call, notes: string, disposition: string) =>
-	api<Call>(callPath(call), { method: 'PATCH', body: { notes: notes.trim() || null, disposition: disposition || null } });
+	data(telephony.calls[':id'].$patch({ param: callParam(call), json: { notes: notes.trim() || null, disposition: disposition || null } }));
 
-const loadAgentStatus = () => api<{ status: AgentStatus }>('/api/agents/me').then((me) => me.status);
+const loadAgentStatus = () => data(client.api.agents.me.$get()).then((me) => me.status);
 
 const putAgentStatus = (status: AgentStatus) =>
-	api<{ status: AgentStatus }>('/api/agents/me/status', { method: 'PUT', body: { status } }).then((s) => s.status);
+	data(client.api.agents[':userId'].status.$put({ param: { userId: 'me' }, json: { status } })).then((s) => s.status);
 
 /** The calls this agent is on right now (after a reload mid-call). */
 const activeCallsOf = (userId: string) =>
-	api<LiveSnapshot>('/api/telephony/live').then((snap) => snap.activeCalls.filter((c) => c.agentUserId === userId));
+	data(telephony.live.$get()).then((snap) => snap.activeCalls.filter((c) => c.agentUserId === userId));
 
 /** Click-to-call on a desk phone: the PBX rings the agent's extension, then dials `to`. */
 const placePbxCall = (to: string, target: { contactId?: string }) =>
-	api<Call>('/api/telephony/pbx/calls', { method: 'POST', body: { to, contactId: target.contactId } });
+	data(telephony.pbx.calls.$post({ json: { to, contactId: target.contactId } }));
 
 /** The record the agent dialled from, as the browser call's parameters. */
 function dialParams(target: { contactId?: string; leadId?: string }): Record<string, string> {
@@ -90,9 +93,8 @@ function callerPop(number: string, call: Call | null, custom?: Map<string, strin
 /** The server has not matched the caller (yet): search the contacts ourselves. */
 async function lookUpCaller(pop: CallerPop): Promise<CallerPop> {
 	try {
-		const found = await api<{ id: string; firstName: string; lastName: string }[]>('/api/contacts', {
-			query: { q: pop.number, per_page: 1 }
-		});
+		// The generic CRM record router declares its answers as JSON; the shape is the CRM's.
+		const found = (await data(client.api.contacts.$get({ query: { q: pop.number, per_page: '1' } }))) as unknown as Contact[];
 		const hit = found[0];
 		return hit
 			? { number: pop.number, name: `${hit.firstName} ${hit.lastName}`.trim(), href: `/contacts/${hit.id}`, looking: false }
@@ -102,15 +104,8 @@ async function lookUpCaller(pop: CallerPop): Promise<CallerPop> {
 	}
 }
 
-interface TwilioToken {
-	token: string;
-	identity: string;
-	expiresAt: number | string;
-	providerId: string;
-}
-
 function fetchTwilioToken(): Promise<TwilioToken> {
-	return api<TwilioToken>('/api/telephony/twilio/token', { method: 'POST', body: {} });
+	return data(telephony.twilio.token.$post({ json: {} }));
 }
 
 interface TwilioLineHandlers {
@@ -122,7 +117,7 @@ interface TwilioLineHandlers {
 
 /**
  * The browser's Twilio line: a Voice SDK `Device` registered with an Access
- * Token from POST /api/telephony/twilio/token. The SDK (a few hundred KB) is
+ * Token from POST telephony/twilio/token. The SDK (a few hundred KB) is
  * imported only when the organization has Twilio, so other pages never load it.
  */
 class TwilioLine {
@@ -178,28 +173,28 @@ class TwilioLine {
 	}
 }
 
-type Line = { mode: 'twilio' } | { mode: 'pbx' } | { mode: 'none'; reason: 'no_provider' | 'no_extension' };
-
 type OpenedLine =
 	| { mode: 'twilio'; line: TwilioLine }
 	| { mode: 'pbx'; error?: string }
 	| { mode: 'none'; reason: 'no_provider' | 'no_extension'; error?: string };
 
 /**
- * The line GET /api/telephony/line names: Twilio in the browser when the
+ * The line GET telephony/line names: Twilio in the browser when the
  * organization has a Twilio provider, else a desk phone (an extension on an
  * Asterisk / FreePBX provider), else the reason there is none. A voice token
  * is requested only for a Twilio line, so an organization without Twilio sees
  * no refused request on every page.
  */
 async function openLine(handlers: TwilioLineHandlers): Promise<OpenedLine> {
-	let line: Line;
+	let line: SoftphoneLine;
 	try {
-		line = await api<Line>('/api/telephony/line');
+		line = await data(telephony.line.$get());
 	} catch (err) {
 		return { mode: 'none', reason: 'no_provider', error: errorMessage(err, 'Could not find your phone line.') };
 	}
-	if (line.mode !== 'twilio') return line;
+	if (line.mode === 'pbx') return { mode: 'pbx' };
+	// The server names a reason with every `none`; the schema leaves it optional.
+	if (line.mode === 'none') return { mode: 'none', reason: line.reason ?? 'no_provider' };
 	try {
 		return { mode: 'twilio', line: new TwilioLine(await fetchTwilioToken(), handlers) };
 	} catch (err) {

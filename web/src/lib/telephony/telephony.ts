@@ -1,7 +1,8 @@
 /**
- * Shapes of the telephony API (worker/routes/telephony-*.ts and agents.ts)
- * and the small formatting helpers the softphone and the calls pages share.
+ * Shapes of the telephony API (worker/telephony and worker/agents) and the
+ * small formatting helpers the softphone and the calls pages share.
  */
+import type { client, DataOf } from '$lib/api/typed-api';
 
 export const CALL_STATUSES = [
 	'initiated',
@@ -26,142 +27,22 @@ export type QueueStrategy = (typeof QUEUE_STRATEGIES)[number];
 export const QUEUE_OVERFLOWS = ['voicemail', 'queue', 'number'] as const;
 export type QueueOverflow = (typeof QUEUE_OVERFLOWS)[number];
 
-export interface Call {
-	id: string;
-	providerId: string;
-	providerCallId: string;
-	direction: CallDirection;
-	from: string;
-	to: string;
-	status: CallStatus;
-	agentUserId: string | null;
-	queueId: string | null;
-	contactId: string | null;
-	leadId: string | null;
-	dealId: string | null;
-	activityId: string | null;
-	partyName: string | null;
-	startedAt: number;
-	ringingAt: number | null;
-	answeredAt: number | null;
-	endedAt: number | null;
-	ringSeconds: number;
-	talkSeconds: number;
-	holdSeconds: number;
-	durationSeconds: number;
-	wrapUpSeconds: number | null;
-	wrappedUpAt: number | null;
-	disposition: string | null;
-	notes: string | null;
-	recording: { available: boolean; providerRecordingId: string | null; durationSeconds: number | null } | null;
-	version: number;
-	lastEventAt: number;
-}
+type Telephony = typeof client.api.telephony;
 
-export interface CallTimelineEntry {
-	id: string;
-	type: string;
-	at: number;
-	actorId: string | null;
-	data: Record<string, unknown>;
-}
-
-export interface CallDetail extends Call {
-	timeline: CallTimelineEntry[];
-}
-
-export interface AgentState {
-	userId: string;
-	name: string;
-	email?: string;
-	role?: string;
-	status: AgentStatus;
-	changedAt?: number | null;
-	activeCallId?: string | null;
-}
-
-export interface LiveQueue {
-	id: string;
-	name: string;
-	strategy: string;
-	waiting: number;
-	longestWaitSeconds: number;
-}
-
-export interface LiveSnapshot {
-	at: number;
-	activeCalls: Call[];
-	queues: LiveQueue[];
-	agents: AgentState[];
-}
-
-export interface QueueMember {
-	userId: string;
-	priority: number;
-	status: AgentStatus;
-	idleSince: number | null;
-}
-
-export interface CallQueue {
-	id: string;
-	name: string;
-	strategy: QueueStrategy;
-	ringTimeoutSeconds: number;
-	maxWaitSeconds: number;
-	overflowAction: QueueOverflow;
-	overflowTarget: string | null;
-	members: QueueMember[];
-}
-
-export interface Extension {
-	id: string;
-	providerId: string;
-	userId: string;
-	extension: string;
-	label: string | null;
-}
-
-export interface Provider {
-	id: string;
-	type: ProviderType;
-	name: string;
-	enabled: boolean;
-	defaultQueueId: string | null;
-	config: Record<string, unknown>;
-	credentials: Record<string, { set: boolean; last4?: string }>;
-	lastTest: { status: 'ok' | 'error' | null; message: string | null; at: number } | null;
-}
-
-export interface ProviderTest {
-	ok: boolean;
-	message: string;
-	httpStatus?: number;
-	providerCode?: string | number;
-	testedAt: number;
-}
-
-export interface Metrics {
-	total: number;
-	answered: number;
-	missed: number;
-	inbound: number;
-	outbound: number;
-	answerRate: number;
-	avgWaitSeconds: number;
-	avgTalkSeconds: number;
-	avgHoldSeconds: number;
-	avgHandleSeconds: number;
-	totalTalkSeconds: number;
-}
-
-export interface Analytics {
-	from: number;
-	to: number;
-	timeZone: string;
-	groupBy: 'agent' | 'queue' | 'hour' | null;
-	totals: Metrics;
-	groups: (Metrics & { key: string | null; label: string; hour?: number })[];
-}
+export type Call = DataOf<ReturnType<Telephony['calls']['$get']>>[number];
+export type CallDetail = DataOf<ReturnType<Telephony['calls'][':id']['$get']>>;
+export type CallTimelineEntry = CallDetail['timeline'][number];
+export type AgentState = DataOf<ReturnType<typeof client.api.agents.$get>>[number];
+export type LiveSnapshot = DataOf<ReturnType<Telephony['live']['$get']>>;
+export type LiveQueue = LiveSnapshot['queues'][number];
+export type LiveAgent = LiveSnapshot['agents'][number];
+export type CallQueue = DataOf<ReturnType<Telephony['queues']['$get']>>[number];
+export type Extension = DataOf<ReturnType<Telephony['extensions']['$get']>>[number];
+export type Provider = DataOf<ReturnType<Telephony['providers']['$get']>>[number];
+export type ProviderTest = DataOf<ReturnType<Telephony['providers'][':id']['test']['$post']>>;
+export type Analytics = DataOf<ReturnType<Telephony['analytics']['$get']>>;
+export type SoftphoneLine = DataOf<ReturnType<Telephony['line']['$get']>>;
+export type TwilioToken = DataOf<ReturnType<Telephony['twilio']['token']['$post']>>;
 
 export const FINAL_STATUSES: readonly CallStatus[] = ['completed', 'busy', 'no_answer', 'failed', 'canceled'];
 

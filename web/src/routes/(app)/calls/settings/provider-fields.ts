@@ -1,3 +1,4 @@
+import { client } from '$lib/api/typed-api';
 import type { ProviderType } from '$lib/telephony/telephony';
 
 /** The config form of each provider type (worker/services/telephony/provider-config.ts). */
@@ -51,15 +52,18 @@ export const PROVIDER_FIELDS: Record<ProviderType, ProviderField[]> = {
 PROVIDER_FIELDS.freepbx = PROVIDER_FIELDS.asterisk;
 
 /** Webhooks the provider calls, shown so an admin can paste them into the provider's console. */
-export function webhookUrls(type: ProviderType, id: string, origin: string): { label: string; url: string }[] {
-	const base = `${origin}/api/telephony`;
+export function webhookUrls(type: ProviderType, id: string): { label: string; url: string }[] {
+	const provider = { param: { providerId: id } };
 	if (type === 'twilio') {
+		const twilio = client.api.telephony.twilio[':providerId'];
 		return [
-			{ label: 'Voice URL (TwiML app and numbers)', url: `${base}/twilio/${id}/voice` },
-			{ label: 'Status callback', url: `${base}/twilio/${id}/status` },
-			{ label: 'Recording callback', url: `${base}/twilio/${id}/recording` }
+			{ label: 'Voice URL (TwiML app and numbers)', url: twilio.voice.$url(provider).href },
+			{ label: 'Status callback', url: twilio.status.$url(provider).href },
+			{ label: 'Recording callback', url: twilio.recording.$url(provider).href }
 		];
 	}
-	if (type === 'asterisk' || type === 'freepbx') return [{ label: 'Dialplan events (signed)', url: `${base}/pbx/${id}/events` }];
+	if (type === 'asterisk' || type === 'freepbx') {
+		return [{ label: 'Dialplan events (signed)', url: client.api.telephony.pbx[':providerId'].events.$url(provider).href }];
+	}
 	return [];
 }
