@@ -92,6 +92,7 @@ export const companyType = recordType({
   detailSchema: CompanySchema.extend({
     counts: z.object({ contacts: z.number().int(), deals: z.number().int() }),
   }).openapi("CompanyDetail"),
+  listSchema: CompanySchema,
   summaries: {
     list: "Companies, filtered, sorted and paginated",
     create: "Create a company",

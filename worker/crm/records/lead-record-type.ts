@@ -84,6 +84,8 @@ export const leadType = recordType({
   deleteConflict: "Deals are linked to this lead; it stays as their origin",
 
   schema: LeadSchema,
+  detailSchema: LeadSchema,
+  listSchema: LeadSchema,
   summaries: {
     list: "Leads, filtered, sorted and paginated (newest first by default)",
     create: "Create a lead",

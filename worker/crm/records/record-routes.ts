@@ -30,6 +30,7 @@ const conflictResponse = (description: string | undefined) =>
 export interface RecordRouteSpec<
   Row extends z.ZodTypeAny,
   Detail extends z.ZodTypeAny,
+  ListRow extends z.ZodTypeAny,
   ListFilters extends z.ZodRawShape,
   CreateBody extends z.ZodTypeAny,
   UpdateBody extends z.ZodTypeAny,
@@ -43,7 +44,7 @@ export interface RecordRouteSpec<
   /** The record as GET /{id} answers it: `schema`, or an extension with related data. */
   detailSchema: Detail;
   /** A list row: `schema`, or an extension with the names of linked records. */
-  listSchema?: z.ZodTypeAny;
+  listSchema: ListRow;
   /** The list's query parameters besides `page` and `per_page`. */
   listFilters: ListFilters;
   createBody: CreateBody;
@@ -59,10 +60,11 @@ export interface RecordRouteSpec<
 export function recordRoutes<
   Row extends z.ZodTypeAny,
   Detail extends z.ZodTypeAny,
+  ListRow extends z.ZodTypeAny,
   ListFilters extends z.ZodRawShape,
   CreateBody extends z.ZodTypeAny,
   UpdateBody extends z.ZodTypeAny,
->(spec: RecordRouteSpec<Row, Detail, ListFilters, CreateBody, UpdateBody>) {
+>(spec: RecordRouteSpec<Row, Detail, ListRow, ListFilters, CreateBody, UpdateBody>) {
   const tags = [spec.tag];
   return {
     list: createRoute({
@@ -74,7 +76,7 @@ export function recordRoutes<
       description: spec.listDescription,
       middleware: [requirePermission("records:read")] as const,
       request: { query: z.object({ ...paginationQuery, ...spec.listFilters }) },
-      responses: { 200: jsonResponse(listEnvelope(spec.listSchema ?? spec.schema), spec.tag), ...standardErrors },
+      responses: { 200: jsonResponse(listEnvelope(spec.listSchema), spec.tag), ...standardErrors },
     }),
     create: createRoute({
       method: "post",

@@ -37,9 +37,13 @@ import {
 export function recordService<
   T extends RecordTable,
   Fields extends z.ZodRawShape,
+  Required extends keyof Fields & string,
   Sort extends string,
   Filters extends Record<string, RecordFilter>,
->(spec: RecordTypeSpec<T, Fields, Sort, Filters>) {
+  Schema extends z.ZodTypeAny,
+  Detail extends z.ZodTypeAny,
+  ListRow extends z.ZodTypeAny,
+>(spec: RecordTypeSpec<T, Fields, Required, Sort, Filters, Schema, Detail, ListRow>) {
   type Row = RowOf<T>;
   type Input = RecordInput<Fields>;
   const { table } = spec;
@@ -167,5 +171,5 @@ export function recordService<
 /** The list query of a type's service, which the CSV export takes too. */
 export type ListQueryOf<Service extends { list: (db: Db, orgId: string, actor: Actor, q: never) => unknown }> = Parameters<Service["list"]>[3];
 
-/** Any type's service, as the generic router takes it. */
-export type RecordService = ReturnType<typeof recordService<any, any, any, any>>;
+/** Any type's service: what the generic router calls, whichever type it serves. */
+export type RecordService = ReturnType<typeof recordService<any, any, any, any, any, any, any, any>>;

@@ -48,11 +48,20 @@ export interface RecordFilter<S extends z.ZodTypeAny = z.ZodTypeAny> {
   where(value: NonNullable<z.output<S>>): SQL;
 }
 
+/**
+ * The type parameters carry the spec's schemas and fields through the service
+ * and the router, so the routes declare (and the typed client sees) each
+ * type's own rows, detail and bodies.
+ */
 export interface RecordTypeSpec<
   T extends RecordTable,
   Fields extends z.ZodRawShape,
+  Required extends keyof Fields & string,
   Sort extends string,
   Filters extends Record<string, RecordFilter>,
+  Schema extends z.ZodTypeAny,
+  Detail extends z.ZodTypeAny,
+  ListRow extends z.ZodTypeAny,
 > {
   table: T;
   /** Singular ("Contact"): not-found errors, the detail's OpenAPI description, "Contact deleted". */
@@ -67,7 +76,7 @@ export interface RecordTypeSpec<
   /** The type's own input fields as the API and the CSV import validate them (record-schemas.ts). */
   fields: Fields;
   /** The one field a create cannot do without; an update may leave it out. */
-  required: keyof Fields & string;
+  required: Required;
   /** How each field becomes its column, in the order changes are audited; links, tags and owner come after. */
   rules: { [K in keyof Fields]?: FieldRule };
   links: Record<string, RecordLink>;
@@ -97,11 +106,11 @@ export interface RecordTypeSpec<
   deleteConflict: string;
 
   /** The record as create and update answer it. */
-  schema: z.ZodTypeAny;
-  /** The record as GET /{id} answers it, when that adds linked records or counts. */
-  detailSchema?: z.ZodTypeAny;
-  /** A list row, when that adds the names of linked records. */
-  listSchema?: z.ZodTypeAny;
+  schema: Schema;
+  /** The record as GET /{id} answers it: `schema`, or `schema` with linked records or counts. */
+  detailSchema: Detail;
+  /** A list row: `schema`, or `schema` with the names of linked records. */
+  listSchema: ListRow;
   summaries: { list: string; create: string; get: string; update: string; remove: string };
   /** Why update or delete can answer 409. */
   conflicts: { update?: string; remove?: string };
@@ -111,10 +120,14 @@ export interface RecordTypeSpec<
 export const recordType = <
   T extends RecordTable,
   Fields extends z.ZodRawShape,
+  Required extends keyof Fields & string,
   Sort extends string,
   Filters extends Record<string, RecordFilter>,
+  Schema extends z.ZodTypeAny,
+  Detail extends z.ZodTypeAny,
+  ListRow extends z.ZodTypeAny,
 >(
-  spec: RecordTypeSpec<T, Fields, Sort, Filters>,
+  spec: RecordTypeSpec<T, Fields, Required, Sort, Filters, Schema, Detail, ListRow>,
 ) => spec;
 
 export const filter = <S extends z.ZodTypeAny>(schema: S, where: (value: NonNullable<z.output<S>>) => SQL): RecordFilter<S> => ({
