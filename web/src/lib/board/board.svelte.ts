@@ -15,8 +15,9 @@
  */
 import { uuidv7 } from 'uuidv7';
 import * as Y from 'yjs';
-import { api, ApiError } from '$lib/api/api-client';
-import type { Deal, DealPatch, KanbanBoard } from '$lib/crm/deal-types';
+import { ApiError } from '$lib/api/api-client';
+import { client, data } from '$lib/api/typed-api';
+import type { Deal, DealPatch } from '$lib/crm/deal-types';
 import { dealFromJson } from '$lib/crm/deals';
 import { Columns } from './board-columns.svelte';
 import { BOARD_DEALS, writeDealMap } from './board-doc';
@@ -180,7 +181,9 @@ export class RestBoard implements BoardSource {
 
 	async reload() {
 		try {
-			const board = await api<KanbanBoard>(`/api/kanban/${encodeURIComponent(this.#pipelineId)}`);
+			const board = await data(
+				client.api.kanban[':pipelineId'].$get({ param: { pipelineId: encodeURIComponent(this.#pipelineId) } })
+			);
 			if (this.#destroyed) return;
 			this.#columns.reset(board.stages.flatMap((s) => s.deals));
 			this.error = null;
@@ -206,18 +209,18 @@ export class RestBoard implements BoardSource {
 
 	move(dealId: string, stageId: string, position: string) {
 		return this.#optimistic(dealId, { stageId, position }, () =>
-			api<Deal>('/api/kanban/move', { method: 'POST', body: { dealId, stageId, position } })
+			data(client.api.kanban.move.$post({ json: { dealId, stageId, position } }))
 		);
 	}
 
 	update(dealId: string, patch: DealPatch) {
 		return this.#optimistic(dealId, patch, () =>
-			api<Deal>(`/api/deals/${encodeURIComponent(dealId)}`, { method: 'PATCH', body: patch })
+			data(client.api.deals[':id'].$patch({ param: { id: encodeURIComponent(dealId) }, json: patch }))
 		);
 	}
 
 	async create(card: NewCard): Promise<Deal> {
-		const deal = await api<Deal>('/api/deals', { method: 'POST', body: { id: uuidv7(), ...card } });
+		const deal = await data(client.api.deals.$post({ json: { id: uuidv7(), ...card } }));
 		this.#columns.apply(new Map([[deal.id, deal]]));
 		return deal;
 	}

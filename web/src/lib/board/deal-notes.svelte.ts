@@ -16,7 +16,8 @@ import { IndexeddbPersistence, clearDocument } from 'y-indexeddb';
 import YProvider from 'y-partyserver/provider';
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { api, ApiError, getFreshAccessToken } from '$lib/api/api-client';
+import { ApiError, getFreshAccessToken } from '$lib/api/api-client';
+import { client, data } from '$lib/api/typed-api';
 import { colorFor } from '$lib/ui/format';
 
 /** The XML fragment of the deal room's document that holds the notes. */
@@ -198,7 +199,7 @@ export class DealNotes {
 
 	async #probe(provider: YProvider) {
 		try {
-			await api(`/api/deals/${encodeURIComponent(this.dealId)}`);
+			await data(client.api.deals[':id'].$get({ param: { id: encodeURIComponent(this.dealId) } }));
 		} catch (err) {
 			if (this.#provider !== provider || !(err instanceof ApiError) || err.status !== 404) return;
 			this.#stopProvider();

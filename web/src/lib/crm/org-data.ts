@@ -3,6 +3,7 @@
  * their stages, members for owners), remembered on the device for offline use.
  */
 import { cachedApi } from '$lib/api/offline-cache';
+import { client } from '$lib/api/typed-api';
 import type { Member } from '$lib/identity/identity-types';
 import type { Pipeline } from './deal-types';
 
@@ -10,7 +11,7 @@ const MEMBER_PAGE = 100;
 const MAX_MEMBER_PAGES = 20;
 
 export async function loadPipelines(): Promise<{ pipelines: Pipeline[]; stale: boolean }> {
-	const { data, stale } = await cachedApi<Pipeline[]>('/api/pipelines');
+	const { data, stale } = await cachedApi<Pipeline[]>(client.api.pipelines.$url().pathname);
 	return { pipelines: data, stale };
 }
 
@@ -18,7 +19,7 @@ export async function loadPipelines(): Promise<{ pipelines: Pipeline[]; stale: b
 export async function loadMembers(): Promise<Member[]> {
 	const all: Member[] = [];
 	for (let page = 1; page <= MAX_MEMBER_PAGES; page++) {
-		const { data } = await cachedApi<Member[]>('/api/users', { page, per_page: MEMBER_PAGE });
+		const { data } = await cachedApi<Member[]>(client.api.users.$url().pathname, { page, per_page: MEMBER_PAGE });
 		all.push(...data);
 		if (data.length < MEMBER_PAGE) break;
 	}

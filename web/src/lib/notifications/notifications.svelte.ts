@@ -3,21 +3,18 @@
  * newest page and the unread count, kept current by `notification` room
  * events, which the server sends to that user only.
  */
-import { request, api } from '$lib/api/api-client';
+import { client, data, page, type DataOf } from '$lib/api/typed-api';
 import { liveEvents } from '$lib/board/live-events.svelte';
 
-export interface AppNotification {
-	id: string;
-	type: string;
-	title: string;
-	body: string | null;
-	link: string | null;
-	data: Record<string, unknown> | null;
-	readAt: number | null;
-	createdAt: number;
-}
+export type AppNotification = DataOf<ReturnType<typeof client.api.notifications.$get>>[number];
 
 const PAGE = 20;
+
+/**
+ * An empty JSON object as the body of the mark-read POSTs: workerd sees a
+ * browser's bodiless POST as having a body, which the API refuses unless it is JSON.
+ */
+const EMPTY_JSON_BODY = { headers: { 'content-type': 'application/json' }, init: { body: '{}' } };
 
 function asNotification(value: unknown): AppNotification | null {
 	if (!value || typeof value !== 'object') return null;
@@ -57,7 +54,7 @@ class Notifications {
 	async refresh() {
 		const seen = this.#changes;
 		try {
-			const res = await request<AppNotification[]>('/api/notifications', { query: { per_page: PAGE } });
+			const res = await page(client.api.notifications.$get({ query: { per_page: String(PAGE) } }));
 			if (seen !== this.#changes) return;
 			this.items = res.data;
 			const meta = res.meta as { unread?: number } | undefined;
@@ -74,8 +71,7 @@ class Notifications {
 		this.#changes++;
 		this.items = this.items.map((n) => (n.id === id ? { ...n, readAt: Date.now() } : n));
 		this.unread = Math.max(0, this.unread - 1);
-		// An empty JSON object: workerd sees a browser's bodiless POST as having a body, which the API refuses unless it is JSON.
-		await api(`/api/notifications/${id}/read`, { method: 'POST', body: {} }).catch(() => undefined);
+		await data(client.api.notifications[':id'].read.$post({ param: { id } }, EMPTY_JSON_BODY)).catch(() => undefined);
 		await this.refresh();
 	}
 
@@ -84,7 +80,7 @@ class Notifications {
 		this.#changes++;
 		this.items = this.items.map((n) => (n.readAt ? n : { ...n, readAt: now }));
 		this.unread = 0;
-		await api('/api/notifications/read-all', { method: 'POST', body: {} }).catch(() => undefined);
+		await data(client.api.notifications['read-all'].$post({}, EMPTY_JSON_BODY)).catch(() => undefined);
 		await this.refresh();
 	}
 }
