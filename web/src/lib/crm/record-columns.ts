@@ -1,5 +1,6 @@
 /** How a record list describes its columns, filters and "New" form (see RecordList.svelte). */
-import type { RecordResource } from './record-types';
+import type { ListMeta } from '$lib/api/api-response';
+import type { LeadStatus, RecordResource } from './record-types';
 
 export type ColumnKind = 'primary' | 'text' | 'owner' | 'status' | 'score' | 'tags' | 'date';
 
@@ -30,9 +31,24 @@ export interface FormField {
 	full?: boolean;
 }
 
+/** What a record list asks for: the page, sort and filters in its URL. */
+export interface RecordListQuery {
+	page: number;
+	per_page: number;
+	sort: string;
+	q?: string;
+	ownerId?: string;
+	tag?: string;
+	status?: LeadStatus;
+}
+
 /** One type's list page: what RecordList.svelte is given. */
 export interface RecordListSpec<T> {
 	resource: RecordResource;
+	/** One page of the list, as the type's list route answers it. */
+	list: (query: RecordListQuery) => Promise<{ data: T[]; meta: ListMeta }>;
+	/** Creates a record from the "New" form, which has checked its required fields; the API checks the rest. */
+	create: (body: Record<string, unknown>) => Promise<{ id: string }>;
 	title: string;
 	description: string;
 	columns: Column<T>[];

@@ -1,4 +1,5 @@
-import { api, ApiError, getFreshAccessToken } from '$lib/api/api-client';
+import { ApiError, authedFetch } from '$lib/api/api-client';
+import { client, data } from '$lib/api/typed-api';
 import type { LeadStatus, RecordResource } from './record-types';
 
 export const personName = (r: { firstName: string; lastName: string }) =>
@@ -35,24 +36,21 @@ export function scoreStyle(score: number | null): string {
 	return 'text-slate-600';
 }
 
+/** Each type's CSV export, which takes the list's filters. */
+const EXPORTS: Record<RecordResource, () => URL> = {
+	contacts: () => client.api.contacts['export.csv'].$url(),
+	companies: () => client.api.companies['export.csv'].$url(),
+	leads: () => client.api.leads['export.csv'].$url()
+};
+
 /**
- * Download `GET /api/<resource>/export.csv` with the current filters. The
- * route needs the bearer header, so it is fetched and handed over as a blob.
+ * Download a type's CSV export with the current filters. The route needs the
+ * bearer header, so it is fetched and handed over as a blob.
  */
 export async function downloadExport(resource: RecordResource, query: Record<string, string | undefined>) {
-	const token = await getFreshAccessToken();
-	if (!token) throw new ApiError(401, 'unauthorized', 'Please sign in to continue.');
-	const params = new URLSearchParams();
-	for (const [k, v] of Object.entries(query)) if (v) params.set(k, v);
-	const qs = params.toString();
-	let res: Response;
-	try {
-		res = await fetch(`/api/${resource}/export.csv${qs ? `?${qs}` : ''}`, {
-			headers: { authorization: `Bearer ${token}`, accept: 'text/csv' }
-		});
-	} catch {
-		throw new ApiError(0, 'network_error', 'Could not reach NeuraCRM. Check your connection and try again.');
-	}
+	const exportUrl = EXPORTS[resource]();
+	for (const [k, v] of Object.entries(query)) if (v) exportUrl.searchParams.set(k, v);
+	const res = await authedFetch(exportUrl);
 	if (!res.ok) {
 		const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
 		throw new ApiError(res.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `Export failed (${res.status})`);
@@ -68,6 +66,19 @@ export async function downloadExport(resource: RecordResource, query: Record<str
 	setTimeout(() => URL.revokeObjectURL(url), 1_000);
 }
 
+/**
+ * Save a change to a record of any type; its answer is the record as updated.
+ * `client.api[resource]` is the three types' routes at once, so the answer is
+ * any of theirs, which data() infers from a settled response only.
+ */
+export async function updateRecord(resource: RecordResource, id: string, changes: Record<string, unknown>) {
+	return data(await client.api[resource][':id'].$patch({ param: { id }, json: changes }));
+}
+
+export async function deleteRecord(resource: RecordResource, id: string) {
+	return data(await client.api[resource][':id'].$delete({ param: { id } }));
+}
+
 /** Delete or reassign many records, one request each (the API has no bulk route). */
 export async function forEachRecord(
 	resource: RecordResource,
@@ -75,7 +86,7 @@ export async function forEachRecord(
 	action: { method: 'DELETE' } | { method: 'PATCH'; body: Record<string, unknown> }
 ) {
 	const results = await Promise.allSettled(
-		ids.map((id) => api<unknown>(`/api/${resource}/${encodeURIComponent(id)}`, action))
+		ids.map((id) => (action.method === 'DELETE' ? deleteRecord(resource, id) : updateRecord(resource, id, action.body)))
 	);
 	const failed = results
 		.map((r, i) => (r.status === 'rejected' ? { id: ids[i]!, error: errorMessage(r.reason) } : null))

@@ -1,109 +1,39 @@
-/** Shapes of the CRM record API (contacts, companies, leads; see worker/routes). Times are epoch ms. */
+/** The CRM records (contacts, companies, leads) as the API answers them, from the typed client. Times are epoch ms. */
+import type { InferRequestType } from 'hono/client';
+import type { client, DataOf } from '$lib/api/typed-api';
 
-interface RecordBase {
-	id: string;
-	ownerId: string | null;
-	tags: string[];
-	createdBy: string | null;
-	updatedBy: string | null;
-	createdAt: number;
-	updatedAt: number;
-}
+type Contacts = typeof client.api.contacts;
+type Companies = typeof client.api.companies;
+type Leads = typeof client.api.leads;
 
-export interface Contact extends RecordBase {
-	firstName: string;
-	lastName: string;
-	email: string | null;
-	phone: string | null;
-	title: string | null;
-	companyId: string | null;
-	source: string | null;
-}
+/** A contact as create and update answer it. */
+export type Contact = DataOf<ReturnType<Contacts['$post']>>;
+/** A contact in the list, with its company's name (null when none or hidden from you). */
+export type ContactRow = DataOf<ReturnType<Contacts['$get']>>[number];
+/** A contact as its page loads it, with its company. */
+export type ContactDetail = DataOf<ReturnType<Contacts[':id']['$get']>>;
 
-export interface ContactDetail extends Contact {
-	company: { id: string; name: string } | null;
-}
+export type Company = DataOf<ReturnType<Companies['$get']>>[number];
+/** A company as its page loads it, with how many contacts and deals it has. */
+export type CompanyDetail = DataOf<ReturnType<Companies[':id']['$get']>>;
 
-export interface Company extends RecordBase {
-	name: string;
-	domain: string | null;
-	industry: string | null;
-	size: string | null;
-	phone: string | null;
-	website: string | null;
-	address: string | null;
-}
+export type Lead = DataOf<ReturnType<Leads[':id']['$get']>>;
 
-export interface CompanyDetail extends Company {
-	counts: { contacts: number; deals: number };
-}
+/** What another page (a deal's) shows of a contact and of a company. */
+export type ContactSummary = Pick<ContactDetail, 'id' | 'firstName' | 'lastName' | 'email' | 'title'>;
+export type CompanySummary = Pick<CompanyDetail, 'id' | 'name' | 'domain'>;
+
+/** A deal among a record's linked deals, with its contact's and company's names. */
+export type LinkedDeal = DataOf<ReturnType<typeof client.api.deals.$get>>[number];
+
+/** What creating a record takes. */
+export type NewContact = InferRequestType<Contacts['$post']>['json'];
+export type NewCompany = InferRequestType<Companies['$post']>['json'];
+export type NewLead = InferRequestType<Leads['$post']>['json'];
 
 export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'unqualified', 'converted'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 /** Statuses a person may set; "converted" comes only from converting the lead. */
 export const EDITABLE_LEAD_STATUSES = ['new', 'contacted', 'qualified', 'unqualified'] as const;
 
-export interface Lead extends RecordBase {
-	firstName: string;
-	lastName: string;
-	email: string | null;
-	phone: string | null;
-	title: string | null;
-	companyName: string | null;
-	source: string | null;
-	status: LeadStatus;
-	score: number | null;
-	notes: string | null;
-	convertedAt: number | null;
-	convertedContactId: string | null;
-	convertedCompanyId: string | null;
-	convertedDealId: string | null;
-}
-
-export interface ContactSummary {
-	id: string;
-	firstName: string;
-	lastName: string;
-	email: string | null;
-	title?: string | null;
-}
-
-export interface CompanySummary {
-	id: string;
-	name: string;
-	domain?: string | null;
-}
-
 export type RecordResource = 'contacts' | 'companies' | 'leads';
-export type AnyRecord = Contact | Company | Lead;
-
-export interface SearchHit {
-	type: RecordResource | 'deals';
-	id: string;
-	title: string;
-	subtitle: string | null;
-	score: number;
-}
-
-export interface ImportError {
-	row: number;
-	field: string;
-	message: string;
-}
-
-export interface ImportReport {
-	resource: RecordResource;
-	dryRun: boolean;
-	/** False for a dry run or a file with any bad row: then nothing was written. */
-	committed: boolean;
-	importId: string | null;
-	rows: number;
-	created: number;
-	updated: number;
-	skipped: number;
-	companiesCreated: number;
-	errors: ImportError[];
-	errorCount: number;
-	mapping: Record<string, string>;
-	ignoredColumns: string[];
-}

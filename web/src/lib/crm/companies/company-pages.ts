@@ -1,12 +1,17 @@
 /** The company list and the company page. */
+import { client, data, page } from '$lib/api/typed-api';
 import { nullable, type RecordListSpec } from '$lib/crm/record-columns';
 import { optional, required, type RecordDetailSpec } from '$lib/crm/record-detail/record-detail-spec';
-import type { Company, CompanyDetail } from '$lib/crm/record-types';
+import type { Company, CompanyDetail, NewCompany } from '$lib/crm/record-types';
 import CompanyPeople from './CompanyPeople.svelte';
 import CompanySubtitle from './CompanySubtitle.svelte';
 
+const companies = client.api.companies;
+
 export const companyList: RecordListSpec<Company> = {
 	resource: 'companies',
+	list: (query) => page(companies.$get({ query })),
+	create: (body) => data(companies.$post({ json: body as NewCompany })),
 	title: 'Companies',
 	description: 'Accounts you work with, and who owns each relationship.',
 	columns: [
@@ -31,6 +36,7 @@ export const companyList: RecordListSpec<Company> = {
 
 export const companyDetail: RecordDetailSpec<CompanyDetail> = {
 	resource: 'companies',
+	load: (id) => data(companies[':id'].$get({ param: { id } })),
 	name: (c) => c.name,
 	avatar: 'company',
 	subtitle: CompanySubtitle,

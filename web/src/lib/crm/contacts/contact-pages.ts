@@ -1,16 +1,18 @@
 /** The contact list and the contact page. */
+import { client, data, page } from '$lib/api/typed-api';
 import { nullable, type RecordListSpec } from '$lib/crm/record-columns';
 import { optional, required, type RecordDetailSpec } from '$lib/crm/record-detail/record-detail-spec';
 import { personName } from '$lib/crm/record-format';
-import type { Contact, ContactDetail } from '$lib/crm/record-types';
+import type { ContactDetail, ContactRow, NewContact } from '$lib/crm/record-types';
 import ContactCompanyField from './ContactCompanyField.svelte';
 import ContactSubtitle from './ContactSubtitle.svelte';
 
-/** A list row: the contact plus its company's name (null when none or hidden from you). */
-type ContactRow = Contact & { companyName?: string | null };
+const contacts = client.api.contacts;
 
 export const contactList: RecordListSpec<ContactRow> = {
 	resource: 'contacts',
+	list: (query) => page(contacts.$get({ query })),
+	create: (body) => data(contacts.$post({ json: body as NewContact })),
 	title: 'Contacts',
 	description: 'The people you sell to, with their company and owner.',
 	columns: [
@@ -36,6 +38,7 @@ export const contactList: RecordListSpec<ContactRow> = {
 
 export const contactDetail: RecordDetailSpec<ContactDetail> = {
 	resource: 'contacts',
+	load: (id) => data(contacts[':id'].$get({ param: { id } })),
 	name: personName,
 	avatar: 'person',
 	subtitle: ContactSubtitle,

@@ -1,15 +1,20 @@
 /** The lead list and the lead page. */
+import { client, data, page } from '$lib/api/typed-api';
 import { score, type RecordListSpec } from '$lib/crm/record-columns';
 import { optional, required, type RecordDetailSpec } from '$lib/crm/record-detail/record-detail-spec';
 import { personName } from '$lib/crm/record-format';
-import { EDITABLE_LEAD_STATUSES, LEAD_STATUSES, type Lead } from '$lib/crm/record-types';
+import { EDITABLE_LEAD_STATUSES, LEAD_STATUSES, type Lead, type NewLead } from '$lib/crm/record-types';
 import LeadConversion from './LeadConversion.svelte';
 import LeadConvertedBanner from './LeadConvertedBanner.svelte';
 import LeadStatusField from './LeadStatusField.svelte';
 import LeadSubtitle from './LeadSubtitle.svelte';
 
+const leads = client.api.leads;
+
 export const leadList: RecordListSpec<Lead> = {
 	resource: 'leads',
+	list: (query) => page(leads.$get({ query })),
+	create: (body) => data(leads.$post({ json: body as NewLead })),
 	title: 'Leads',
 	description: 'Prospects to qualify. Convert the good ones into a contact and a deal.',
 	columns: [
@@ -45,6 +50,7 @@ export const leadList: RecordListSpec<Lead> = {
 
 export const leadDetail: RecordDetailSpec<Lead> = {
 	resource: 'leads',
+	load: (id) => data(leads[':id'].$get({ param: { id } })),
 	name: personName,
 	avatar: 'person',
 	subtitle: LeadSubtitle,

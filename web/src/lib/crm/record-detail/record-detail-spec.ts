@@ -6,18 +6,12 @@
 import type { Component } from 'svelte';
 import type { TimelineLink } from '$lib/crm/ActivityEntry.svelte';
 import { nullable } from '$lib/crm/record-columns';
-import type { RecordResource } from '$lib/crm/record-types';
+import type { CompanyDetail, ContactDetail, Lead, RecordResource } from '$lib/crm/record-types';
 import type { DialTarget } from '$lib/telephony/softphone.svelte';
 import type { RecordPage } from './record-page.svelte';
 
 /** What every record page shows of a record, whatever its type. */
-export interface DetailRecord {
-	id: string;
-	ownerId: string | null;
-	tags: string[];
-	createdAt: number;
-	updatedAt: number;
-}
+export type DetailRecord = Pick<ContactDetail | CompanyDetail | Lead, 'id' | 'ownerId' | 'tags' | 'createdAt' | 'updatedAt'>;
 
 /** A type's own piece of the page, given the record and the page to save through. */
 export type RecordPart<T extends DetailRecord> = Component<{ record: T; view: RecordPage<T>; canWrite: boolean }>;
@@ -39,8 +33,10 @@ export type DetailRow<T extends DetailRecord> =
 	| { part: RecordPart<T> };
 
 export interface RecordDetailSpec<T extends DetailRecord> {
-	/** The API's collection (`/api/<resource>/:id`) and the list page (`/<resource>`). */
+	/** The type's routes and its list page (`/<resource>`). */
 	resource: RecordResource;
+	/** The record by id, as the type's route answers it. */
+	load: (id: string) => Promise<T>;
 	name: (record: T) => string;
 	/** A person's avatar, or the company tile. */
 	avatar: 'person' | 'company';

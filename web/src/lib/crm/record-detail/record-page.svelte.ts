@@ -1,8 +1,8 @@
 import { goto } from '$app/navigation';
 import { untrack } from 'svelte';
-import { api, ApiError } from '$lib/api/api-client';
+import { ApiError } from '$lib/api/api-client';
 import { loadMembers } from '$lib/crm/org-data';
-import { errorMessage } from '$lib/crm/record-format';
+import { deleteRecord, errorMessage, updateRecord } from '$lib/crm/record-format';
 import type { RecordResource } from '$lib/crm/record-types';
 import type { Member } from '$lib/identity/identity-types';
 import { toasts } from '$lib/ui/toasts.svelte';
@@ -19,10 +19,12 @@ export class RecordPage<T extends { id: string }> {
 	memberList = $state.raw<Member[]>([]);
 
 	readonly #resource: RecordResource;
+	readonly #load: (id: string) => Promise<T>;
 	#id = '';
 
-	constructor(resource: RecordResource) {
+	constructor(resource: RecordResource, load: (id: string) => Promise<T>) {
 		this.#resource = resource;
+		this.#load = load;
 		loadMembers().then(
 			(list) => {
 				this.memberList = list;
@@ -40,7 +42,7 @@ export class RecordPage<T extends { id: string }> {
 		if (untrack(() => (this.record as { id?: string } | null)?.id) !== id) this.status = 'loading';
 		this.error = null;
 		try {
-			const record = await api<T>(`/api/${this.#resource}/${encodeURIComponent(id)}`);
+			const record = await this.#load(id);
 			if (id !== this.#id) return;
 			this.record = record;
 			this.status = 'ready';
@@ -59,10 +61,7 @@ export class RecordPage<T extends { id: string }> {
 		const current = this.record;
 		if (!current) return false;
 		try {
-			const updated = await api<Partial<T>>(`/api/${this.#resource}/${encodeURIComponent(current.id)}`, {
-				method: 'PATCH',
-				body: patch
-			});
+			const updated = await updateRecord(this.#resource, current.id, patch);
 			this.record = { ...this.record!, ...updated };
 			return true;
 		} catch (err) {
@@ -75,7 +74,7 @@ export class RecordPage<T extends { id: string }> {
 		const current = this.record;
 		if (!current) return;
 		try {
-			await api<null>(`/api/${this.#resource}/${encodeURIComponent(current.id)}`, { method: 'DELETE' });
+			await deleteRecord(this.#resource, current.id);
 			toasts.show({ title: `${label} deleted`, tone: 'success' });
 			await goto(`/${this.#resource}`);
 		} catch (err) {
