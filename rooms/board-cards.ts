@@ -1,5 +1,6 @@
 import * as Y from "yjs";
-import { BOARD_DEALS, type DealState } from "../schema/board-document";
+import { BOARD_DEALS } from "../schema/board-document";
+import type { DealState } from "../schema/board-deal-schema";
 
 /** Reading and writing the board document's cards (schema/board-document.ts) as Y.Maps. */
 export function readDeal(map: Y.Map<unknown>): Record<string, unknown> {

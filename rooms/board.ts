@@ -2,7 +2,8 @@ import { generateKeyBetween } from "fractional-indexing";
 import * as Y from "yjs";
 import type { Role } from "../schema";
 import { can } from "../worker/platform/permissions";
-import { BOARD_DEALS, CLIENT_EDITABLE, DealStateSchema, MANAGER_ONLY, type DealRecord, type DealState } from "../schema/board-document";
+import { BOARD_DEALS, CLIENT_EDITABLE, MANAGER_ONLY, type DealRecord } from "../schema/board-document";
+import { DealStateSchema, type DealState } from "../schema/board-deal-schema";
 import { dealMap, readDeal, writeDeal } from "./board-cards";
 
 /** Transaction origin of the room's own writes (API calls, reverts, closing deals). */

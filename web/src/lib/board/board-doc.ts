@@ -1,9 +1,9 @@
 /** The board as the organization room's Yjs document stores it: one Y.Map per deal under `deals`. */
 import * as Y from 'yjs';
+import { BOARD_DEALS } from '$schema/board-document';
 import type { Deal } from '$lib/crm/deal-types';
 import { compareCards, dealFromJson } from '$lib/crm/deals';
 
-export const BOARD_DEALS = 'deals';
 
 /**
  * Writes the changed fields of a patch to a card's Y.Map in one transaction,

@@ -20,7 +20,8 @@ import { client, data } from '$lib/api/typed-api';
 import type { Deal, DealPatch } from '$lib/crm/deal-types';
 import { dealFromJson } from '$lib/crm/deals';
 import { Columns } from './board-columns.svelte';
-import { BOARD_DEALS, writeDealMap } from './board-doc';
+import { BOARD_DEALS } from '$schema/board-document';
+import { writeDealMap } from './board-doc';
 import { liveEvents } from './live-events.svelte';
 
 export interface NewCard {

@@ -19,15 +19,12 @@ import * as Y from 'yjs';
 import { ApiError, getFreshAccessToken } from '$lib/api/api-client';
 import { client, data } from '$lib/api/typed-api';
 import { colorFor } from '$lib/ui/format';
+import { CLOSE } from '$schema/room-events';
+import { DEAL_ROOM_PARTY } from '$schema/room-names';
 
 /** The XML fragment of the deal room's document that holds the notes. */
 export const NOTES_FRAGMENT = 'notes';
-const DEAL_ROOM_PARTY = 'deal-room';
 const LOCAL_DB_PREFIX = 'deal-notes:';
-/** Close codes of rooms/events.ts that are not worth a blind reconnect. */
-const CLOSE_UNAUTHORIZED = 4401;
-const CLOSE_FORBIDDEN = 4403;
-const CLOSE_REVOKED = 4001;
 /** Failed handshakes in a row before asking the API whether the deal is still there. */
 const PROBE_AFTER_FAILURES = 2;
 
@@ -184,7 +181,8 @@ export class DealNotes {
 		provider.on('connection-close', (event: CloseEvent | null) => {
 			if (this.#provider !== provider) return;
 			const code = event?.code ?? 0;
-			const refused = code === CLOSE_UNAUTHORIZED || code === CLOSE_FORBIDDEN || code === CLOSE_REVOKED;
+			// Refusals are not worth a blind reconnect.
+			const refused = code === CLOSE.unauthorized || code === CLOSE.forbidden || code === CLOSE.revoked;
 			if (!provider.wsconnected || refused) this.#failures++;
 			if (this.connection === 'online') this.connection = 'reconnecting';
 			// A WebSocket does not say why its handshake failed; the API does.

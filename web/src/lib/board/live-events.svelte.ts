@@ -1,3 +1,5 @@
+import type { RoomEventType } from '$schema/room-events';
+
 /**
  * Events the organization room pushes to every connected member
  * (`{type, data, at}` JSON over the room socket).
@@ -11,7 +13,7 @@ export const LIVE_EVENT_TYPES = [
 	'ticket_assigned',
 	'notification',
 	'ai_insight'
-] as const;
+] as const satisfies readonly RoomEventType[];
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
 /**
@@ -30,7 +32,7 @@ export const SIGNAL_EVENT_TYPES = [
 	'call_updated',
 	'queue_updated',
 	'agent_status_changed'
-] as const;
+] as const satisfies readonly RoomEventType[];
 export type SignalEventType = (typeof SIGNAL_EVENT_TYPES)[number];
 
 export interface SignalEvent {

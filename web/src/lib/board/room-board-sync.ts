@@ -1,12 +1,10 @@
 /**
- * The room's board-epoch protocol as the client sees it (rooms/board-epoch.ts):
+ * The room's board-epoch protocol as the client sees it (rooms/board-epoch.ts, schema/board-document.ts):
  * the control messages that confirm or reset the local copy, and the batching
  * of the flushes that ask for a confirmation. The connection (room.svelte.ts)
  * decides what to do with them.
  */
 
-/** Close code after the room started a new board epoch: drop the local copy (rooms/events.ts). */
-export const CLOSE_BOARD_RESET = 4009;
 /** Local edits are confirmed in batches: one flush per this many ms of editing. */
 const FLUSH_DELAY_MS = 200;
 

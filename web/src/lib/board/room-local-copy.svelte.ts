@@ -9,6 +9,7 @@
  * old history back), a fresh one syncs, and the changes made here that the
  * room had not confirmed are replayed on it once it has synced.
  */
+import type { BoardFlush } from '$schema/board-document';
 import type YProvider from 'y-partyserver/provider';
 import * as Y from 'yjs';
 import { LocalBoardCopy, SYNCED_FLAG_PREFIX, withLocalBoardLock, type PendingChanges } from './local-board';
@@ -73,7 +74,8 @@ export class RoomLocalCopy {
 		const local = this.#local;
 		// Before the sync, changes made offline may not have been sent yet: the flush would cover them too early.
 		if (!provider?.wsconnected || !provider.synced || !local) return;
-		provider.sendMessage(JSON.stringify({ type: 'board_flush', seq: local.seq }));
+		const flush: BoardFlush = { type: 'board_flush', seq: local.seq };
+		provider.sendMessage(JSON.stringify(flush));
 	}
 
 	cancelFlush() {

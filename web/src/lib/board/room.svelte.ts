@@ -26,7 +26,9 @@ import { getFreshAccessToken } from '$lib/api/api-client';
 import { colorFor } from '$lib/ui/format';
 import { liveEvents } from './live-events.svelte';
 import { forgetLocalBoard } from './local-board';
-import { boardControl, CLOSE_BOARD_RESET } from './room-board-sync';
+import { CLOSE } from '$schema/room-events';
+import { ORG_ROOM_PARTY } from '$schema/room-names';
+import { boardControl } from './room-board-sync';
 import { RoomLocalCopy } from './room-local-copy.svelte';
 import { AnnouncedFields, cardPeersFrom, presenceFrom, selfPresence, type CardPeer, type Presence, type RoomUser } from './room-presence';
 
@@ -65,8 +67,6 @@ function watchNetwork(online: () => void, offline: () => void): () => void {
  */
 export type RoomScope = 'board' | 'events';
 
-/** Close code the room uses when it ends a member's sockets (rooms/events.ts). */
-const CLOSE_REVOKED = 4001;
 
 class RoomConnection {
 	status = $state<RoomStatus>('idle');
@@ -159,7 +159,7 @@ class RoomConnection {
 		// While a reset replaces the local copy, the socket waits for the fresh document.
 		if (!doc || !user || !organizationId || copy?.isOpen === false) return;
 		const provider = new YProvider(location.host, organizationId, doc, {
-			party: 'org-room',
+			party: ORG_ROOM_PARTY,
 			protocol: location.protocol === 'https:' ? 'wss' : 'ws',
 			connect: false,
 			// Presence must come from the server, which checked the token, not from other tabs.
@@ -193,8 +193,8 @@ class RoomConnection {
 			this.#updateOfflineStatus();
 			// The server ended this member's sockets (role changed, removed, signed out):
 			// re-read who we are before the provider reconnects.
-			if (event.code === CLOSE_REVOKED) this.#onRevoked?.();
-			if (event.code === CLOSE_BOARD_RESET && this.#provider === provider) void this.#resetBoard();
+			if (event.code === CLOSE.revoked) this.#onRevoked?.();
+			if (event.code === CLOSE.boardReset && this.#provider === provider) void this.#resetBoard();
 		};
 		const onMessage = (text: string) => {
 			const control = boardControl(text);
