@@ -15,6 +15,7 @@
  *   failures reach the app as network errors it knows how to handle.
  */
 import { build, files, version } from '$service-worker';
+import { isApiPath } from '$lib/api/api-path';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `neuracrm-shell-${version}`;
@@ -42,7 +43,7 @@ sw.addEventListener('activate', (event) => {
 });
 
 function isLive(url: URL) {
-	return url.pathname === '/api' || url.pathname.startsWith('/api/') || url.pathname.startsWith('/parties/');
+	return isApiPath(url.pathname) || url.pathname.startsWith('/parties/');
 }
 
 async function shell(request: Request): Promise<Response> {

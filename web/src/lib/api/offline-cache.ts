@@ -3,33 +3,27 @@
  * that need them still open with no network. Keyed by organization; only used
  * when the request fails for lack of a network, never to hide a server error.
  */
-import { api, ApiError, currentTokens, type RequestOptions } from './api-client';
+import { ApiError, currentTokens } from './api-client';
 
 const PREFIX = 'neuracrm.cache.';
 
-function keyFor(path: string, query: RequestOptions['query']) {
+function keyFor(name: string) {
 	const org = currentTokens()?.organizationId ?? 'none';
-	const qs = query
-		? Object.entries(query)
-				.filter(([, v]) => v !== undefined)
-				.map(([k, v]) => `${k}=${v}`)
-				.join('&')
-		: '';
-	return `${PREFIX}${org}:${path}${qs ? `?${qs}` : ''}`;
+	return `${PREFIX}${org}:${name}`;
 }
 
 export function isNetworkError(err: unknown): boolean {
 	return err instanceof ApiError && err.status === 0;
 }
 
-/** GET through the API; on a network error, the last answer this device saw (if any). */
-export async function cachedApi<T>(
-	path: string,
-	query?: RequestOptions['query']
-): Promise<{ data: T; stale: boolean }> {
-	const key = keyFor(path, query);
+/**
+ * A typed GET (e.g. `() => data(client.api.pipelines.$get())`); on a network
+ * error, the last answer this device saw under `name` (if any).
+ */
+export async function cached<T>(name: string, load: () => Promise<T>): Promise<{ data: T; stale: boolean }> {
+	const key = keyFor(name);
 	try {
-		const data = await api<T>(path, { query });
+		const data = await load();
 		try {
 			localStorage.setItem(key, JSON.stringify(data));
 		} catch {
