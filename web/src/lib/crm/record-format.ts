@@ -69,14 +69,15 @@ export async function downloadExport(resource: RecordResource, query: Record<str
 /**
  * Save a change to a record of any type; its answer is the record as updated.
  * `client.api[resource]` is the three types' routes at once, so the answer is
- * any of theirs, which data() infers from a settled response only.
+ * any of theirs, which data() infers from a settled response only. Ids are
+ * URI-encoded here because hc puts path parameters in the path as given.
  */
 export async function updateRecord(resource: RecordResource, id: string, changes: Record<string, unknown>) {
-	return data(await client.api[resource][':id'].$patch({ param: { id }, json: changes }));
+	return data(await client.api[resource][':id'].$patch({ param: { id: encodeURIComponent(id) }, json: changes }));
 }
 
 export async function deleteRecord(resource: RecordResource, id: string) {
-	return data(await client.api[resource][':id'].$delete({ param: { id } }));
+	return data(await client.api[resource][':id'].$delete({ param: { id: encodeURIComponent(id) } }));
 }
 
 /** Delete or reassign many records, one request each (the API has no bulk route). */

@@ -36,7 +36,7 @@ export const companyList: RecordListSpec<Company> = {
 
 export const companyDetail: RecordDetailSpec<CompanyDetail> = {
 	resource: 'companies',
-	load: (id) => data(companies[':id'].$get({ param: { id } })),
+	load: (id) => data(companies[':id'].$get({ param: { id: encodeURIComponent(id) } })),
 	name: (c) => c.name,
 	avatar: 'company',
 	subtitle: CompanySubtitle,

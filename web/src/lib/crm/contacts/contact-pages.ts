@@ -38,7 +38,7 @@ export const contactList: RecordListSpec<ContactRow> = {
 
 export const contactDetail: RecordDetailSpec<ContactDetail> = {
 	resource: 'contacts',
-	load: (id) => data(contacts[':id'].$get({ param: { id } })),
+	load: (id) => data(contacts[':id'].$get({ param: { id: encodeURIComponent(id) } })),
 	name: personName,
 	avatar: 'person',
 	subtitle: ContactSubtitle,

@@ -50,7 +50,7 @@ export const leadList: RecordListSpec<Lead> = {
 
 export const leadDetail: RecordDetailSpec<Lead> = {
 	resource: 'leads',
-	load: (id) => data(leads[':id'].$get({ param: { id } })),
+	load: (id) => data(leads[':id'].$get({ param: { id: encodeURIComponent(id) } })),
 	name: personName,
 	avatar: 'person',
 	subtitle: LeadSubtitle,

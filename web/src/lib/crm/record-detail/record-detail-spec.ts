@@ -35,7 +35,7 @@ export type DetailRow<T extends DetailRecord> =
 export interface RecordDetailSpec<T extends DetailRecord> {
 	/** The type's routes and its list page (`/<resource>`). */
 	resource: RecordResource;
-	/** The record by id, as the type's route answers it. */
+	/** The record by id, as the type's route answers it (hc puts the id in the path as given, so it is URI-encoded). */
 	load: (id: string) => Promise<T>;
 	name: (record: T) => string;
 	/** A person's avatar, or the company tile. */
