@@ -1,5 +1,6 @@
 /**
- * The one way the app talks to /api: envelopes in, typed data or `ApiError` out.
+ * The session behind the typed client (typed-api.ts): the access token, its
+ * refresh, and the fetch every API request goes through.
  *
  * The refresh token never reaches this code: the server keeps it in an
  * HttpOnly cookie (every request says `X-Refresh-Transport: cookie`), so a
@@ -12,7 +13,7 @@
  * each tab re-reads the access token inside the lock (from IndexedDB, see
  * token-store.ts) to adopt one another tab has just obtained.
  */
-import { ApiError, networkError, toApiError, unwrap, type Envelope } from './api-response';
+import { ApiError, networkError, toApiError, unwrap } from './api-response';
 import { readDurable, writeDurable } from './token-store';
 
 export { ApiError, type FieldErrors } from './api-response';
@@ -252,43 +253,6 @@ export async function authedFetch(input: RequestInfo | URL, init: RequestInit = 
 /** `fetch` without a bearer token, for the public routes (sign-in, invitations, help center). */
 export function publicFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
 	return send(input, init, null);
-}
-
-export interface RequestOptions {
-	method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-	body?: unknown;
-	query?: Record<string, string | number | undefined>;
-	/** Send the bearer token, refreshing it on a 401 (default true). */
-	auth?: boolean;
-	signal?: AbortSignal;
-}
-
-/** Call the API and return the whole envelope (use for lists, which carry `meta`). */
-export async function request<T>(path: string, options: RequestOptions = {}): Promise<Envelope<T>> {
-	let url = path;
-	if (options.query) {
-		const params = new URLSearchParams();
-		for (const [key, value] of Object.entries(options.query)) {
-			if (value !== undefined) params.set(key, String(value));
-		}
-		const qs = params.toString();
-		if (qs) url += `?${qs}`;
-	}
-	const init: RequestInit = {
-		method: options.method ?? 'GET',
-		headers: options.body === undefined ? {} : { 'content-type': 'application/json' },
-		body: options.body === undefined ? undefined : JSON.stringify(options.body),
-		signal: options.signal
-	};
-	const res = await ((options.auth ?? true) ? authedFetch(url, init) : publicFetch(url, init));
-	if (!res.ok) throw await toApiError(res);
-	if (res.status === 204) return { data: null as T };
-	return unwrap<T>(res);
-}
-
-/** Call the API and return `data`. */
-export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-	return (await request<T>(path, options)).data;
 }
 
 function onStorage(event: StorageEvent) {

@@ -12,7 +12,6 @@
 import type { Call as TwilioCall, Device } from '@twilio/voice-sdk';
 import { client, data } from '$lib/api/typed-api';
 import { liveEvents } from '$lib/board/live-events.svelte';
-import type { Contact } from '$lib/crm/record-types';
 import { callFromEvent, isFinal, newer, otherParty, type AgentStatus, type Call, type SoftphoneLine, type TwilioToken } from './telephony';
 
 export type LineMode = 'idle' | 'loading' | 'twilio' | 'pbx' | 'none';
@@ -93,8 +92,7 @@ function callerPop(number: string, call: Call | null, custom?: Map<string, strin
 /** The server has not matched the caller (yet): search the contacts ourselves. */
 async function lookUpCaller(pop: CallerPop): Promise<CallerPop> {
 	try {
-		// The generic CRM record router declares its answers as JSON; the shape is the CRM's.
-		const found = (await data(client.api.contacts.$get({ query: { q: pop.number, per_page: '1' } }))) as unknown as Contact[];
+		const found = await data(client.api.contacts.$get({ query: { q: pop.number, per_page: '1' } }));
 		const hit = found[0];
 		return hit
 			? { number: pop.number, name: `${hit.firstName} ${hit.lastName}`.trim(), href: `/contacts/${hit.id}`, looking: false }
