@@ -3,10 +3,10 @@ import type { Db } from "../platform/db";
 import { invalid } from "../platform/errors";
 import { newId } from "../platform/ids";
 import { hasTag } from "../platform/list";
-import { activities, companies, contacts, deals, leads, organizations, ACTIVITY_TYPES, type Activity } from "../../schema";
+import { activities, companies, contacts, deals, leads, ACTIVITY_TYPES, type Activity } from "../../schema";
 import { auditStatementIf } from "../platform/audit-writer";
 import { link, pageWithNames, personName } from "./records/record-links";
-import { localDateOf, localToInstant } from "../platform/local-time";
+import { localDateOf, localToInstant, orgTimeZone } from "../platform/local-time";
 import { creationColumns, insertRecord, updateRecord } from "./records/record-writes";
 import {
   assertLink,
@@ -105,25 +105,11 @@ export function todayBounds(now: number, timeZone: string): [number, number] {
   ];
 }
 
-/** The organization's IANA time zone; UTC when unset or unknown to the runtime (Intl throws RangeError). */
-async function timeZoneOf(db: Db, orgId: string): Promise<string> {
-  const org = await db.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, orgId)).get();
-  const zone = org?.settings.timeZone;
-  if (!zone) return "UTC";
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return zone;
-  } catch (err) {
-    if (err instanceof RangeError) return "UTC";
-    throw err;
-  }
-}
-
 async function dueCondition(db: Db, orgId: string, due: ActivityQuery["due"]) {
   if (!due) return undefined;
   const now = Date.now();
   if (due === "overdue") return and(lt(activities.dueAt, now), isNull(activities.doneAt));
-  const [start, end] = todayBounds(now, await timeZoneOf(db, orgId));
+  const [start, end] = todayBounds(now, await orgTimeZone(db, orgId));
   if (due === "today") return and(gte(activities.dueAt, start), lt(activities.dueAt, end));
   return gte(activities.dueAt, end);
 }

@@ -3,6 +3,10 @@
  * whatever the runtime's tz database says it is. Support's business hours,
  * activity due dates and per-day reports all read local dates through here.
  */
+import { eq } from "drizzle-orm";
+import { organizations } from "../../schema";
+import type { Db } from "./db";
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string) {
   let f = formatters.get(timeZone);
@@ -83,4 +87,18 @@ export const dateKey = (d: LocalDate) => `${d.year}-${String(d.month).padStart(2
 export function localDateOf(instant: number, timeZone: string): string {
   const p = localParts(instant, timeZone);
   return dateKey(p);
+}
+
+/** The organization's IANA time zone; UTC when unset or unknown to the runtime. */
+export async function orgTimeZone(db: Db, orgId: string): Promise<string> {
+  const org = await db.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, orgId)).get();
+  const zone = org?.settings.timeZone;
+  if (!zone) return "UTC";
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return zone;
+  } catch (err) {
+    if (err instanceof RangeError) return "UTC";
+    throw err;
+  }
 }

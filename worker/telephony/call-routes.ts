@@ -7,7 +7,8 @@ import { sortParam } from "../platform/list";
 import { requirePermission } from "../platform/auth-middleware";
 import { actorOf } from "../platform/records";
 import { CALL_SORTS, getCall, listCalls, wrapUpCall } from "./call-queries";
-import { orgTimeZone, parseBound } from "./time-range";
+import { orgTimeZone } from "../platform/local-time";
+import { parseBound } from "./time-range";
 import { CALL_ACTIVITY_TYPES, CALL_DIRECTIONS, CALL_STATUSES } from "../../schema";
 
 const tags = ["Telephony"];

@@ -4,7 +4,8 @@ import { createRouter, envelope, jsonResponse, ok, standardErrors } from "../pla
 import { requirePermission } from "../platform/auth-middleware";
 import { ANALYTICS_GROUPS, callAnalytics } from "./call-analytics";
 import { liveSnapshot } from "./call-queries";
-import { orgTimeZone, parseBound } from "./time-range";
+import { orgTimeZone } from "../platform/local-time";
+import { parseBound } from "./time-range";
 import { CallSchema, DateBound, telephonyScope } from "./call-routes";
 
 /** GET /api/telephony/live and /api/telephony/analytics. */

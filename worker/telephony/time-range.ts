@@ -1,21 +1,4 @@
-import { eq } from "drizzle-orm";
-import type { Db } from "../platform/db";
 import { invalid } from "../platform/errors";
-import { organizations } from "../../schema";
-
-/** The organization's IANA time zone; UTC when unset or unknown to the runtime. */
-export async function orgTimeZone(db: Db, orgId: string): Promise<string> {
-  const org = await db.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, orgId)).get();
-  const zone = org?.settings.timeZone;
-  if (!zone) return "UTC";
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return zone;
-  } catch (err) {
-    if (err instanceof RangeError) return "UTC";
-    throw err;
-  }
-}
 
 /** Milliseconds the zone's wall clock is ahead of UTC at `at`. */
 export function zoneOffset(at: number, timeZone: string): number {
