@@ -1,4 +1,4 @@
-import type { RoomEventType } from '$schema/room-events';
+import type { RoomEvent, RoomEventType } from '$schema/room-events';
 
 /**
  * Events the organization room pushes to every connected member
@@ -35,11 +35,8 @@ export const SIGNAL_EVENT_TYPES = [
 ] as const satisfies readonly RoomEventType[];
 export type SignalEventType = (typeof SIGNAL_EVENT_TYPES)[number];
 
-export interface SignalEvent {
-	type: SignalEventType;
-	data: Record<string, unknown>;
-	at: string;
-}
+/** A signal as the room sent it, its data typed by the room's contract (schema/room-events.ts). */
+export type SignalEvent<K extends SignalEventType = SignalEventType> = RoomEvent<K>;
 
 export interface LiveEvent {
 	/** Local sequence number, for keyed lists. */
@@ -83,7 +80,7 @@ class LiveEvents {
 		const { type, data, at } = parsed as { type?: unknown; data?: unknown; at?: unknown };
 		const when = typeof at === 'string' ? at : new Date().toISOString();
 		if (isSignalEventType(type)) {
-			const signal: SignalEvent = { type, data: asData(data), at: when };
+			const signal = { type, data: asData(data), at: when } as unknown as SignalEvent;
 			for (const listener of this.#signalListeners.get(type) ?? []) listener(signal);
 			return null;
 		}
@@ -104,11 +101,12 @@ class LiveEvents {
 	}
 
 	/** Listens to a signal event; returns the unsubscribe function. */
-	onSignal(type: SignalEventType, listener: SignalListener): () => void {
+	onSignal<K extends SignalEventType>(type: K, listener: (event: SignalEvent<K>) => void): () => void {
 		let set = this.#signalListeners.get(type);
 		if (!set) this.#signalListeners.set(type, (set = new Set()));
-		set.add(listener);
-		return () => set.delete(listener);
+		const any = listener as SignalListener;
+		set.add(any);
+		return () => set.delete(any);
 	}
 
 	clear() {
