@@ -1,7 +1,8 @@
 import { z } from "zod";
 
 /** The fields of a card on the board document (board-document.ts), as the room validates every edit. */
-const FRACTIONAL_KEY = /^[0-9A-Za-z]{1,64}$/;
+/** A card's `position`: a fractional-index key (fractional-indexing's alphabet). */
+export const FRACTIONAL_KEY = /^[0-9A-Za-z]{1,64}$/;
 
 export const DealStateSchema = z
   .object({

@@ -3,6 +3,8 @@ import { orgDb } from "../../platform/db";
 import { createRouter, envelope, IdParam, jsonBody, jsonResponse, listEnvelope, metaOf, ok, paginationQuery, standardErrors } from "../../platform/http";
 import { sortParam } from "../../platform/list";
 import { requirePermission } from "../../platform/auth-middleware";
+import { FRACTIONAL_KEY } from "../../../schema/board-deal-schema";
+import type { DealRecord } from "../../../schema/board-document";
 import { createDeal, deleteDeal, getDeal, listDeals, updateDeal } from "./deals";
 
 const tags = ["Deals"];
@@ -32,6 +34,10 @@ export const DealSchema = z
   })
   .openapi("Deal");
 
+/** The API's deal is the board's card (schema/board-document.ts): if either changes alone, this stops compiling. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const dealIsTheBoardCard: Same<z.infer<typeof DealSchema>, DealRecord> = true;
+
 const DealRowSchema = DealSchema.extend({
   contactName: z.string().nullable(),
   companyName: z.string().nullable(),
@@ -46,7 +52,7 @@ const Fields = {
   currency: z.string().regex(/^[A-Z]{3}$/, "Use an ISO 4217 code, e.g. USD"),
   pipelineId: Id,
   stageId: Id,
-  position: z.string().regex(/^[0-9A-Za-z]{1,64}$/, "A fractional-index key"),
+  position: z.string().regex(FRACTIONAL_KEY, "A fractional-index key"),
   contactId: Id.nullable(),
   companyId: Id.nullable(),
   ownerId: Id.nullable(),
