@@ -3,7 +3,7 @@ import type { Db } from "../platform/db";
 import { permissionsOf } from "../platform/permissions";
 import { ROLES, type Role } from "../../schema";
 import { publicUser, type User } from "./auth";
-import { getOrganization, publicOrganization } from "./organizations";
+import { getOrganization, publicOrganization } from "./organization-service";
 import { createSession, type TokenPair } from "../platform/sessions";
 
 export const UserSchema = z

@@ -29,7 +29,7 @@ import {
   authResult,
   signIn,
 } from "./auth-result";
-import { getOrganization, membershipRole, publicOrganization } from "./organizations";
+import { getOrganization, membershipRole, publicOrganization } from "./organization-service";
 import { disconnectUser } from "../platform/room-rpc";
 import { revokeSession, rotateRefreshToken } from "../platform/sessions";
 

@@ -4,7 +4,7 @@ import { AppError, conflict, invalid, unauthorized } from "../platform/errors";
 import { newId } from "../platform/ids";
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from "./password";
 import { memberships, sessions, users } from "../../schema";
-import { createOrganizationStatements } from "./organizations";
+import { createOrganizationStatements } from "./organization-service";
 import { normalizeEmail } from "../platform/email-address";
 
 export type User = typeof users.$inferSelect;

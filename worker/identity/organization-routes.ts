@@ -17,7 +17,7 @@ import {
   listOrganizationsOfUser,
   publicOrganization,
   updateOrganization,
-} from "./organizations";
+} from "./organization-service";
 import { disconnectRestricted } from "../platform/room-rpc";
 import { ROLES } from "../../schema";
 

@@ -2,6 +2,6 @@
 import { createRouter } from "../platform/http";
 import { notificationRoutes } from "./notification-routes";
 
-export { notify, type NotificationInput } from "./notifications";
+export { notify, type NotificationInput } from "./notification-inbox";
 
 export const notificationsRoutes = createRouter().route("/notifications", notificationRoutes);

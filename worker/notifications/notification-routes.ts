@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { orgDb } from "../platform/db";
 import { createRouter, envelope, IdParam, jsonResponse, MetaSchema, ok, metaOf, paginationQuery, standardErrors } from "../platform/http";
 import { requireAuth } from "../platform/auth-middleware";
-import { listNotifications, markAllRead, markRead, unreadCount } from "./notifications";
+import { listNotifications, markAllRead, markRead, unreadCount } from "./notification-inbox";
 
 const tags = ["Notifications"];
 const security = [{ bearerAuth: [] }];

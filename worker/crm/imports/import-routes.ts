@@ -5,7 +5,7 @@ import { AppError } from "../../platform/errors";
 import { createRouter, envelope, jsonBody, jsonResponse, ok, standardErrors } from "../../platform/http";
 import { requirePermission } from "../../platform/auth-middleware";
 import { CSV_RESOURCES, IMPORT_FIELDS } from "./csv-fields";
-import { MAX_IMPORT_BYTES, runImport, type ImportProgress } from "./imports";
+import { MAX_IMPORT_BYTES, runImport, type ImportProgress } from "./csv-import";
 import { actorOf } from "../../platform/records";
 import { publishEvent } from "../../platform/room-rpc";
 import type { Env } from "../../platform/env";

@@ -1,5 +1,5 @@
 import type { Deal } from '$lib/crm/deal-types';
-import { compareCards, sortedIndex } from '$lib/crm/deals';
+import { compareCards, sortedIndex } from '$lib/crm/deal-cards';
 import { noteCardChanges, quietMotion } from './board-motion';
 
 const EMPTY: readonly Deal[] = Object.freeze([]);

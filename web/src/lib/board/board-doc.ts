@@ -2,7 +2,7 @@
 import * as Y from 'yjs';
 import { BOARD_DEALS } from '$schema/board-document';
 import type { Deal } from '$lib/crm/deal-types';
-import { compareCards, dealFromJson } from '$lib/crm/deals';
+import { compareCards, dealFromJson } from '$lib/crm/deal-cards';
 
 
 /**

@@ -18,7 +18,7 @@ import * as Y from 'yjs';
 import { ApiError } from '$lib/api/api-client';
 import { client, data } from '$lib/api/typed-api';
 import type { Deal, DealPatch } from '$lib/crm/deal-types';
-import { dealFromJson } from '$lib/crm/deals';
+import { dealFromJson } from '$lib/crm/deal-cards';
 import { Columns } from './board-columns.svelte';
 import { BOARD_DEALS } from '$schema/board-document';
 import { writeDealMap } from './board-doc';

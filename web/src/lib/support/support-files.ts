@@ -4,7 +4,7 @@
  */
 import { ApiError, authedFetch } from '$lib/api/api-client';
 import { client, data } from '$lib/api/typed-api';
-import type { TicketAttachment } from './tickets';
+import type { TicketAttachment } from './ticket-types';
 
 async function failure(res: Response): Promise<ApiError> {
 	try {

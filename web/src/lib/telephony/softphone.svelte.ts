@@ -12,7 +12,7 @@
 import type { Call as TwilioCall, Device } from '@twilio/voice-sdk';
 import { client, data } from '$lib/api/typed-api';
 import { liveEvents } from '$lib/board/live-events.svelte';
-import { callFromEvent, isFinal, newer, otherParty, type AgentStatus, type Call, type SoftphoneLine, type TwilioToken } from './telephony';
+import { callFromEvent, isFinal, newer, otherParty, type AgentStatus, type Call, type SoftphoneLine, type TwilioToken } from './telephony-types';
 
 export type LineMode = 'idle' | 'loading' | 'twilio' | 'pbx' | 'none';
 /** Why there is no line: nothing configured, or a PBX but no extension for this member. */

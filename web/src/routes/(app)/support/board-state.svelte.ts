@@ -4,7 +4,7 @@
  * a reload, by the same filters the server applied.
  */
 import { liveEvents } from '$lib/board/live-events.svelte';
-import { matchesFilters, type Ticket, type TicketFilters } from '$lib/support/tickets';
+import { matchesFilters, type Ticket, type TicketFilters } from '$lib/support/ticket-types';
 
 export function ticketOf(data: Record<string, unknown>): Ticket | null {
 	const t = data.ticket;

@@ -1,5 +1,5 @@
 import { getContext, setContext } from 'svelte';
-import type { HelpCenter } from '$lib/support/knowledge-base';
+import type { HelpCenter } from '$lib/support/kb-types';
 
 /** The help center the layout loaded, shared with its pages. */
 export interface HelpCenterState {

@@ -1,5 +1,5 @@
 import { client } from '$lib/api/typed-api';
-import type { ProviderType } from '$lib/telephony/telephony';
+import type { ProviderType } from '$lib/telephony/telephony-types';
 
 /** The config form of each provider type (worker/services/telephony/provider-config.ts). */
 export interface ProviderField {

@@ -1,5 +1,5 @@
 import { client, data } from '$lib/api/typed-api';
-import type { KbCategory } from '$lib/support/knowledge-base';
+import type { KbCategory } from '$lib/support/kb-types';
 
 /** The organization's knowledge-base categories, loaded once per page and reloaded after edits. */
 export function kbCategories() {
