@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { notify } from "../../../worker/notifications/notifications";
+import { notify } from "../../../worker/notifications/notification-inbox";
 import { addMember, api, expectError, registerAccount } from "../../helpers";
 
 describe("notifications", () => {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { applyCallEvent } from "../../../worker/telephony/calls";
-import { notify } from "../../../worker/notifications/notifications";
+import { notify } from "../../../worker/notifications/notification-inbox";
 import { addMember, api, registerAccount, type Account } from "../../helpers";
 import { create } from "../../record-helpers";
 import { defaultPipeline } from "../../pipeline-fixture";
