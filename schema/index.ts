@@ -8,3 +8,4 @@ export * from "./telephony";
 export * from "./support";
 export * from "./knowledge-base";
 export * from "./notifications";
+export * from "./ai";

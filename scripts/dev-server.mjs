@@ -84,7 +84,7 @@ export async function startDevServer({
   const { child, stop } = spawnGroup(
     wrangler,
     [
-      "dev", "-c", config, "--ip", "127.0.0.1", "--port", String(port),
+      "dev", "--local", "-c", config, "--ip", "127.0.0.1", "--port", String(port),
       "--inspector-port", String(inspectorPort),
       "--persist-to", persistTo, "--show-interactive-dev-session=false", ...extraArgs,
     ],

@@ -11,6 +11,7 @@ import { agentsRoutes } from "./agents";
 import { crmRoutes } from "./crm";
 import { identityRoutes } from "./identity";
 import { notificationsRoutes } from "./notifications";
+import { aiRoutes } from "./ai";
 import { supportRoutes } from "./support";
 import { telephonyRoutes } from "./telephony";
 
@@ -80,7 +81,8 @@ const routes = app
   .route("/api", agentsRoutes)
   .route("/api", telephonyRoutes)
   .route("/api", supportRoutes)
-  .route("/api", notificationsRoutes);
+  .route("/api", notificationsRoutes)
+  .route("/api", aiRoutes);
 
 export type AppType = typeof routes;
 

@@ -35,5 +35,20 @@ declare namespace Cloudflare {
      * vendor servers of `npm start` and the tests (worker/platform/outbound-fetch.ts). Never set in production.
      */
     OUTBOUND_ALLOW_LOOPBACK?: string;
+    /** Workers AI (`[ai]` in wrangler.toml); used when AI_PROVIDER is "workers-ai". Absent under `wrangler dev --local`. */
+    AI?: Ai;
+    /** "workers-ai" or "openai"; unset = "openai" when OPENAI_API_KEY or OPENAI_BASE_URL is set, otherwise AI is off. */
+    AI_PROVIDER?: string;
+    /** The operator's OpenAI-compatible server (any URL, loopback included) and its key. */
+    OPENAI_API_KEY?: string;
+    OPENAI_BASE_URL?: string;
+    /** Model ids; defaults per provider in worker/ai/providers/ai-config.ts. */
+    AI_CHAT_MODEL?: string;
+    AI_TRANSCRIBE_MODEL?: string;
+    /** Per-organization monthly defaults (an organization's own setting wins): tokens, and seconds of audio. */
+    AI_MONTHLY_TOKEN_BUDGET?: string;
+    AI_MONTHLY_AUDIO_SECONDS_BUDGET?: string;
+    /** Model requests per user per minute. */
+    AI_REQUESTS_PER_MINUTE?: string;
   }
 }

@@ -33,6 +33,10 @@ export const PERMISSIONS = {
   "telephony:manage": ["owner", "admin", "manager"],
   // Provider credentials are the organization's vendor accounts (a Twilio auth token is the account's master key).
   "telephony:providers": ["owner", "admin"],
+  // The assistant reads through each tool's own permission and proposes changes the user's role must allow at confirmation.
+  "ai:use": ["owner", "admin", "manager", "agent", "viewer"],
+  // The organization's own model key, its budgets and the usage report.
+  "ai:manage": ["owner", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
