@@ -9,3 +9,4 @@ export * from "./support";
 export * from "./knowledge-base";
 export * from "./notifications";
 export * from "./ai";
+export * from "./ai-api";

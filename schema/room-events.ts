@@ -1,3 +1,4 @@
+import type { AiInsight } from "./ai-api";
 import type { DealRecord } from "./board-document";
 import type { AgentStatus } from "./agents";
 import type { Activity } from "./crm";
@@ -51,12 +52,12 @@ export interface EditRejected {
   message: string;
 }
 
-/** Each event's `data`. `lead_scored` and `ai_insight` are the seed's; nothing sends them until their features define them. */
+/** Each event's `data`. `lead_scored` is the seed's; nothing sends it until its feature defines it. */
 export interface RoomEventData {
   deal_updated: { deal: DealRecord; by: string | null };
   deal_removed: { id: string; pipelineId: string; reason: string; by: string | null };
   lead_scored: never;
-  ai_insight: never;
+  ai_insight: AiInsight;
   call_started: { call: CallView };
   call_updated: { call: CallView; event: string };
   call_ended: { call: CallView };
