@@ -7,7 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { buildWeb, migrate, root, run, startDevServer } from "../scripts/dev-server.mjs";
+import { benchAi } from "./ai.mjs";
 import { benchApi } from "./api.mjs";
+import { startBenchOpenAiFake } from "./openai-fake-loader.mjs";
 import { benchBoardMemory } from "./board-memory.mjs";
 import { benchBrowser } from "./browser.mjs";
 import { benchEditors } from "./editors.mjs";
@@ -15,7 +17,7 @@ import { benchRest } from "./rest.mjs";
 import { loadScaleData, scaleData } from "./scale-data.mjs";
 import { benchRoomSync } from "./room-sync.mjs";
 
-const ALL = ["api", "rest", "room-sync", "editors", "board-memory", "browser"];
+const ALL = ["api", "rest", "room-sync", "editors", "board-memory", "browser", "ai"];
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !ALL.includes(name));
 if (unknown.length) {
@@ -28,11 +30,13 @@ if (!existsSync(join(root, "web", "build", "index.html"))) buildWeb();
 const persistTo = mkdtempSync(join(tmpdir(), "neuracrm-bench-"));
 const frozen = mkdtempSync(join(tmpdir(), "neuracrm-bench-worker-"));
 let server;
+let openAiFake;
 let cleanedUp = false;
 function cleanUp() {
   if (cleanedUp) return;
   cleanedUp = true;
   server?.stop();
+  void openAiFake?.close();
   rmSync(persistTo, { recursive: true, force: true });
   rmSync(frozen, { recursive: true, force: true });
 }
@@ -66,6 +70,9 @@ function freezeWorker(dir) {
 }
 
 const config = freezeWorker(frozen);
+// The assistant's benchmark reaches this fake as the operator's OpenAI-compatible server.
+openAiFake = await startBenchOpenAiFake();
+const FAKE_KEY = "sk-bench-assistant";
 migrate(persistTo, config);
 const inspectorPort = Number(process.env.BENCH_INSPECTOR_PORT ?? 9232);
 server = await startDevServer({
@@ -77,6 +84,10 @@ server = await startDevServer({
   extraArgs: [
     "--var", `JWT_SECRET:${randomBytes(32).toString("hex")}`,
     "--var", `ENCRYPTION_KEY:${randomBytes(32).toString("base64")}`,
+    "--var", `OPENAI_BASE_URL:${openAiFake.url}/v1`,
+    "--var", `OPENAI_API_KEY:${FAKE_KEY}`,
+    // Sequential benchmark requests from one user; the per-minute limit is tested on its own.
+    "--var", "AI_REQUESTS_PER_MINUTE:100000",
   ],
 });
 
@@ -107,6 +118,7 @@ try {
   if (wanted("editors")) await benchEditors({ ...ctx, ...running });
   if (wanted("board-memory")) await benchBoardMemory({ url: server.url });
   if (wanted("browser")) await benchBrowser({ url: server.url });
+  if (wanted("ai")) await benchAi({ ...ctx, fakeUrl: openAiFake.url, fakeKey: FAKE_KEY });
 } finally {
   cleanUp();
 }
