@@ -4,6 +4,9 @@
  * worker/app.ts.
  */
 import { createRouter } from "../platform/http";
+import { aiTicketDraftRoutes } from "./drafts/ticket-draft-routes";
 import { aiSettingsRoutes } from "./settings/ai-settings-routes";
 
-export const aiRoutes = createRouter().route("/ai", aiSettingsRoutes);
+export const aiRoutes = createRouter()
+  .route("/ai", aiSettingsRoutes)
+  .route("/ai", aiTicketDraftRoutes);

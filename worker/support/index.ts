@@ -24,6 +24,14 @@ import { supportViewRoutes } from "./tickets/ticket-view-routes";
 export { SlaClock } from "./sla/sla-clock";
 export { handleInboundEmail } from "./email/email-handler";
 
+/** For AI reply drafts: the ticket as its viewer may see it, its conversation and audience, and the published articles that may answer it. */
+export { requireVisibleTicket } from "./tickets/ticket-visibility";
+export { listComments } from "./tickets/ticket-comments";
+export { audience as ticketAudience } from "./tickets/ticket-events";
+export { suggestArticles } from "./knowledge-base/kb-queries";
+export { requireArticle } from "./knowledge-base/kb-articles";
+export { helpUrl, orgSlugOf } from "./help-center/help-center";
+
 registerJob(HANDOUT_JOB, handoutJob);
 registerJob(REPLY_JOB, replyJob);
 registerScheduledTask("support-sla-breaches", slaBreachTask);

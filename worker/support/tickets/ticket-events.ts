@@ -34,7 +34,7 @@ type Placement = Pick<Ticket, "assigneeId" | "teamId">;
  * records plus the restricted ones who see this ticket (visibility.ts).
  * `lost`: restricted members who saw the ticket `before` and no longer do.
  */
-async function audience(env: RoomEnv, orgId: string, after: Placement, before?: Placement | null): Promise<{ userIds?: string[]; lost: string[] }> {
+export async function audience(env: RoomEnv, orgId: string, after: Placement, before?: Placement | null): Promise<{ userIds?: string[]; lost: string[] }> {
   const db = orgDb(env, orgId);
   const org = await db.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, orgId)).get();
   if ((org?.settings.recordVisibility ?? "all") !== "own") return { lost: [] };
