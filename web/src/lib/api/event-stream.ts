@@ -10,7 +10,7 @@ import { toApiError } from './api-response';
 
 export type StreamHandler<E> = <K extends keyof E & string>(name: K, data: E[K]) => void;
 
-export async function readEventStream<E extends Record<string, unknown>>(
+export async function readEventStream<E extends object>(
 	pending: Promise<unknown> | unknown,
 	on: StreamHandler<E>
 ): Promise<void> {
