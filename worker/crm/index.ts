@@ -16,6 +16,15 @@ import { searchRoutes } from "./search-routes";
 export { publishActivityChanged } from "./activity-events";
 export { defaultPipelineStatements } from "./deals/pipelines";
 
+/** For the AI assistant's tools, which read and propose through the same permission-checked services as REST. */
+export { search as searchRecords } from "./record-search";
+export { getDeal, listDeals, moveDeal } from "./deals/deals";
+export { listPipelines } from "./deals/pipelines";
+export { contactService } from "./records/contact-record-type";
+export { companyService } from "./records/company-record-type";
+export { leadService } from "./records/lead-record-type";
+export { createActivity, listActivities } from "./activities";
+
 export const crmRoutes = createRouter()
   .route("/companies", companyRoutes)
   .route("/contacts", contactRoutes)

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { DealRecord } from "../../../schema/board-document";
 import type { DealResult } from "../../../schema/board-document";
 import { activities, companies, contacts, deals, memberships, pipelines, stages } from "../../../schema";
@@ -33,6 +33,9 @@ export interface DealQuery {
   companyId?: string;
   tag?: string;
   q?: string;
+  /** Close dates ("YYYY-MM-DD") from `closeFrom` inclusive to `closeTo` exclusive. */
+  closeFrom?: string;
+  closeTo?: string;
 }
 
 export async function listDeals(db: Db, auth: AuthContext, q: DealQuery) {
@@ -45,6 +48,8 @@ export async function listDeals(db: Db, auth: AuthContext, q: DealQuery) {
   if (q.companyId) conditions.push(eq(deals.companyId, q.companyId));
   if (q.tag) conditions.push(hasTag(deals.tags, q.tag));
   if (q.q) conditions.push(matchesAny(q.q, [deals.title]));
+  if (q.closeFrom) conditions.push(gte(deals.closeDate, q.closeFrom));
+  if (q.closeTo) conditions.push(lt(deals.closeDate, q.closeTo));
   const order = orderFor(
     q.sort,
     { title: deals.title, amount: deals.amount, closeDate: deals.closeDate, createdAt: deals.createdAt, updatedAt: deals.updatedAt },
