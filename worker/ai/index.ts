@@ -5,8 +5,10 @@
  */
 import { createRouter } from "../platform/http";
 import { aiTicketDraftRoutes } from "./drafts/ticket-draft-routes";
+import { aiAssistantRoutes } from "./assistant/assistant-routes";
 import { aiSettingsRoutes } from "./settings/ai-settings-routes";
 
 export const aiRoutes = createRouter()
   .route("/ai", aiSettingsRoutes)
+  .route("/ai/conversations", aiAssistantRoutes)
   .route("/ai", aiTicketDraftRoutes);

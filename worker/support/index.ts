@@ -24,6 +24,9 @@ import { supportViewRoutes } from "./tickets/ticket-view-routes";
 export { SlaClock } from "./sla/sla-clock";
 export { handleInboundEmail } from "./email/email-handler";
 
+/** For the AI assistant's tools: tickets as their viewer may list them. */
+export { listTickets } from "./tickets/ticket-query";
+
 /** For AI reply drafts: the ticket as its viewer may see it, its conversation and audience, and the published articles that may answer it. */
 export { requireVisibleTicket } from "./tickets/ticket-visibility";
 export { listComments } from "./tickets/ticket-comments";

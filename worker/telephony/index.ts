@@ -25,6 +25,9 @@ import { telephonyTwilioWebhookRoutes } from "./twilio/twilio-webhook-routes";
 
 export { AriLink } from "./ari/ari-link";
 
+/** For the AI assistant's tools: calls as their viewer may see them. */
+export { getCall, listCalls } from "./call-queries";
+
 registerJob(RECORDING_JOB, recordingJob);
 registerJob(QUEUE_WAKE_JOB, queueWakeJob);
 registerJob(MAX_WAIT_JOB, maxWaitJob);
