@@ -37,3 +37,20 @@ export interface MaxWaitJob {
   since: number;
   [key: string]: unknown;
 }
+
+/** Transcribes a call's recording once it is in R2 (worker/ai/transcripts/); telephony enqueues it without importing the AI layer. */
+export const CALL_TRANSCRIPT_JOB = "ai-call-transcript";
+
+export interface CallTranscriptJob {
+  type: typeof CALL_TRANSCRIPT_JOB;
+  orgId: string;
+  callId: string;
+  /** The R2 key the transcript is for; a job for a recording the call no longer has does nothing. */
+  recordingKey: string;
+  /**
+   * Set by a member's retry: the epoch ms at which the transcript was put back
+   * to pending, so this job (and no duplicate delivery of it) may take it.
+   */
+  requestedAt?: number;
+  [key: string]: unknown;
+}

@@ -4,11 +4,18 @@
  * worker/app.ts.
  */
 import { createRouter } from "../platform/http";
+import { registerJob } from "../platform/job-queue";
+import { CALL_TRANSCRIPT_JOB } from "../../schema/jobs";
 import { aiTicketDraftRoutes } from "./drafts/ticket-draft-routes";
 import { aiAssistantRoutes } from "./assistant/assistant-routes";
 import { aiSettingsRoutes } from "./settings/ai-settings-routes";
+import { callTranscriptJob } from "./transcripts/call-transcript-job";
+import { callTranscriptRoutes } from "./transcripts/call-transcript-routes";
+
+registerJob(CALL_TRANSCRIPT_JOB, callTranscriptJob);
 
 export const aiRoutes = createRouter()
   .route("/ai", aiSettingsRoutes)
   .route("/ai/conversations", aiAssistantRoutes)
-  .route("/ai", aiTicketDraftRoutes);
+  .route("/ai", aiTicketDraftRoutes)
+  .route("/ai/calls", callTranscriptRoutes);

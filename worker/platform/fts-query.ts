@@ -24,3 +24,12 @@ export function matchExpression(orgId: string, terms: string[]): string {
   const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
   return [`org_id : ${quote(orgId)}`, ...terms.map((t) => `{name details} : ${quote(t)}*`)].join(" AND ");
 }
+
+/**
+ * The MATCH expression for an index whose org_id is UNINDEXED (the caller
+ * filters the organization in WHERE): every word as a prefix of `column`.
+ */
+export function columnMatchExpression(column: string, terms: string[]): string {
+  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  return terms.map((t) => `${column} : ${quote(t)}*`).join(" AND ");
+}

@@ -5,6 +5,7 @@ import { ownRecordsOnly } from "../platform/access";
 import type { Db } from "../platform/db";
 import { notFound } from "../platform/errors";
 import { newId } from "../platform/ids";
+import { columnMatchExpression, searchTerms } from "../platform/fts-query";
 import { containsPattern } from "../platform/like";
 import { pageOf } from "../platform/list";
 import { activities, callActivities, callQueues, calls, FINAL_CALL_STATUSES, type CallDirection, type CallStatus } from "../../schema";
@@ -35,13 +36,20 @@ export interface CallQuery {
   /** Epoch ms bounds on startedAt: [from, to). */
   from?: number;
   to?: number;
-  /** A phone number fragment, matched against from and to. */
+  /** A phone number fragment, matched against from and to, or words said in the call (its transcript). */
   q?: string;
   answered?: boolean;
 }
 
 /** Row-level access: agents restricted to their own records see the calls they handled. */
 const visibleCalls = (actor: Actor): SQL | undefined => (ownRecordsOnly(actor) ? eq(calls.agentUserId, actor.userId) : undefined);
+
+/** Calls whose transcript (call_transcripts_fts, migrations/0012_ai.sql) has every word of `q`. */
+function transcriptMatch(orgId: string, q: string): SQL | undefined {
+  const terms = searchTerms(q);
+  if (!terms.length) return undefined;
+  return sql`${calls.id} IN (SELECT call_id FROM call_transcripts_fts WHERE call_transcripts_fts MATCH ${columnMatchExpression("text", terms)} AND org_id = ${orgId})`;
+}
 
 export async function listCalls(db: Db, orgId: string, actor: Actor, q: CallQuery) {
   const digits = q.q?.replace(/[^\d+]/g, "");
@@ -63,7 +71,7 @@ export async function listCalls(db: Db, orgId: string, actor: Actor, q: CallQuer
       q.from !== undefined ? gte(calls.startedAt, q.from) : undefined,
       q.to !== undefined ? lt(calls.startedAt, q.to) : undefined,
       q.answered === undefined ? undefined : q.answered ? sql`${calls.answeredAt} IS NOT NULL` : sql`${calls.answeredAt} IS NULL`,
-      pattern ? or(sql`${calls.fromNumber} LIKE ${pattern} ESCAPE '\\'`, sql`${calls.toNumber} LIKE ${pattern} ESCAPE '\\'`) : undefined,
+      pattern ? or(sql`${calls.fromNumber} LIKE ${pattern} ESCAPE '\\'`, sql`${calls.toNumber} LIKE ${pattern} ESCAPE '\\'`, transcriptMatch(orgId, q.q!)) : undefined,
     ],
     sortBy(q.sort, { startedAt: calls.startedAt, durationSeconds: calls.durationSeconds, ringSeconds: calls.ringSeconds, talkSeconds: calls.talkSeconds }, calls.id),
     q.page,

@@ -109,7 +109,7 @@ const ListQuery = z.object({
   answered: z.enum(["true", "false"]).optional(),
   from: DateBound,
   to: DateBound,
-  q: z.string().trim().min(1).max(40).optional().openapi({ description: "Part of the from or to number" }),
+  q: z.string().trim().min(1).max(40).optional().openapi({ description: "Part of the from or to number, or words said in the call (every word, as a prefix, in its transcript)" }),
 });
 
 const WrapUpBody = z

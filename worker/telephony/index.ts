@@ -28,6 +28,11 @@ export { AriLink } from "./ari/ari-link";
 /** For the AI assistant's tools: calls as their viewer may see them. */
 export { getCall, listCalls } from "./call-queries";
 
+/** For call transcripts (worker/ai/transcripts): the call's visibility rule, who hears its events, its party's name. */
+export { requireCall } from "./call-queries";
+export { callAudience } from "./call-effects";
+export { partyNames } from "./call-matching";
+
 registerJob(RECORDING_JOB, recordingJob);
 registerJob(QUEUE_WAKE_JOB, queueWakeJob);
 registerJob(MAX_WAIT_JOB, maxWaitJob);

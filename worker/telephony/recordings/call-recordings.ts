@@ -1,9 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import type { Env } from "../../platform/env";
-import type { Job, JobHandler } from "../../platform/job-queue";
+import { enqueue, type Job, type JobHandler } from "../../platform/job-queue";
 import { orgDb, type Db } from "../../platform/db";
 import { notFound } from "../../platform/errors";
-import { callActivities } from "../../../schema";
+import { callActivities, callTranscripts } from "../../../schema";
+import { CALL_TRANSCRIPT_JOB, type CallTranscriptJob } from "../../../schema/jobs";
 import { auditStatement } from "../../platform/audit-writer";
 import type { Actor } from "../../platform/records";
 import { applyCallEvent } from "../calls";
@@ -53,6 +54,8 @@ export async function copyRecording(env: Env, job: RecordingJob): Promise<void> 
   }
   const base = { providerId: provider.id, providerCallId: job.providerCallId, status: "recording" as const, at: Date.now() };
   await applyCallEvent(env, job.orgId, { ...base, eventId: `${job.recordingSid}:stored`, recording: { key, providerRecordingId: job.recordingSid }, data: { stored: true } });
+  // Transcription (worker/ai) decides for itself whether to run; its job is idempotent, so a second copy run sends it again safely.
+  await enqueue(env, { type: CALL_TRANSCRIPT_JOB, orgId: job.orgId, callId: job.callId, recordingKey: key } satisfies CallTranscriptJob);
   const deletedId = `${job.recordingSid}:deleted-at-provider`;
   if ((provider.publicConfig as TwilioPublicConfig).deleteRecordingsAtProvider && !(await hasEvent(orgDb(env, job.orgId), job.callId, deletedId))) {
     await deleteRecording(account, job.recordingSid);
@@ -84,6 +87,8 @@ export async function removeRecording(env: Env, db: Db, orgId: string, actor: Ac
     await deleteRecording(await twilioAccount(env, provider), call.recordingProviderId);
   }
   if (call.recordingKey) await env.FILES.delete(call.recordingKey);
+  // The transcript holds the recording's words: it goes with it.
+  await db.delete(callTranscripts).where(and(eq(callTranscripts.orgId, orgId), eq(callTranscripts.callId, callId)));
   const at = Date.now();
   await applyCallEvent(env, orgId, {
     providerId: call.providerId,
