@@ -19,8 +19,8 @@ export function parseEvents(body: string): StreamEvent[] {
     })) as StreamEvent[];
 }
 
-export const eventsNamed = <K extends keyof AssistantStreamEvents>(events: StreamEvent[], name: K) =>
-  events.filter((e): e is Extract<StreamEvent, { event: K }> => e.event === name).map((e) => e.data);
+export const eventsNamed = <K extends keyof AssistantStreamEvents>(events: StreamEvent[], name: K): AssistantStreamEvents[K][] =>
+  events.filter((e) => e.event === name).map((e) => e.data as AssistantStreamEvents[K]);
 
 export async function startConversation(account: Account, title?: string): Promise<string> {
   const res = await api("/api/ai/conversations", { token: account.token, body: title ? { title } : {} });

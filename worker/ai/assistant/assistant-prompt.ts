@@ -56,7 +56,8 @@ export function systemPrompt(input: { role: Role; timeZone: string; now: number;
       "",
       `The user is looking at the ${input.page.type} ${citationMarker(input.page)} right now (its details are in the get_record result after their message). "This ${input.page.type}" and similar words mean that record.`,
     );
-  } else if (input.context?.path) {
+  } else if (input.context?.path && !input.context.recordId) {
+    // A page naming a record the user may not see says nothing at all, not even its address.
     lines.push("", `The user is on the page ${safePath(input.context.path)} of the app.`);
   }
   return lines.join("\n");
