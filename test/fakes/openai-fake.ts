@@ -117,7 +117,7 @@ function chat(res: ServerResponse, body: Record<string, unknown>, step: FakeStep
 }
 
 async function transcription(req: IncomingMessage, res: ServerResponse, raw: Buffer, key: string, step: FakeStep | undefined) {
-  const form = await new Response(raw, { headers: { "content-type": req.headers["content-type"] ?? "" } }).formData().catch(() => null);
+  const form = await new Response(new Uint8Array(raw), { headers: { "content-type": req.headers["content-type"] ?? "" } }).formData().catch(() => null);
   const file = form?.get("file");
   if (!form || !(file instanceof Blob)) return openAiError(res, 400, "Could not parse multipart form: 'file' is required");
   const fields: Record<string, unknown> = {};
