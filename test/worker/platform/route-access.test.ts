@@ -23,6 +23,11 @@ const VIEWER_MAY: Record<string, string> = {
   "PATCH /api/support/views/{id}": "their own saved views",
   "DELETE /api/support/views/{id}": "their own saved views",
   "POST /api/support/tickets/{id}/presence": "says they are viewing a ticket they may read; nothing is stored",
+  "POST /api/ai/conversations": "starts their own conversation with the assistant",
+  "DELETE /api/ai/conversations/{id}": "their own conversations",
+  "POST /api/ai/conversations/{id}/messages": "asks the assistant in their own conversation; its tools read what the viewer may see and only propose changes",
+  "POST /api/ai/conversations/{id}/actions/{actionId}/confirm": "their own conversation's proposals; running one needs the role's own permission (403, nothing written)",
+  "POST /api/ai/conversations/{id}/actions/{actionId}/dismiss": "their own conversation's proposals",
 };
 
 describe("every documented route, deny by default", () => {

@@ -71,6 +71,12 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
   const view = await ok(api("/api/support/views", { token: t, body: { name: `${label} view`, filters: { status: ["open"] } } }));
   const sla = await ok(api("/api/support/sla-policies", { method: "PUT", token: t, body: { priority: "high", firstResponseMinutes: 60, resolutionMinutes: 480 } }));
   const notification = await notify(env, owner.orgId, owner.userId, { type: "test", title: "Sweep" });
+  const conversation = await ok(api("/api/ai/conversations", { token: t, body: { title: `${label} chat` } }));
+  // A proposal as the assistant stores one; proposing needs a model, which the sweep does not run.
+  const aiAction = crypto.randomUUID();
+  await env.DB.prepare("INSERT INTO ai_actions (id, org_id, conversation_id, user_id, kind, input, summary, status, created_at) VALUES (?, ?, ?, ?, 'log_note', ?, 'Log a note', 'proposed', ?)")
+    .bind(aiAction, owner.orgId, conversation.id, owner.userId, JSON.stringify({ recordType: "deal", recordId: deal.id, body: "Sweep" }), now)
+    .run();
   return {
     owner,
     viewer,
@@ -104,6 +110,8 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
       view: view.id,
       sla: (Array.isArray(sla) ? sla.find((p: { priority: string }) => p.priority === "high") : sla).id,
       notification: notification.id,
+      conversation: conversation.id,
+      aiAction,
     },
   };
 }
@@ -145,6 +153,9 @@ const PARAMS: [RegExp, string, string][] = [
   [/^\/api\/support\/views\//, "id", "view"],
   [/^\/api\/support\/sla-policies\//, "id", "sla"],
   [/^\/api\/notifications\//, "id", "notification"],
+  [/^\/api\/ai\/tickets\//, "id", "ticket"],
+  [/^\/api\/ai\/conversations\//, "id", "conversation"],
+  [/^\/api\/ai\/conversations\//, "actionId", "aiAction"],
 ];
 
 /** The template with each parameter replaced by the id of `org`'s record of that kind; throws for an unknown parameter. */
