@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { addMember, api, BASE, expectError, registerAccount, type Account } from "../../helpers";
 import { fakeRequests, scriptFake } from "../../fakes/openai-fixtures";
 import { restrictToOwnRecords } from "../../record-helpers";
-import { joinRoom, until } from "../../room-client";
+import { publishEvent } from "../../../worker/platform/room-rpc";
+import { joinRoom, openRoom, RoomClient, until } from "../../room-client";
 import { article, orgSlug, published } from "../support/kb-helpers";
 import { openTicketVia } from "../support/support-helpers";
 import { connectFakeAi } from "./ai-helpers";
@@ -138,6 +139,27 @@ describe("ticket reply drafts", () => {
       by: owner.userId,
     });
     room.close();
+  });
+
+  it("tells only the members who may see the ticket that a draft was written", async () => {
+    const owner = await registerAccount("draftaud");
+    const key = await connectFakeAi(owner);
+    const a = await addMember(owner, "agent", "drafta");
+    const b = await addMember(owner, "agent", "draftb");
+    await restrictToOwnRecords(owner);
+    const ticket = await openTicketVia(owner, { subject: "For b only", assigneeId: b.userId });
+    // Agents restricted to their own records get event-only sockets.
+    const sockets = await Promise.all([a, b].map(async (m) => new RoomClient((await openRoom(owner.orgId, m.token)).webSocket!)));
+    await scriptFake(key, [{ text: "Hi, here is what I found." }]);
+    expect((await requestDraft(b, ticket.id)).events.at(-1)?.event).toBe("done");
+    // A marker published to everyone after the draft: once each socket has it, the insight has arrived where it was sent.
+    const marker = crypto.randomUUID();
+    await publishEvent(env, owner.orgId, "notification", { marker } as never);
+    await until(() => sockets.every((c) => c.events.some((e) => e.data?.marker === marker)), "marker");
+    const [toA, toB] = sockets.map((c) => c.events.filter((e) => e.type === "ai_insight").map((e) => e.data.record.id));
+    expect(toA).toEqual([]);
+    expect(toB).toEqual([ticket.id]);
+    sockets.forEach((c) => c.close());
   });
 
   it("passes the agent's instructions after the data, which no text inside can close", async () => {
