@@ -152,7 +152,7 @@ describe("changes the assistant proposes", () => {
     expect(await auditActions(owner.token, "deal", deal.id)).toEqual(["update", "create"]);
   });
 
-  it("turns a proposal the input does not support into an error result for the model, storing nothing", async () => {
+  it("turns a proposal the input does not support, or an unknown tool, into an error result for the model, storing nothing", async () => {
     const owner = await registerAccount("badprop");
     const key = await connectFakeAi(owner);
     const deal = await create("/api/deals", owner.token, { title: "Odd deal" });
@@ -163,6 +163,7 @@ describe("changes the assistant proposes", () => {
           { name: "create_task", arguments: { title: "Soon", dueAt: "next tuesday", recordType: "deal", recordId: deal.id } },
           { name: "log_note", arguments: { recordType: "deal", recordId: "not-a-real-id", body: "Nowhere" } },
           { name: "log_note", arguments: { recordType: "ticket", recordId: deal.id, body: "Wrong kind" } },
+          { name: "delete_everything", arguments: {} },
         ],
       },
       { text: "I could not propose those." },
@@ -174,6 +175,8 @@ describe("changes the assistant proposes", () => {
     expect(errors[1]).toContain("dueAt");
     expect(errors[2]).toMatch(/not found/i);
     expect(errors[3]).toContain("recordType");
+    expect(errors[4]).toBe("There is no tool named delete_everything");
+    expect(doneOf(answer).message.content).toBe("I could not propose those.");
     expect(eventsNamed(answer.events, "action")).toEqual([]);
     expect(await actionRows(conversation)).toEqual([]);
   });

@@ -2,7 +2,8 @@ import type { AiPageContext, Role } from "../../../schema";
 import { citationMarker } from "../../../schema/ai-api";
 import { AppError } from "../../platform/errors";
 import { localDateOf } from "../../platform/local-time";
-import { ASSISTANT_RECORD_TYPES, recordView, type AssistantRecordType, type ToolScope } from "./assistant-record-views";
+import { ASSISTANT_RECORD_TYPES, recordView, type AssistantRecordType } from "./assistant-record-views";
+import type { ToolScope } from "./assistant-tool-kit";
 
 /**
  * The system prompt, and the page the user is on. Only the server's own

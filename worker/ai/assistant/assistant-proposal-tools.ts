@@ -6,8 +6,8 @@ import { localToInstant } from "../../platform/local-time";
 import { getDeal, listPipelines } from "../../crm";
 import type { ActionInputs } from "./assistant-action-runs";
 import { actionView } from "./assistant-actions";
-import { ACTIVITY_TARGETS, recordView, type ToolScope } from "./assistant-record-views";
-import { assistantTool, RecordId, type ToolAnswer } from "./assistant-tool-kit";
+import { ACTIVITY_TARGETS, recordView } from "./assistant-record-views";
+import { assistantTool, RecordId, type ToolAnswer, type ToolScope } from "./assistant-tool-kit";
 
 /**
  * The tools that would change data only propose: each checks its input and

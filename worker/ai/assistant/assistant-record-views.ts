@@ -2,7 +2,6 @@ import { and, eq, inArray } from "drizzle-orm";
 import { companies, contacts, deals, leads, memberships, users, type AiCitation } from "../../../schema";
 import { citationMarker } from "../../../schema/ai-api";
 import type { Db } from "../../platform/db";
-import type { Env } from "../../platform/env";
 import { forbidden } from "../../platform/errors";
 import { localParts } from "../../platform/local-time";
 import { can, type Permission } from "../../platform/permissions";
@@ -10,6 +9,7 @@ import { findVisible, type Actor, type RecordTable } from "../../platform/record
 import { companyService, contactService, getDeal, leadService, listPipelines } from "../../crm";
 import { requireVisibleTicket } from "../../support";
 import { getCall } from "../../telephony";
+import type { ToolScope } from "./assistant-tool-kit";
 
 /**
  * Records as the assistant's model reads them: key fields only, long text
@@ -25,16 +25,6 @@ export type AssistantRecordType = (typeof ASSISTANT_RECORD_TYPES)[number];
 /** The records activities link to: tasks, notes and email drafts go on one of these. */
 export const ACTIVITY_TARGETS = ["deal", "contact", "company", "lead"] as const;
 export type ActivityTarget = (typeof ACTIVITY_TARGETS)[number];
-
-/** Everything a tool needs to act as the caller. */
-export interface ToolScope {
-  env: Env;
-  db: Db;
-  orgId: string;
-  actor: Actor;
-  timeZone: string;
-  conversationId: string;
-}
 
 const READ_PERMISSION: Record<AssistantRecordType, Permission> = {
   deal: "records:read",

@@ -81,4 +81,3 @@ const contractsHold: [
   Same<z.infer<typeof ConversationSchema>, AiConversationSummary>,
   Same<z.infer<typeof ConversationDetailSchema>, AiConversationDetail>,
 ] = [true, true, true, true];
-void contractsHold;

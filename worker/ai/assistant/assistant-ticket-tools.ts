@@ -1,8 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { OPEN_TICKET_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES } from "../../../schema";
 import { listTickets } from "../../support";
-import type { ToolScope } from "./assistant-record-views";
-import { assistantTool } from "./assistant-tool-kit";
+import { assistantTool, type ToolScope } from "./assistant-tool-kit";
 
 /**
  * The support desk at a glance. Every count is a page of the ticket list

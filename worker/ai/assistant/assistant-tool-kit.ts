@@ -1,7 +1,19 @@
 import { z } from "@hono/zod-openapi";
 import type { AiActionView } from "../../../schema/ai-api";
 import type { Permission } from "../../platform/permissions";
-import type { ToolScope } from "./assistant-record-views";
+import type { Db } from "../../platform/db";
+import type { Env } from "../../platform/env";
+import type { Actor } from "../../platform/records";
+
+/** Everything a tool needs to act as the caller. */
+export interface ToolScope {
+  env: Env;
+  db: Db;
+  orgId: string;
+  actor: Actor;
+  timeZone: string;
+  conversationId: string;
+}
 
 /**
  * What one assistant tool is: a name and description the model reads, its

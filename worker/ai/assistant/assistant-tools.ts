@@ -7,9 +7,8 @@ import { citationsOf } from "./assistant-citations";
 import { listDealsTool, pipelineSummaryTool } from "./assistant-deal-tools";
 import { createTaskTool, draftEmailTool, logNoteTool, moveDealTool } from "./assistant-proposal-tools";
 import { getRecordTool, listActivitiesTool, searchRecordsTool } from "./assistant-record-tools";
-import type { ToolScope } from "./assistant-record-views";
 import { ticketSummaryTool } from "./assistant-ticket-tools";
-import { parametersOf, type AssistantTool } from "./assistant-tool-kit";
+import { parametersOf, type AssistantTool, type ToolScope } from "./assistant-tool-kit";
 
 /**
  * The assistant's tools and how one call of the model's is run. Whatever

@@ -7,7 +7,7 @@ import { assertWithinBudget, recordAiUsage } from "../usage/ai-usage";
 import { citationFilter, citationKey, citationsIn, citationsOf } from "./assistant-citations";
 import { appendMessages, conversationHistory, returnedRecords, type ConversationRow, type NewMessage } from "./assistant-conversations";
 import { pageRecord, systemPrompt } from "./assistant-prompt";
-import type { ToolScope } from "./assistant-record-views";
+import type { ToolScope } from "./assistant-tool-kit";
 import { ASSISTANT_TOOL_SPECS, parsedArguments, runTool, type ToolOutcome } from "./assistant-tools";
 
 /**
