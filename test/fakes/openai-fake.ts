@@ -118,10 +118,13 @@ function chat(res: ServerResponse, body: Record<string, unknown>, step: FakeStep
 
 async function transcription(req: IncomingMessage, res: ServerResponse, raw: Buffer, key: string, step: FakeStep | undefined) {
   const form = await new Response(new Uint8Array(raw), { headers: { "content-type": req.headers["content-type"] ?? "" } }).formData().catch(() => null);
-  const file = form?.get("file");
+  const file = form?.get("file") as unknown;
   if (!form || !(file instanceof Blob)) return openAiError(res, 400, "Could not parse multipart form: 'file' is required");
   const fields: Record<string, unknown> = {};
-  for (const [name, value] of form.entries()) fields[name] = typeof value === "string" ? value : { name: (value as File).name, type: value.type, size: value.size };
+  for (const [name, value] of form.entries()) {
+    const upload = value as unknown as File;
+    fields[name] = typeof value === "string" ? value : { name: upload.name, type: upload.type, size: upload.size };
+  }
   lane(key).requests.push({ path: "/v1/audio/transcriptions", headers: headersOf(req), body: fields });
   if (step && "error" in step) return openAiError(res, step.error.status, step.error.message);
   const script = step && "transcript" in step ? step.transcript : { text: "", duration: 0, segments: [] };
