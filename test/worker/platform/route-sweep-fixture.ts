@@ -77,6 +77,11 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
   await env.DB.prepare("INSERT INTO ai_actions (id, org_id, conversation_id, user_id, kind, input, summary, status, created_at) VALUES (?, ?, ?, ?, 'log_note', ?, 'Log a note', 'proposed', ?)")
     .bind(aiAction, owner.orgId, conversation.id, owner.userId, JSON.stringify({ recordType: "deal", recordId: deal.id, body: "Sweep" }), now)
     .run();
+  // A finished transcript as the transcription job writes one, with an action item to turn into a task.
+  const transcriptItem = crypto.randomUUID();
+  await env.DB.prepare("INSERT INTO call_transcripts (call_id, org_id, recording_key, status, segments, text, summary, action_items, created_at, updated_at) VALUES (?, ?, ?, 'done', ?, 'Hello there', 'Greeting', ?, ?, ?)")
+    .bind(live.call.id, owner.orgId, `${owner.orgId}/recordings/${sid}.mp3`, JSON.stringify([{ speaker: "agent", start: 0, end: 1, text: "Hello there" }]), JSON.stringify([{ id: transcriptItem, text: "Send the quote" }]), now, now)
+    .run();
   return {
     owner,
     viewer,
@@ -112,6 +117,7 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
       notification: notification.id,
       conversation: conversation.id,
       aiAction,
+      transcriptItem,
     },
   };
 }
@@ -156,6 +162,8 @@ const PARAMS: [RegExp, string, string][] = [
   [/^\/api\/ai\/tickets\//, "id", "ticket"],
   [/^\/api\/ai\/conversations\//, "id", "conversation"],
   [/^\/api\/ai\/conversations\//, "actionId", "aiAction"],
+  [/^\/api\/ai\/calls\//, "id", "call"],
+  [/^\/api\/ai\/calls\//, "itemId", "transcriptItem"],
 ];
 
 /** The template with each parameter replaced by the id of `org`'s record of that kind; throws for an unknown parameter. */
@@ -171,6 +179,7 @@ export function concretePath(template: string, ids: Record<string, string>): str
 export function refinedBody(key: string, ids: Record<string, string>): unknown {
   const bodies: Record<string, unknown> = {
     "PATCH /api/telephony/calls/{id}": { notes: "Sweep" },
+    "PATCH /api/ai/calls/{id}/transcript": { summary: "Sweep" },
     "POST /api/telephony/twilio/calls/{id}/transfer": { toUserId: ids.user },
   };
   return bodies[key];
