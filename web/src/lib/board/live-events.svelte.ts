@@ -148,7 +148,10 @@ export function describeEvent(event: LiveEvent): { title: string; detail: string
 			const title = str('title') ?? (typeof n.title === 'string' ? n.title : null);
 			return { title: title ?? 'Notification', detail: detail ?? (typeof n.body === 'string' ? n.body : null) };
 		}
-		case 'ai_insight':
-			return { title: str('title') ?? 'AI insight', detail };
+		case 'ai_insight': {
+			const record = d.record && typeof d.record === 'object' ? (d.record as Record<string, unknown>) : {};
+			const what = d.kind === 'call_summary' ? 'Call summary ready' : d.kind === 'ticket_reply_draft' ? 'Reply drafted' : 'AI insight';
+			return { title: typeof record.title === 'string' ? `${what}: ${record.title}` : what, detail: str('headline') ?? detail };
+		}
 	}
 }
