@@ -116,6 +116,12 @@ test('a proposed task runs only when confirmed, and the conversation replays fro
 	await expect(panel.getByTestId('ai-question')).toHaveText('Remind me to call Dana about the renewal');
 	await expect(panel.getByTestId('ai-answer-text')).toContainText('I proposed a task on this deal');
 	await expect(panel.getByTestId('ai-action')).toHaveAttribute('data-status', 'confirmed');
+
+	await panel.getByTestId('ai-history-toggle').click();
+	await panel.getByRole('button', { name: 'Delete “Remind me to call Dana' }).click();
+	await panel.getByRole('button', { name: 'Delete', exact: true }).click();
+	await expect(panel.getByTestId('ai-history')).toContainText('No conversations yet');
+	expect(await tasks()).toEqual(['Call Dana about the renewal']);
 	expect(errors).toEqual([]);
 	await context.close();
 });

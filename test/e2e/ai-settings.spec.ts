@@ -56,9 +56,15 @@ test('with nothing configured, the panel and the settings say what to set; only 
 	await expect(agentPage.getByTestId('ai-setup')).toContainText('Ask an owner or admin');
 	await expect(agentPage.getByText('Only owners and admins can change the AI settings')).toBeVisible();
 	await expect(agentPage.getByLabel('API key')).toHaveCount(0);
-	const agentPanel = await openAssistant(agentPage);
+	// On a phone the top bar's button opens it.
+	await agentPage.setViewportSize({ width: 390, height: 844 });
+	await agentPage.getByTestId('open-assistant-compact').click();
+	const agentPanel = agentPage.getByTestId('ai-panel');
 	await expect(agentPanel.getByTestId('ai-setup')).toContainText('Ask an owner or admin');
 	await expect(agentPanel.getByRole('link', { name: 'Open AI settings' })).toHaveCount(0);
+	await screenshot(agentPage, 'ai-panel-phone-member', { fullPage: false });
+	await agentPanel.getByRole('button', { name: 'Close the assistant' }).click();
+	await expect(agentPanel).toBeHidden();
 	await agentContext.close();
 });
 

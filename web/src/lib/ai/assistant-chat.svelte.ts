@@ -129,6 +129,13 @@ export class AssistantChat {
 		}
 	}
 
+	/** Deletes one of your conversations (changes already confirmed stay). */
+	async remove(id: string) {
+		await data(conversationRoute().$delete({ param: param(id) }));
+		this.conversations = this.conversations.filter((c) => c.id !== id);
+		if (this.conversationId === id) this.reset();
+	}
+
 	/** Starts over: the next question opens a new conversation. */
 	reset() {
 		this.stop();
