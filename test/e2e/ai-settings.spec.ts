@@ -45,6 +45,7 @@ test('with nothing configured, the panel and the settings say what to set; only 
 	await expect(page.getByTestId('ai-route-chat')).toContainText('Not configured');
 	await expect(page.getByTestId('ai-route-transcription')).toContainText('Not configured');
 	await expect(page.getByLabel('API key')).toBeVisible();
+	await screenshot(page, 'ai-settings-not-configured');
 	expect(errors).toEqual([]);
 	await context.close();
 
