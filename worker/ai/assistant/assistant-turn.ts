@@ -34,7 +34,7 @@ async function streamRound(scope: ToolScope, chat: ChatModel, messages: ChatTurn
   const filter = citationFilter(allowed);
   const calls: AiToolCall[] = [];
   let usage: ChatUsage | null = null;
-  for await (const event of chat.stream({ messages, tools: offerTools ? ASSISTANT_TOOL_SPECS : undefined, maxTokens: MAX_ANSWER_TOKENS, signal })) {
+  for await (const event of chat.stream({ messages, tools: ASSISTANT_TOOL_SPECS, toolChoice: offerTools ? "auto" : "none", maxTokens: MAX_ANSWER_TOKENS, signal })) {
     if (event.type === "delta") {
       const text = filter.push(event.text);
       if (text) await send("delta", { text });

@@ -22,6 +22,11 @@ export type ChatTurn =
 export interface ChatRequest {
   messages: ChatTurn[];
   tools?: ChatToolSpec[];
+  /**
+   * "none": the tools are listed (a conversation holding earlier tool calls needs them, for some servers)
+   * but the model must answer in text.
+   */
+  toolChoice?: "auto" | "none";
   maxTokens?: number;
   temperature?: number;
   signal?: AbortSignal;

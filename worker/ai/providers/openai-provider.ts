@@ -71,7 +71,7 @@ export function openAiChat(client: OpenAI, model: string): ChatModel {
           {
             model,
             messages: request.messages.map(toOpenAiMessage),
-            ...(tools?.length ? { tools } : {}),
+            ...(tools?.length ? { tools, ...(request.toolChoice ? { tool_choice: request.toolChoice } : {}) } : {}),
             stream: true,
             stream_options: { include_usage: true },
             ...(request.maxTokens ? { max_tokens: request.maxTokens } : {}),

@@ -54,7 +54,8 @@ export function workersAiChat(ai: WorkersAiBinding, model: string): ChatModel {
     model,
     async *stream(request: ChatRequest): AsyncIterable<ChatEvent> {
       const inputs: Record<string, unknown> = { messages: request.messages.map(toMessage) };
-      if (request.tools?.length) {
+      // Workers AI models take no tool_choice: a text-only round offers no tools.
+      if (request.tools?.length && request.toolChoice !== "none") {
         inputs.tools = request.tools.map((t) => ({ type: "function", function: { name: t.name, description: t.description, parameters: t.parameters } }));
       }
       if (request.maxTokens) inputs.max_tokens = request.maxTokens;
