@@ -88,6 +88,7 @@ describe("the provider seam with the server's settings", () => {
     const resolved = await resolveAi({ ...env, AI_PROVIDER: "workers-ai", AI: ai.binding as unknown as Ai, AI_CHAT_MODEL: "@cf/qwen/qwen3-30b-a3b-fp8" }, db, unique("org"));
     const events = await collect(resolved.chat!.stream({ messages: [{ role: "user", content: "x" }], tools: TOOLS }));
     expect(ai.calls[0]!.model).toBe("@cf/qwen/qwen3-30b-a3b-fp8");
+    expect(ai.calls[0]!.inputs.tools).toEqual([{ type: "function", function: TOOLS[0] }]);
     expect(events).toEqual([
       { type: "tool_call", id: "chatcmpl-tool-1", name: "search_records", arguments: '{"query":"x"}' },
       { type: "done", usage: { inputTokens: 9, outputTokens: 3 }, finishReason: "tool_calls" },
@@ -126,10 +127,11 @@ describe("the provider seam with the server's settings", () => {
       { type: "tool_call", id: expect.stringMatching(/^call_/), name: "search_records", arguments: '{"query":"acme"}' },
     ]);
     expect(events.at(-1)).toMatchObject({ type: "done", finishReason: "tool_calls" });
-    const text = await collect(resolved.chat!.stream({ messages: [{ role: "user", content: "and?" }] }));
+    const text = await collect(resolved.chat!.stream({ messages: [{ role: "user", content: "and?" }], tools: TOOLS, toolChoice: "none" }));
     expect(text.filter((e) => e.type === "delta").map((e) => (e as { text: string }).text).join("")).toBe("All done here.");
     const sent = await fakeRequests(key);
     expect(sent[0]!.body).toMatchObject({ model: "served-model", tools: [{ type: "function", function: TOOLS[0] }] });
+    expect(sent[1]!.body).toMatchObject({ tools: [{ type: "function", function: TOOLS[0] }], tool_choice: "none" });
   });
 
   it("guards an organization's own base URL even where the operator's may be loopback", async () => {
