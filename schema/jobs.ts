@@ -48,6 +48,13 @@ export interface CallTranscriptJob {
   /** The R2 key the transcript is for; a job for a recording the call no longer has does nothing. */
   recordingKey: string;
   /**
+   * Twilio's dual-channel WAV of the same recording, kept in R2 only for the
+   * transcriber (each party is transcribed on its own, so segments know who
+   * spoke). Absent when it was too large or unavailable: the recording is
+   * then transcribed whole. The job deletes it once it no longer needs it.
+   */
+  channelsKey?: string;
+  /**
    * Set by a member's retry: the epoch ms at which the transcript was put back
    * to pending, so this job (and no duplicate delivery of it) may take it.
    */

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TestProject } from "vitest/node";
-import { FAKE_TWILIO, fakeRecordingMedia } from "./twilio-fixtures";
+import { FAKE_OVERSIZE_WAV_BYTES, FAKE_TWILIO, fakeRecordingMedia, fakeRecordingWav } from "./twilio-fixtures";
 
 /**
  * A local stand-in for api.twilio.com speaking Twilio's REST wire format:
@@ -26,6 +26,8 @@ function credentials(req: IncomingMessage): [string, string] | null {
 /** What the fake received (REST calls only), for tests to read back at GET /__fake/requests. */
 const received: { method: string; path: string; accountSid: string; form: Record<string, string | string[]> }[] = [];
 const deletedRecordings = new Set<string>();
+/** Recordings whose WAV declares FAKE_OVERSIZE_WAV_BYTES: a long call, as its content-length tells before any audio. */
+const oversizeWavs = new Set<string>();
 /** Calls hung up through `Status=completed`; Twilio refuses to update them again (21220). */
 const endedCalls = new Set<string>();
 let callSeq = 0;
@@ -101,12 +103,27 @@ async function handleAccount(req: IncomingMessage, res: ServerResponse, accountS
       res.writeHead(204);
       return res.end();
     }
-    if (req.method === "GET" && ext !== "json") {
-      res.writeHead(200, { "content-type": ext === "mp3" ? "audio/mpeg" : "audio/x-wav" });
+    if (req.method === "GET" && ext === "mp3") {
+      res.writeHead(200, { "content-type": "audio/mpeg" });
       return res.end(Buffer.from(fakeRecordingMedia(sid!), "latin1"));
     }
+    if (req.method === "GET" && ext === "wav") return sendWav(res, sid!);
   }
   return notFound();
+}
+
+/** The recording's WAV with its content-length, as Twilio sends it; an oversize one starts and then stalls until the client hangs up. */
+function sendWav(res: ServerResponse, sid: string) {
+  const wav = fakeRecordingWav();
+  if (!oversizeWavs.has(sid)) {
+    res.writeHead(200, { "content-type": "audio/x-wav", "content-length": String(wav.length) });
+    return res.end(wav);
+  }
+  res.writeHead(200, { "content-type": "audio/x-wav", "content-length": String(FAKE_OVERSIZE_WAV_BYTES) });
+  res.write(wav.subarray(0, 44));
+  // A client that reads on would wait for the rest; this one gives up after a while rather than hold the socket for ever.
+  const giveUp = setTimeout(() => res.destroy(), 10_000);
+  res.on("close", () => clearTimeout(giveUp));
 }
 
 function handle(req: IncomingMessage, res: ServerResponse) {
@@ -116,6 +133,10 @@ function handle(req: IncomingMessage, res: ServerResponse) {
   if (url.pathname === "/__fake/hang-up" && req.method === "POST") {
     endedCalls.add(url.searchParams.get("sid") ?? "");
     return json(res, 200, { ended: url.searchParams.get("sid") });
+  }
+  if (url.pathname === "/__fake/oversize-wav" && req.method === "POST") {
+    oversizeWavs.add(url.searchParams.get("sid") ?? "");
+    return json(res, 200, { oversize: url.searchParams.get("sid") });
   }
   const sub = /^\/2010-04-01\/Accounts\/([^/]+?)(\/.+)$/.exec(url.pathname);
   const account = /^\/2010-04-01\/Accounts\/([^/]+)\.json$/.exec(url.pathname);

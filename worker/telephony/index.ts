@@ -28,10 +28,11 @@ export { AriLink } from "./ari/ari-link";
 /** For the AI assistant's tools: calls as their viewer may see them. */
 export { getCall, listCalls } from "./call-queries";
 
-/** For call transcripts (worker/ai/transcripts): the call's visibility rule, who hears its events, its party's name. */
+/** For call transcripts (worker/ai/transcripts): the call's visibility rule, who hears its events, its party's name, the recording's transient WAV. */
 export { requireCall } from "./call-queries";
 export { callAudience } from "./call-effects";
 export { partyNames } from "./call-matching";
+export { recordingChannelsKey } from "./recordings/call-recordings";
 
 registerJob(RECORDING_JOB, recordingJob);
 registerJob(QUEUE_WAKE_JOB, queueWakeJob);

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { isSilentWav, pcmWavInfo, splitStereoWav } from "../../../worker/ai/transcripts/wav-channels";
+import { isSilentWav, pcmWavInfo, stereoChannels } from "../../../worker/ai/transcripts/wav-channels";
 import { audioKind, channelSpeakers, mergeSegments } from "../../../worker/ai/transcripts/recording-transcription";
 import { monoSamples, pcmWav, SAMPLE_RATE } from "./call-transcript-audio";
+
+/** Both channels of a two-channel WAV, cut out at once; null for anything else. */
+function splitStereoWav(bytes: Uint8Array) {
+  const channels = stereoChannels(bytes);
+  return channels && ([channels[0](), channels[1]()] as const);
+}
 
 /** A WAV built from raw parts, for layouts `pcmWav` does not write. */
 function wavOf(fmt: Uint8Array, data: Uint8Array, extraChunks: Uint8Array[] = [], dataSize = data.length) {

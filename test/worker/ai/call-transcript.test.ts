@@ -1,17 +1,18 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, inject, it, vi } from "vitest";
 import worker from "../../../worker/index";
 import type { Job } from "../../../worker/platform/job-queue";
 import { applyCallEvent } from "../../../worker/telephony/calls";
+import { RECORDING_JOB } from "../../../worker/telephony/recordings/call-recordings";
 import { CALL_TRANSCRIPT_JOB, type CallTranscriptJob } from "../../../schema/jobs";
 import { fakeRequests, scriptFake, type FakeStep } from "../../fakes/openai-fixtures";
-import { FAKE_TWILIO } from "../../fakes/twilio-fixtures";
+import { FAKE_TWILIO, fakeRecordingMedia, fakeRecordingWav } from "../../fakes/twilio-fixtures";
 import { addMember, api, expectError, registerAccount, type Account } from "../../helpers";
 import { create, restrictToOwnRecords } from "../../record-helpers";
 import { openRoom, RoomClient, until } from "../../room-client";
 import { callSid, createProvider } from "../../telephony-helpers";
-import { hookUrl, postTwilio, twilioSid } from "../telephony/telephony-twilio-helpers";
+import { fakeTwilioRequests, hookUrl, postTwilio, twilioSid } from "../telephony/telephony-twilio-helpers";
 import { connectFakeAi } from "./ai-helpers";
 import { pcmWav } from "./call-transcript-audio";
 
@@ -20,17 +21,7 @@ const S = 1000;
 const CUSTOMER_NUMBER = "+14155550142";
 
 /** Three seconds of an inbound call: the agent (right channel) speaks, then the caller (left), then the agent again. */
-const dualChannelCall = () =>
-  pcmWav(
-    [
-      [{ from: 1.0, to: 2.0, hz: 330 }],
-      [
-        { from: 0.1, to: 0.9, hz: 440 },
-        { from: 2.1, to: 2.9, hz: 550 },
-      ],
-    ],
-    3,
-  );
+const dualChannelCall = fakeRecordingWav;
 const MONO_BYTES = 44 + 3 * 8000 * 2;
 
 const customerSays: FakeStep = {
@@ -57,16 +48,44 @@ async function setup(label: string, ai: Record<string, unknown> | null = {}) {
   return { owner, agent, providerId: provider.id, key };
 }
 
-/** A finished call handled by `agentUserId`, its recording in R2 as the copy job leaves it. */
-async function recordedCall(ctx: { owner: Account; providerId: string }, agentUserId: string, audio: Uint8Array, contentType = "audio/mpeg") {
+const channelsKeyOf = (orgId: string, callId: string) => `${orgId}/recordings/${callId}.channels.wav`;
+
+/**
+ * A finished call handled by `agentUserId`, its recording in R2 as the copy
+ * job leaves it (with `channels`, Twilio's dual-channel WAV beside it).
+ */
+async function recordedCall(ctx: { owner: Account; providerId: string }, agentUserId: string, audio: Uint8Array, contentType = "audio/mpeg", channels?: Uint8Array) {
   const base = { providerId: ctx.providerId, providerCallId: callSid(), direction: "inbound" as const, from: CUSTOMER_NUMBER, to: "+14155550100" };
   await applyCallEvent(env, ctx.owner.orgId, { ...base, status: "in_progress", at: T, agentUserId });
   const { call } = await applyCallEvent(env, ctx.owner.orgId, { ...base, status: "completed", at: T + 30 * S });
   const key = `${ctx.owner.orgId}/recordings/${call.id}.mp3`;
   await env.FILES.put(key, audio, { httpMetadata: { contentType } });
+  const channelsKey = channelsKeyOf(ctx.owner.orgId, call.id);
+  if (channels) await env.FILES.put(channelsKey, channels, { httpMetadata: { contentType: "audio/wav" } });
   await applyCallEvent(env, ctx.owner.orgId, { ...base, status: "recording", at: T + 31 * S, eventId: `${base.providerCallId}:stored`, recording: { key } });
-  const job: CallTranscriptJob = { type: CALL_TRANSCRIPT_JOB, orgId: ctx.owner.orgId, callId: call.id, recordingKey: key };
-  return { callId: call.id, key, job };
+  const job: CallTranscriptJob = { type: CALL_TRANSCRIPT_JOB, orgId: ctx.owner.orgId, callId: call.id, recordingKey: key, ...(channels ? { channelsKey } : {}) };
+  return { callId: call.id, key, channelsKey, job };
+}
+
+/** Twilio's recording callback for an inbound call (the call's record is made by it); the queue then copies the media. */
+async function twilioRecording(ctx: { owner: Account; providerId: string }, opts: { channels?: string; oversizeWav?: boolean } = {}) {
+  const callSid = twilioSid("CA");
+  const recordingSid = twilioSid("RE");
+  if (opts.oversizeWav) expect((await fetch(`${inject("twilioFakeUrl")}/__fake/oversize-wav?sid=${recordingSid}`, { method: "POST" })).status).toBe(200);
+  const params = {
+    AccountSid: FAKE_TWILIO.active.accountSid, CallSid: callSid, From: CUSTOMER_NUMBER, To: "+14155550100", RecordingSid: recordingSid, RecordingStatus: "completed",
+    RecordingDuration: "3", RecordingChannels: opts.channels ?? "2", RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/${FAKE_TWILIO.active.accountSid}/Recordings/${recordingSid}`,
+  };
+  expect((await postTwilio(hookUrl(ctx.providerId, "recording", { kind: "call" }), params)).status).toBe(204);
+  const [call] = (await api("/api/telephony/calls", { token: ctx.owner.token })).body.data;
+  const copyJob: Job = { type: RECORDING_JOB, orgId: ctx.owner.orgId, providerId: ctx.providerId, callId: call.id, providerCallId: callSid, recordingSid };
+  return { callId: call.id as string, recordingSid, channelsKey: channelsKeyOf(ctx.owner.orgId, call.id), copyJob };
+}
+
+/** What the fake Twilio was asked for this recording's media, e.g. ["GET mp3", "GET wav"]. */
+async function mediaRequests(recordingSid: string) {
+  const media = (await fakeTwilioRequests()).filter((r) => r.path.startsWith(`/Recordings/${recordingSid}.`) && !r.path.endsWith(".json"));
+  return media.map((r) => `${r.method} ${r.path.split(".").at(-1)}`);
 }
 
 /** Runs jobs through the Worker's queue consumer, as Cloudflare delivers them. */
@@ -164,32 +183,115 @@ describe("transcribing a call recording", () => {
     expect((await transcriptOf(ctx.owner, callId)).body.data.segments).toHaveLength(3);
     expect(await usageOf(ctx.owner.orgId)).toHaveLength(3);
   });
+});
 
-  it("transcribes a recording copied from Twilio as one speaker, sent as the MP3 it is", async () => {
+describe("recordings copied from Twilio", () => {
+  it("transcribes each party from Twilio's dual-channel WAV, then deletes the WAV; a redelivery changes nothing", async () => {
     const ctx = await setup("cttwilio");
-    await scriptFake(ctx.key, [{ transcript: { text: "Hello there.", duration: 58, segments: [{ start: 0, end: 1.5, text: "Hello there." }] } }, { text: "A short hello; nothing to do." }]);
-    const sid = twilioSid("CA");
-    const recordingSid = twilioSid("RE");
-    const params = {
-      AccountSid: FAKE_TWILIO.active.accountSid, CallSid: sid, From: CUSTOMER_NUMBER, To: "+14155550100", RecordingSid: recordingSid, RecordingStatus: "completed",
-      RecordingDuration: "58", RecordingChannels: "2", RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/${FAKE_TWILIO.active.accountSid}/Recordings/${recordingSid}`,
-    };
-    expect((await postTwilio(hookUrl(ctx.providerId, "recording", { kind: "call" }), params)).status).toBe(204);
-    const [call] = (await api("/api/telephony/calls", { token: ctx.owner.token })).body.data;
-    // The copy job stores the media, then hands the recording to the transcription job.
-    await vi.waitFor(async () => expect((await transcriptOf(ctx.owner, call.id)).body.data.status).toBe("done"), { timeout: 20_000, interval: 200 });
-    const [upload] = await fakeRequests(ctx.key);
-    expect(upload!.body).toMatchObject({ model: "fake-whisper-1", file: { name: `${call.id}.mp3`, type: "audio/mpeg" } });
-    const transcript = (await transcriptOf(ctx.owner, call.id)).body.data;
+    await scriptFake(ctx.key, [customerSays, agentSays, summaryStep]);
+    const { callId, recordingSid, channelsKey, copyJob } = await twilioRecording(ctx);
+    // The copy job stores the MP3 and the WAV, then hands both to the transcription job, which drops the WAV once done.
+    await vi.waitFor(
+      async () => {
+        expect((await transcriptOf(ctx.owner, callId)).body.data.status).toBe("done");
+        expect(await env.FILES.head(channelsKey)).toBeNull();
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+    expect(await mediaRequests(recordingSid)).toEqual(["GET mp3", "GET wav"]);
+    const uploads = await fakeRequests(ctx.key);
+    expect(uploads.map((r) => r.body.file)).toEqual([
+      expect.objectContaining({ name: `${callId}-customer.wav`, type: "audio/wav", size: MONO_BYTES }),
+      expect.objectContaining({ name: `${callId}-agent.wav`, type: "audio/wav", size: MONO_BYTES }),
+      undefined,
+    ]);
+    const transcript = (await transcriptOf(ctx.owner, callId)).body.data;
+    expect(transcript.segments.map((s: { speaker: string; start: number }) => `${s.speaker}@${s.start}`)).toEqual(["agent@0.1", "customer@1", "agent@2.1"]);
+    expect(transcript.summary).toBe(SUMMARY);
+    expect((await usageOf(ctx.owner.orgId)).filter((u) => u.feature === "call_transcript").map((u) => u.audio_seconds)).toEqual([3, 3]);
+    // Playback still has the MP3, untouched.
+    expect(await (await env.FILES.get(`${ctx.owner.orgId}/recordings/${callId}.mp3`))!.text()).toBe(fakeRecordingMedia(recordingSid));
+
+    // Twilio's callback and both jobs delivered again: no media fetched, no WAV stored, no model called, nothing metered.
+    expect((await postTwilio(hookUrl(ctx.providerId, "recording", { kind: "call" }), { AccountSid: FAKE_TWILIO.active.accountSid, CallSid: copyJob.providerCallId as string, RecordingSid: recordingSid, RecordingStatus: "completed", RecordingDuration: "3", RecordingChannels: "2" })).status).toBe(204);
+    expect((await runJobs(copyJob)).explicitAcks).toEqual(["m0"]);
+    const recordingKey = `${ctx.owner.orgId}/recordings/${callId}.mp3`;
+    expect((await runJobs({ type: CALL_TRANSCRIPT_JOB, orgId: ctx.owner.orgId, callId, recordingKey, channelsKey } satisfies CallTranscriptJob)).explicitAcks).toEqual(["m0"]);
+    // Give the jobs the redelivered callback queued the same time to run.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await mediaRequests(recordingSid)).toEqual(["GET mp3", "GET wav"]);
+    expect(await env.FILES.head(channelsKey)).toBeNull();
+    expect(await fakeRequests(ctx.key)).toHaveLength(3);
+    expect(await usageOf(ctx.owner.orgId)).toHaveLength(3);
+    expect((await transcriptOf(ctx.owner, callId)).body.data).toEqual(transcript);
+
+    // Deleting the recording takes its words with it.
+    expect((await api(`/api/telephony/calls/${callId}/recording`, { method: "DELETE", token: ctx.owner.token })).status).toBe(200);
+    expect((await transcriptOf(ctx.owner, callId)).body.data).toMatchObject({ status: null, segments: [], retryable: false });
+    expect((await api("/api/telephony/calls?q=licences", { token: ctx.owner.token })).body.data).toEqual([]);
+  });
+
+  it("transcribes a call too long for the WAV from its MP3, as one speaker, reading no more of the WAV than its headers", async () => {
+    const ctx = await setup("ctlong");
+    await scriptFake(ctx.key, [{ transcript: { text: "Hello there.", duration: 3, segments: [{ start: 0, end: 1.5, text: "Hello there." }] } }, { text: "A short hello; nothing to do." }]);
+    const { callId, recordingSid, channelsKey } = await twilioRecording(ctx, { oversizeWav: true });
+    await vi.waitFor(async () => expect((await transcriptOf(ctx.owner, callId)).body.data.status).toBe("done"), { timeout: 20_000, interval: 200 });
+    expect(await mediaRequests(recordingSid)).toEqual(["GET mp3", "GET wav"]);
+    expect(await env.FILES.head(channelsKey)).toBeNull();
+    const uploads = await fakeRequests(ctx.key);
+    expect(uploads.map((r) => r.path)).toEqual(["/v1/audio/transcriptions", "/v1/chat/completions"]);
+    expect(uploads[0]!.body).toMatchObject({ model: "fake-whisper-1", file: { name: `${callId}.mp3`, type: "audio/mpeg", size: fakeRecordingMedia(recordingSid).length } });
+    const transcript = (await transcriptOf(ctx.owner, callId)).body.data;
     expect(transcript.segments).toEqual([{ speaker: "speaker", start: 0, end: 1.5, text: "Hello there." }]);
     // Prose instead of JSON: kept as the summary, no action items.
     expect(transcript).toMatchObject({ summary: "A short hello; nothing to do.", actionItems: [] });
-    expect((await usageOf(ctx.owner.orgId)).find((u) => u.feature === "call_transcript")).toMatchObject({ audio_seconds: 58 });
+  });
 
-    // Deleting the recording takes its words with it.
-    expect((await api(`/api/telephony/calls/${call.id}/recording`, { method: "DELETE", token: ctx.owner.token })).status).toBe(200);
-    expect((await transcriptOf(ctx.owner, call.id)).body.data).toMatchObject({ status: null, segments: [], retryable: false });
-    expect((await api("/api/telephony/calls?q=hello", { token: ctx.owner.token })).body.data).toEqual([]);
+  it("fetches no WAV for a recording Twilio made in one channel", async () => {
+    const ctx = await setup("ctmono");
+    await scriptFake(ctx.key, [{ transcript: { text: "Please call me back.", duration: 3, segments: [{ start: 0, end: 2, text: "Please call me back." }] } }]);
+    const { callId, recordingSid } = await twilioRecording(ctx, { channels: "1" });
+    await vi.waitFor(async () => expect((await transcriptOf(ctx.owner, callId)).body.data.status).toBe("done"), { timeout: 20_000, interval: 200 });
+    expect(await mediaRequests(recordingSid)).toEqual(["GET mp3"]);
+    expect((await fakeRequests(ctx.key))[0]!.body).toMatchObject({ file: { name: `${callId}.mp3` } });
+    expect((await transcriptOf(ctx.owner, callId)).body.data.segments).toEqual([{ speaker: "speaker", start: 0, end: 2, text: "Please call me back." }]);
+  });
+
+  it("deletes the WAV when the transcript is skipped", async () => {
+    const ctx = await setup("ctwavoff", { transcriptionEnabled: false });
+    const { callId, recordingSid, channelsKey } = await twilioRecording(ctx);
+    await vi.waitFor(
+      async () => {
+        expect((await transcriptOf(ctx.owner, callId)).body.data.status).toBe("skipped");
+        expect(await env.FILES.head(channelsKey)).toBeNull();
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+    expect(await mediaRequests(recordingSid)).toEqual(["GET mp3", "GET wav"]);
+    expect(await fakeRequests(ctx.key)).toEqual([]);
+    // The recording itself stays for playback.
+    expect(await env.FILES.head(`${ctx.owner.orgId}/recordings/${callId}.mp3`)).not.toBeNull();
+  });
+
+  it("deletes the WAV with the recording, before any transcript was written", async () => {
+    const ctx = await setup("ctwavdel");
+    const { callId, key, channelsKey, job } = await recordedCall(ctx, ctx.agent.userId, new TextEncoder().encode("ID3 an mp3"), "audio/mpeg", dualChannelCall());
+    expect((await api(`/api/telephony/calls/${callId}/recording`, { method: "DELETE", token: ctx.owner.token })).status).toBe(200);
+    expect(await env.FILES.head(key)).toBeNull();
+    expect(await env.FILES.head(channelsKey)).toBeNull();
+    // The job that was on its way finds no recording and sends nothing.
+    expect((await runJobs(job)).explicitAcks).toEqual(["m0"]);
+    expect(await fakeRequests(ctx.key)).toEqual([]);
+    expect((await transcriptOf(ctx.owner, callId)).body.data).toMatchObject({ status: null, retryable: false });
+  });
+
+  it("transcribes the MP3 when the stored WAV is not two channels", async () => {
+    const ctx = await setup("ctwavmono");
+    const { callId, channelsKey, job } = await recordedCall(ctx, ctx.agent.userId, new TextEncoder().encode("ID3 an mp3"), "audio/mpeg", pcmWav([[{ from: 0, to: 1, hz: 440 }]], 1));
+    await scriptFake(ctx.key, [{ transcript: { text: "Hi.", duration: 1, segments: [{ start: 0, end: 1, text: "Hi." }] } }]);
+    expect((await runJobs(job)).explicitAcks).toEqual(["m0"]);
+    expect((await fakeRequests(ctx.key))[0]!.body).toMatchObject({ file: { name: `${callId}.mp3`, type: "audio/mpeg" } });
+    expect(await env.FILES.head(channelsKey)).toBeNull();
   });
 });
 
@@ -257,19 +359,31 @@ describe("failures", () => {
     expect(await fakeRequests(ctx.key)).toHaveLength(1);
   });
 
-  it("hands a provider outage back to the queue, and the redelivery finishes the job", async () => {
+  it("hands a provider outage back to the queue with the WAV kept, and the redelivery finishes the job and drops it", async () => {
     const ctx = await setup("ctoutage");
-    const { callId, job } = await recordedCall(ctx, ctx.agent.userId, dualChannelCall(), "audio/wav");
+    const { callId, channelsKey, job } = await recordedCall(ctx, ctx.agent.userId, new TextEncoder().encode("ID3 an mp3"), "audio/mpeg", dualChannelCall());
     // The SDK itself tries a 503 twice.
     await scriptFake(ctx.key, [{ error: { status: 503, message: "Overloaded" } }, { error: { status: 503, message: "Overloaded" } }]);
     const result = await runJobs(job);
     expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(["m0"]);
     expect((await transcriptOf(ctx.owner, callId)).body.data).toMatchObject({ status: "failed" });
     expect((await transcriptOf(ctx.owner, callId)).body.data.error).toContain("503");
+    expect(await env.FILES.head(channelsKey)).not.toBeNull();
 
     await scriptFake(ctx.key, [customerSays, agentSays, summaryStep]);
     expect((await runJobs(job)).explicitAcks).toEqual(["m0"]);
     expect((await transcriptOf(ctx.owner, callId)).body.data).toMatchObject({ status: "done", summary: SUMMARY, error: null });
+    expect((await fakeRequests(ctx.key)).slice(-3).map((r) => (r.body.file as { name?: string } | undefined)?.name)).toEqual([`${callId}-customer.wav`, `${callId}-agent.wav`, undefined]);
+    expect(await env.FILES.head(channelsKey)).toBeNull();
+  });
+
+  it("drops the WAV when the provider refuses it for good", async () => {
+    const ctx = await setup("ctwavrefused");
+    const { callId, channelsKey, job } = await recordedCall(ctx, ctx.agent.userId, new TextEncoder().encode("ID3 an mp3"), "audio/mpeg", dualChannelCall());
+    await scriptFake(ctx.key, [{ error: { status: 400, message: "Invalid file format." } }]);
+    expect((await runJobs(job)).retryMessages).toEqual([]);
+    expect((await transcriptOf(ctx.owner, callId)).body.data.status).toBe("failed");
+    expect(await env.FILES.head(channelsKey)).toBeNull();
   });
 
   it("keeps a finished transcript when the summary fails, and says so", async () => {

@@ -11,9 +11,10 @@ import { callAudience, partyNames } from "../../telephony";
 import type { ChatModel } from "../providers/ai-provider";
 import { resolveAi, SETUP_HINT } from "../providers/ai-config";
 import { assertWithinBudget, recordAiUsage } from "../usage/ai-usage";
-import { claimTranscript, settleTranscript } from "./call-transcript-rows";
+import { claimTranscript, findTranscript, settleTranscript, type Settlement } from "./call-transcript-rows";
 import { headlineOf, summarizeTranscript } from "./call-summary";
 import { transcribeRecording } from "./recording-transcription";
+import { stereoChannels } from "./wav-channels";
 
 /**
  * The queue job that turns a call's recording into a transcript, a summary
@@ -21,7 +22,10 @@ import { transcribeRecording } from "./recording-transcription";
  * transcription off, has no model, or spent its audio budget: the transcript
  * is `skipped` with what to change. A provider failure is `failed` with its
  * message; a transient one (unreachable, 429, 5xx) is thrown as well, so the
- * queue tries again up to its retry limit.
+ * queue tries again up to its retry limit. Twilio's dual-channel WAV, when
+ * the recording copy left one (`channelsKey`), is what gets transcribed, and
+ * it is deleted once the transcript is done, skipped or failed for good, so
+ * no second copy of the audio lingers.
  */
 
 export const TRANSCRIPTION_OFF =
@@ -73,44 +77,74 @@ async function announceSummary(env: Env, db: Db, call: CallRow, summary: string)
   }
 }
 
+/**
+ * The audio to send: Twilio's dual-channel WAV when the copy left one (each
+ * party transcribed on its own), otherwise the recording itself.
+ */
+async function recordingAudio(env: Env, job: CallTranscriptJob) {
+  for (const key of [job.channelsKey, job.recordingKey]) {
+    const object = key ? await env.FILES.get(key) : null;
+    if (!object) continue;
+    const bytes = new Uint8Array(await object.arrayBuffer());
+    // Only a two-channel PCM WAV beats the recording; anything else is the recording's job.
+    if (key === job.channelsKey && !stereoChannels(bytes)) continue;
+    return { bytes, storedType: object.httpMetadata?.contentType };
+  }
+  return null;
+}
+
 export async function transcribeCall(env: Env, job: CallTranscriptJob): Promise<void> {
   const db = orgDb(env, job.orgId);
+  // The transient WAV goes once the transcript is settled for good; a retried job still needs it.
+  const dropChannels = async () => void (job.channelsKey && (await env.FILES.delete(job.channelsKey)));
   const call = await db.select().from(calls).where(and(eq(calls.orgId, job.orgId), eq(calls.id, job.callId))).get();
   // The recording was deleted or replaced since this job was sent; a replacement has a job of its own.
-  if (!call || call.recordingKey !== job.recordingKey) return;
+  if (!call || call.recordingKey !== job.recordingKey) return dropChannels();
   const claimedAt = await claimTranscript(db, job);
-  if (claimedAt === null) return;
-  const settle = (outcome: Parameters<typeof settleTranscript>[3]) => settleTranscript(db, call.id, claimedAt, outcome);
+  if (claimedAt === null) {
+    // Done already (a redelivered copy sent the WAV again); a job still at work keeps it.
+    const row = await findTranscript(db, job.orgId, job.callId);
+    if (row?.status === "done" && row.recordingKey === job.recordingKey) await dropChannels();
+    return;
+  }
+  const settle = (outcome: Settlement) => settleTranscript(db, call.id, claimedAt, outcome);
+  /** Settles for good; the job that settles drops the WAV (one that lost its claim leaves it to the job that took it). */
+  const finish = async (outcome: Settlement) => {
+    const settled = await settle(outcome);
+    if (settled) await dropChannels();
+    return settled;
+  };
 
   const resolved = await resolveAi(env, db, job.orgId);
-  if (!resolved.transcriptionEnabled) return void (await settle({ status: "skipped", error: TRANSCRIPTION_OFF }));
+  if (!resolved.transcriptionEnabled) return void (await finish({ status: "skipped", error: TRANSCRIPTION_OFF }));
   const model = resolved.transcription;
-  if (!model) return void (await settle({ status: "skipped", error: `No transcription model is set up. ${SETUP_HINT}` }));
+  if (!model) return void (await finish({ status: "skipped", error: `No transcription model is set up. ${SETUP_HINT}` }));
   try {
     await assertWithinBudget(env, db, job.orgId, "transcription");
   } catch (err) {
-    if (err instanceof AppError && err.code === "rate_limited") return void (await settle({ status: "skipped", error: err.message }));
+    if (err instanceof AppError && err.code === "rate_limited") return void (await finish({ status: "skipped", error: err.message }));
     throw err;
   }
 
-  const object = await env.FILES.get(job.recordingKey);
-  if (!object) return void (await settle({ status: "failed", error: "The recording is no longer in storage." }));
+  const audio = await recordingAudio(env, job);
+  if (!audio) return void (await finish({ status: "failed", error: "The recording is no longer in storage." }));
   const route = { provider: model.provider, model: model.model };
   let transcribed;
   try {
     transcribed = await transcribeRecording(
       model,
-      { bytes: new Uint8Array(await object.arrayBuffer()), storedType: object.httpMetadata?.contentType, name: call.id, direction: call.direction },
+      { ...audio, name: call.id, direction: call.direction },
       (audioSeconds) => recordAiUsage(db, { orgId: job.orgId, userId: null, feature: "call_transcript", ...route, audioSeconds }),
     );
   } catch (err) {
-    await settle({ status: "failed", error: messageOf(err), ...route });
-    if (isRetryable(err)) throw err;
-    return;
+    const outcome = { status: "failed" as const, error: messageOf(err), ...route };
+    if (!isRetryable(err)) return void (await finish(outcome));
+    await settle(outcome);
+    throw err;
   }
 
   const draft = await draftSummary(env, db, job.orgId, resolved.chat, transcribed.segments);
-  const settled = await settle({ status: "done", segments: transcribed.segments, language: transcribed.language, ...draft, ...route });
+  const settled = await finish({ status: "done", segments: transcribed.segments, language: transcribed.language, ...draft, ...route });
   if (settled && draft.summary) await announceSummary(env, db, call, draft.summary);
 }
 

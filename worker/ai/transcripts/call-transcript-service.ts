@@ -9,7 +9,7 @@ import { findVisible, type Actor } from "../../platform/records";
 import { callTranscripts, contacts, deals, leads, type CallRow, type TranscriptActionItem } from "../../../schema";
 import { CALL_TRANSCRIPT_JOB, type CallTranscriptJob } from "../../../schema/jobs";
 import { createActivity, publishActivityChanged } from "../../crm";
-import { partyNames, requireCall } from "../../telephony";
+import { partyNames, recordingChannelsKey, requireCall } from "../../telephony";
 import { callTitle } from "./call-transcript-job";
 import { CLAIM_LEASE_MS, findTranscript, reopenTranscript, settleTranscript, type TranscriptRow } from "./call-transcript-rows";
 
@@ -173,13 +173,19 @@ export async function createTaskFromActionItem(env: Pick<Env, "ORG_ROOM">, db: D
   return { item: { ...item, taskId }, task };
 }
 
-/** A member's retry of a failed or skipped transcript (or a recording never transcribed): back to pending, and a job. */
-export async function retryCallTranscript(env: Pick<Env, "JOBS">, db: Db, orgId: string, actor: Actor, callId: string) {
+/**
+ * A member's retry of a failed or skipped transcript (or a recording never
+ * transcribed): back to pending, and a job. Twilio's dual-channel WAV goes
+ * along while it is still there (a job that died or ran out of retries left it).
+ */
+export async function retryCallTranscript(env: Pick<Env, "JOBS" | "FILES">, db: Db, orgId: string, actor: Actor, callId: string) {
   const call = await requireCall(db, orgId, actor, callId);
   if (!call.recordingKey) throw notFound("Recording");
+  const channelsKey = recordingChannelsKey(orgId, callId);
+  const channels = (await env.FILES.head(channelsKey)) ? { channelsKey } : {};
   const requestedAt = await reopenTranscript(db, orgId, callId, call.recordingKey);
   if (requestedAt === null) throw conflict("This transcript is done or being written.");
-  const job: CallTranscriptJob = { type: CALL_TRANSCRIPT_JOB, orgId, callId, recordingKey: call.recordingKey, requestedAt };
+  const job: CallTranscriptJob = { type: CALL_TRANSCRIPT_JOB, orgId, callId, recordingKey: call.recordingKey, requestedAt, ...channels };
   try {
     await enqueue(env, job);
   } catch (err) {

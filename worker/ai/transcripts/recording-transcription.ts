@@ -1,7 +1,7 @@
 import type { CallDirection, TranscriptSegment } from "../../../schema";
 import { AppError } from "../../platform/errors";
 import type { AudioInput, Transcription, TranscriptionModel } from "../providers/ai-provider";
-import { isSilentWav, pcmWavInfo, splitStereoWav } from "./wav-channels";
+import { isSilentWav, pcmWavInfo, stereoChannels } from "./wav-channels";
 
 /**
  * A call recording as speaker-labelled segments. A dual-channel PCM WAV is
@@ -81,7 +81,7 @@ export async function transcribeRecording(
     await onCall(result.durationSeconds);
     return result;
   };
-  const channels = splitStereoWav(recording.bytes);
+  const channels = stereoChannels(recording.bytes);
   if (!channels) {
     const kind = audioKind(recording.bytes, recording.storedType);
     const whole = await send({ bytes: recording.bytes, contentType: kind.contentType, filename: `${recording.name}.${kind.extension}` });
@@ -92,7 +92,8 @@ export async function transcribeRecording(
   }
   const speakers = channelSpeakers(recording.direction);
   const parts: { speaker: Speaker; transcription: Transcription }[] = [];
-  for (const [i, bytes] of channels.entries()) {
+  for (const [i, channel] of channels.entries()) {
+    const bytes = channel();
     if (isSilentWav(bytes)) continue;
     const speaker = speakers[i]!;
     parts.push({ speaker, transcription: await send({ bytes, contentType: "audio/wav", filename: `${recording.name}-${speaker}.wav` }) });

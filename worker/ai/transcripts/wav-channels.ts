@@ -72,19 +72,27 @@ function monoWav(info: PcmWavInfo, samples: Uint8Array<ArrayBuffer>): Uint8Array
   return out;
 }
 
-/** `[left, right]` as mono WAVs when `bytes` is a two-channel PCM WAV; otherwise null. */
-export function splitStereoWav(bytes: Uint8Array): [Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>] | null {
+/** Channel `index` of a PCM WAV as a mono WAV. */
+function channelOf(bytes: Uint8Array, info: PcmWavInfo, index: number): Uint8Array<ArrayBuffer> {
+  const width = info.bitsPerSample / 8;
+  const frame = info.channels * width;
+  const frames = info.dataBytes / frame;
+  const out = new Uint8Array(frames * width);
+  for (let i = 0, from = info.dataOffset + index * width, to = 0; i < frames; i++, from += frame) {
+    for (let b = 0; b < width; b++) out[to++] = bytes[from + b]!;
+  }
+  return monoWav(info, out);
+}
+
+/**
+ * `[left, right]` of a two-channel PCM WAV, each cut out as a mono WAV only
+ * when called (so a long call's two halves need not be in memory at once);
+ * null for anything else.
+ */
+export function stereoChannels(bytes: Uint8Array): [() => Uint8Array<ArrayBuffer>, () => Uint8Array<ArrayBuffer>] | null {
   const info = pcmWavInfo(bytes);
   if (!info || info.channels !== 2) return null;
-  const width = info.bitsPerSample / 8;
-  const frames = info.dataBytes / (2 * width);
-  const left = new Uint8Array(frames * width);
-  const right = new Uint8Array(frames * width);
-  for (let frame = 0, from = info.dataOffset, to = 0; frame < frames; frame++, to += width) {
-    for (let b = 0; b < width; b++) left[to + b] = bytes[from++]!;
-    for (let b = 0; b < width; b++) right[to + b] = bytes[from++]!;
-  }
-  return [monoWav(info, left), monoWav(info, right)];
+  return [() => channelOf(bytes, info, 0), () => channelOf(bytes, info, 1)];
 }
 
 /**
