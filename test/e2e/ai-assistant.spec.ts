@@ -152,3 +152,33 @@ test('a spent budget and a provider failure say what happened, and nothing prete
 	await screenshot(page, 'ai-assistant-budget', { fullPage: false });
 	await context.close();
 });
+
+test('Stop ends a slow answer, keeps what streamed, and the stopped answer is still metered', async ({ browser, request }) => {
+	const owner = await seedOwner(request, 'Stopper');
+	const context = await signedInContext(browser, owner);
+	const page = await context.newPage();
+	const errors = watchPageErrors(page);
+	const key = await connectOrgToFake(request, owner, fake.url);
+	await scriptFake(request, fake.url, key, [{ text: 'First part arrives now. The rest takes far too long to come.', delayMs: 1_500 }]);
+
+	await page.goto('/');
+	const panel = await openAssistant(page);
+	await page.keyboard.type('tell me everything');
+	await page.keyboard.press('Enter');
+	const answer = panel.getByTestId('ai-answer');
+	await expect(answer.getByTestId('ai-answer-text')).toContainText('First part');
+	await panel.getByTestId('ai-stop').click();
+	await expect(answer).toHaveAttribute('data-state', 'stopped');
+	await expect(answer.getByTestId('ai-answer-text')).toContainText('First part');
+	await expect(answer.getByTestId('ai-answer-text')).not.toContainText('too long to come');
+
+	// The provider's own count never came, so the Worker meters the stopped round from what had streamed.
+	await expect
+		.poll(async () => {
+			const res = await request.get('/api/ai/usage', { headers: { authorization: `Bearer ${owner.accessToken}` } });
+			return ((await res.json()) as { data: { totals: { requests: number; tokens: number } } }).data.totals;
+		}, { timeout: 15_000 })
+		.toMatchObject({ requests: 1 });
+	expect(errors).toEqual([]);
+	await context.close();
+});

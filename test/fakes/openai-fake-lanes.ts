@@ -1,7 +1,8 @@
 /** What a test scripts on, and reads back from, its lane of the fake OpenAI-compatible server (openai-fake.ts). */
 
 export type FakeStep =
-  | { text: string }
+  /** `delayMs`: a pause before each streamed piece, so a test can stop an answer midway. */
+  | { text: string; delayMs?: number }
   | { toolCalls: { name: string; arguments: Record<string, unknown> }[] }
   | { error: { status: number; message: string } }
   | { transcript: { text: string; language?: string; duration: number; segments: { start: number; end: number; text: string }[] } };

@@ -76,7 +76,7 @@ function pieces(text: string): string[] {
   return out;
 }
 
-function chat(res: ServerResponse, body: Record<string, unknown>, step: FakeStep | undefined) {
+async function chat(res: ServerResponse, body: Record<string, unknown>, step: FakeStep | undefined) {
   const messages = (body.messages ?? []) as { role: string; content?: unknown }[];
   const model = String(body.model ?? "");
   const id = `chatcmpl-${Math.random().toString(36).slice(2)}`;
@@ -104,7 +104,12 @@ function chat(res: ServerResponse, body: Record<string, unknown>, step: FakeStep
   const send = (delta: Record<string, unknown>, finishReason: string | null = null) =>
     res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`);
   send({ role: "assistant", content: "" });
-  for (const piece of pieces(text)) send({ content: piece });
+  const delayMs = step && "text" in step ? (step.delayMs ?? 0) : 0;
+  for (const piece of pieces(text)) {
+    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (res.destroyed) return;
+    send({ content: piece });
+  }
   calls.forEach((call, index) => {
     // The first piece names the call; its arguments follow in fragments, as OpenAI streams them.
     send({ tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] });

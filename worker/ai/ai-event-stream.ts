@@ -21,8 +21,11 @@ export function aiEventStream<E extends { error: { code: ErrorCode; message: str
   return streamSSE(c, async (stream) => {
     stream.onAbort(() => aborted.abort());
     const send: SendEvent<E> = (name, data) => stream.writeSSE({ event: name, data: JSON.stringify(data) });
+    const answering = run(send, aborted.signal);
+    // A reader who leaves (Stop, a closed tab) ends the stream, not the work: the spent tokens are still metered.
+    c.executionCtx.waitUntil(answering.catch(() => undefined));
     try {
-      await run(send, aborted.signal);
+      await answering;
     } catch (err) {
       const known = err instanceof AppError;
       if (!known) console.error(JSON.stringify({ level: "error", msg: "ai stream failed", requestId: c.get("requestId"), err: String(err) }));

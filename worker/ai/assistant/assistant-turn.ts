@@ -3,6 +3,7 @@ import type { AiActionView, AssistantStreamEvents } from "../../../schema/ai-api
 import { newId } from "../../platform/ids";
 import type { SendEvent } from "../ai-event-stream";
 import type { ChatModel, ChatTurn, ChatUsage } from "../providers/ai-provider";
+import { estimateTokens } from "../providers/token-estimate";
 import { assertWithinBudget, recordAiUsage } from "../usage/ai-usage";
 import { citationFilter, citationKey, citationsIn, citationsOf } from "./assistant-citations";
 import { appendMessages, conversationHistory, returnedRecords, type ConversationRow, type NewMessage } from "./assistant-conversations";
@@ -34,19 +35,26 @@ async function streamRound(scope: ToolScope, chat: ChatModel, messages: ChatTurn
   const filter = citationFilter(allowed);
   const calls: AiToolCall[] = [];
   let usage: ChatUsage | null = null;
-  for await (const event of chat.stream({ messages, tools: ASSISTANT_TOOL_SPECS, toolChoice: offerTools ? "auto" : "none", maxTokens: MAX_ANSWER_TOKENS, signal })) {
-    if (event.type === "delta") {
-      const text = filter.push(event.text);
-      if (text) await send("delta", { text });
-    } else if (event.type === "tool_call") {
-      // Our own ids: some providers number calls per answer, and ids must not repeat within a conversation.
-      calls.push({ id: `call_${newId()}`, name: event.name, arguments: event.arguments });
-    } else {
-      usage = event.usage;
+  let heard = "";
+  try {
+    for await (const event of chat.stream({ messages, tools: ASSISTANT_TOOL_SPECS, toolChoice: offerTools ? "auto" : "none", maxTokens: MAX_ANSWER_TOKENS, signal })) {
+      if (event.type === "delta") {
+        heard += event.text;
+        const text = filter.push(event.text);
+        if (text) await send("delta", { text });
+      } else if (event.type === "tool_call") {
+        // Our own ids: some providers number calls per answer, and ids must not repeat within a conversation.
+        calls.push({ id: `call_${newId()}`, name: event.name, arguments: event.arguments });
+      } else {
+        usage = event.usage;
+      }
     }
+  } finally {
+    // Tokens were spent even when the user stopped the answer or the provider dropped it: stopping never escapes the budget.
+    usage ??= { inputTokens: estimateTokens(messages.map((m) => m.content).join("\n")), outputTokens: estimateTokens(heard) };
+    const { orgId, actor, db } = scope;
+    await recordAiUsage(db, { orgId, userId: actor.userId, feature: "assistant", provider: chat.provider, model: chat.model, ...usage });
   }
-  const { orgId, actor, db } = scope;
-  if (usage) await recordAiUsage(db, { orgId, userId: actor.userId, feature: "assistant", provider: chat.provider, model: chat.model, ...usage });
   const tail = filter.flush();
   if (tail) await send("delta", { text: tail });
   return { text: filter.text, calls };
