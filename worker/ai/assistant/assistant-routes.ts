@@ -113,11 +113,16 @@ export const aiAssistantRoutes = createRouter()
   })
   .openapi(routes.ask, async (c) => {
     const { db, orgId, actor } = scope(c);
-    const conversation = await requireOwnConversation(db, actor, c.req.valid("param").id);
-    const chat = requireChat(await resolveAi(c.env, db, orgId));
+    // Independent reads at once: each is a database round trip before the first token.
+    const [conversation, resolved, timeZone] = await Promise.all([
+      requireOwnConversation(db, actor, c.req.valid("param").id),
+      resolveAi(c.env, db, orgId),
+      orgTimeZone(db, orgId),
+    ]);
+    const chat = requireChat(resolved);
     await admitAiRequest(c.env, db, { orgId, userId: actor.userId }, "chat");
     const { content, context } = c.req.valid("json");
-    const tools = { env: c.env, db, orgId, actor, timeZone: await orgTimeZone(db, orgId), conversationId: conversation.id };
+    const tools = { env: c.env, db, orgId, actor, timeZone, conversationId: conversation.id };
     return aiEventStream<AssistantStreamEvents>(c, (send, signal) => answerQuestion(tools, chat, conversation, { content, context: context ?? null }, send, signal));
   })
   .openapi(routes.confirm, async (c) => {

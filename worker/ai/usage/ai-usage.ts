@@ -88,14 +88,16 @@ export async function assertWithinBudget(env: BudgetEnv, db: Db, orgId: string, 
 /** A member's request for a model answer: counts against their rate and the organization's, then checks the budget. */
 export async function admitAiRequest(env: BudgetEnv, db: Db, who: { orgId: string; userId: string }, capability: AiCapability) {
   const perUser = positiveInt(env.AI_REQUESTS_PER_MINUTE, DEFAULT_USER_REQUESTS_PER_MINUTE);
-  enforceRateLimits(
-    await Promise.all([
+  // Counted and checked together: the rate comes first in what the caller hears, the budget right after.
+  const [rates, budget] = await Promise.all([
+    Promise.all([
       hitRateLimit(db, `ai:user:${who.orgId}:${who.userId}`, perUser, MINUTE),
       hitRateLimit(db, `ai:org:${who.orgId}`, perUser * ORG_RATE_MULTIPLE, MINUTE),
     ]),
-    "AI requests",
-  );
-  await assertWithinBudget(env, db, who.orgId, capability);
+    assertWithinBudget(env, db, who.orgId, capability).then(() => null, (err: unknown) => err),
+  ]);
+  enforceRateLimits(rates, "AI requests");
+  if (budget) throw budget;
 }
 
 export interface UsageEntry {
