@@ -2,12 +2,14 @@
 // sending a question to the first `delta` event through the Worker
 // (authentication, conversation and message writes, rate limit and budget
 // checks, the tool list, the SDK), against the first content chunk of the
-// same fake OpenAI-compatible server called directly, in the same run.
-// Target: the Worker adds at most 3x the direct call's time to first token at p50.
+// same fake OpenAI-compatible server called directly, in the same run. The
+// fake answers after a hosted model's typical time to first token, so the
+// ratio says how much slower the assistant feels than the bare model.
+// Target: p50 ratio ≤ 1.5x (the Worker adds at most half of a model's own wait).
 import { printRow, summarize } from "./stats.mjs";
 
 const N = 40;
-const TARGET_RATIO = 3;
+const TARGET_RATIO = 1.5;
 
 /** Milliseconds until the stream's first chunk that satisfies `isFirst` (the body is then drained). */
 async function firstChunk(res, isFirst, t0) {
@@ -26,7 +28,7 @@ async function firstChunk(res, isFirst, t0) {
   return at;
 }
 
-export async function benchAi({ url, token, fakeUrl, fakeKey }) {
+export async function benchAi({ url, token, fakeUrl, fakeKey, modelFirstTokenMs }) {
   const direct = [];
   for (let i = 0; i < N; i++) {
     const t0 = performance.now();
@@ -52,7 +54,7 @@ export async function benchAi({ url, token, fakeUrl, fakeKey }) {
   }
   const d = summarize(direct);
   const w = summarize(worker);
-  console.log("\nAI: time to the first streamed token (sequential, fake OpenAI-compatible server on loopback)");
+  console.log(`\nAI: time to the first streamed token (sequential; fake OpenAI-compatible server on loopback, first token after ${modelFirstTokenMs} ms)`);
   printRow("fake server directly (baseline)", d);
   printRow("through the Worker's assistant", w);
   const ratio = w.p50 / d.p50;

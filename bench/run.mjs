@@ -70,8 +70,10 @@ function freezeWorker(dir) {
 }
 
 const config = freezeWorker(frozen);
-// The assistant's benchmark reaches this fake as the operator's OpenAI-compatible server.
-openAiFake = await startBenchOpenAiFake();
+// The assistant's benchmark reaches this fake as the operator's OpenAI-compatible server,
+// answering after a hosted model's typical time to first token (a few hundred ms).
+const MODEL_FIRST_TOKEN_MS = 250;
+openAiFake = await startBenchOpenAiFake({ firstTokenMs: MODEL_FIRST_TOKEN_MS });
 const FAKE_KEY = "sk-bench-assistant";
 migrate(persistTo, config);
 const inspectorPort = Number(process.env.BENCH_INSPECTOR_PORT ?? 9232);
@@ -118,7 +120,7 @@ try {
   if (wanted("editors")) await benchEditors({ ...ctx, ...running });
   if (wanted("board-memory")) await benchBoardMemory({ url: server.url });
   if (wanted("browser")) await benchBrowser({ url: server.url });
-  if (wanted("ai")) await benchAi({ ...ctx, fakeUrl: openAiFake.url, fakeKey: FAKE_KEY });
+  if (wanted("ai")) await benchAi({ ...ctx, fakeUrl: openAiFake.url, fakeKey: FAKE_KEY, modelFirstTokenMs: MODEL_FIRST_TOKEN_MS });
 } finally {
   cleanUp();
 }

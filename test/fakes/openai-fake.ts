@@ -76,7 +76,7 @@ function pieces(text: string): string[] {
   return out;
 }
 
-async function chat(res: ServerResponse, body: Record<string, unknown>, step: FakeStep | undefined) {
+async function chat(res: ServerResponse, body: Record<string, unknown>, step: FakeStep | undefined, firstTokenMs: number) {
   const messages = (body.messages ?? []) as { role: string; content?: unknown }[];
   const model = String(body.model ?? "");
   const id = `chatcmpl-${Math.random().toString(36).slice(2)}`;
@@ -104,6 +104,7 @@ async function chat(res: ServerResponse, body: Record<string, unknown>, step: Fa
   const send = (delta: Record<string, unknown>, finishReason: string | null = null) =>
     res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`);
   send({ role: "assistant", content: "" });
+  if (firstTokenMs) await new Promise((resolve) => setTimeout(resolve, firstTokenMs));
   const delayMs = step && "text" in step ? (step.delayMs ?? 0) : 0;
   for (const piece of pieces(text)) {
     if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
@@ -152,7 +153,7 @@ function headersOf(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse) {
+async function handle(req: IncomingMessage, res: ServerResponse, firstTokenMs: number) {
   const url = new URL(req.url ?? "/", "http://fake");
   const raw = await readBody(req);
   if (url.pathname === "/__script" && req.method === "POST") {
@@ -178,12 +179,16 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
   }
   lane(key).requests.push({ path: url.pathname, headers: headersOf(req), body });
   if (step && "error" in step) return openAiError(res, step.error.status, step.error.message);
-  return chat(res, body, step);
+  return chat(res, body, step, firstTokenMs);
 }
 
-export async function startOpenAiFake(): Promise<{ url: string; close: () => Promise<void> }> {
+/**
+ * `firstTokenMs`: how long every streamed answer takes to its first token, as
+ * a hosted model does (the benchmarks use it; tests leave it at 0).
+ */
+export async function startOpenAiFake({ firstTokenMs = 0 } = {}): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
-    handle(req, res).catch((err) => openAiError(res, 500, String(err)));
+    handle(req, res, firstTokenMs).catch((err) => openAiError(res, 500, String(err)));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
