@@ -11,6 +11,7 @@ import { agentsRoutes } from "./agents";
 import { crmRoutes } from "./crm";
 import { identityRoutes } from "./identity";
 import { notificationsRoutes } from "./notifications";
+import { searchRoutes } from "./search";
 import { aiRoutes } from "./ai";
 import { supportRoutes } from "./support";
 import { telephonyRoutes } from "./telephony";
@@ -78,6 +79,7 @@ app.get("/api/health", (c) => c.json({ success: true, data: { status: "ok", time
 const routes = app
   .route("/api", identityRoutes)
   .route("/api", crmRoutes)
+  .route("/api", searchRoutes)
   .route("/api", agentsRoutes)
   .route("/api", telephonyRoutes)
   .route("/api", supportRoutes)

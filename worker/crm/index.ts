@@ -1,7 +1,8 @@
 /**
  * CRM: contacts, companies and leads, deals, pipelines and the kanban view,
- * activities, imports and exports, search, lead conversion. Mounted under
- * /api by worker/app.ts.
+ * activities, imports and exports, lead conversion. Mounted under /api by
+ * worker/app.ts. Its record search is served by the global search
+ * (worker/search), which also finds calls.
  */
 import { createRouter } from "../platform/http";
 import { activityRoutes } from "./activity-routes";
@@ -11,13 +12,12 @@ import { pipelineRoutes } from "./deals/pipeline-routes";
 import { importRoutes } from "./imports/import-routes";
 import { leadConversionRoutes } from "./records/lead-conversion-routes";
 import { companyRoutes, contactRoutes, leadRoutes } from "./records/record-router";
-import { searchRoutes } from "./search-routes";
 
 export { publishActivityChanged } from "./activity-events";
 export { defaultPipelineStatements } from "./deals/pipelines";
 
-/** For the AI assistant's tools, which read and propose through the same permission-checked services as REST. */
-export { search as searchRecords } from "./record-search";
+/** For the global search (worker/search) and the AI assistant's tools, which read and propose through the same permission-checked services as REST. */
+export { search as searchRecords, SEARCH_TYPES, type SearchHit, type SearchType } from "./record-search";
 export { getDeal, listDeals, moveDeal } from "./deals/deals";
 export { listPipelines } from "./deals/pipelines";
 export { contactService } from "./records/contact-record-type";
@@ -31,7 +31,6 @@ export const crmRoutes = createRouter()
   .route("/leads", leadRoutes)
   .route("/pipelines", pipelineRoutes)
   .route("/activities", activityRoutes)
-  .route("/search", searchRoutes)
   .route("/imports", importRoutes)
   .route("/deals", dealRoutes)
   .route("/kanban", kanbanRoutes)

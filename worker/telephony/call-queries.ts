@@ -42,7 +42,7 @@ export interface CallQuery {
 }
 
 /** Row-level access: agents restricted to their own records see the calls they handled. */
-const visibleCalls = (actor: Actor): SQL | undefined => (ownRecordsOnly(actor) ? eq(calls.agentUserId, actor.userId) : undefined);
+export const visibleCalls = (actor: Actor): SQL | undefined => (ownRecordsOnly(actor) ? eq(calls.agentUserId, actor.userId) : undefined);
 
 /** Calls whose transcript (call_transcripts_fts, migrations/0012_ai.sql) has every word of `q`. */
 function transcriptMatch(orgId: string, q: string): SQL | undefined {

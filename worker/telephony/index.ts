@@ -28,7 +28,10 @@ export { AriLink } from "./ari/ari-link";
 /** For the AI assistant's tools: calls as their viewer may see them. */
 export { getCall, listCalls } from "./call-queries";
 
-/** For call transcripts (worker/ai/transcripts): the call's visibility rule, who hears its events, its party's name, the recording's transient WAV. */
+/** For the global search (worker/search): calls by words said in them. */
+export { callTitle, searchCallTranscripts, type CallSearchHit } from "./call-search";
+
+/** For call transcripts (worker/ai/transcripts): the call's visibility rule, who hears its events, its party's name and title, the recording's transient WAV. */
 export { requireCall } from "./call-queries";
 export { callAudience } from "./call-effects";
 export { partyNames } from "./call-matching";

@@ -1,10 +1,31 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { matchExpression, searchTerms } from "../../../worker/platform/fts-query";
-import { addMember, api, expectError, registerAccount } from "../../helpers";
+import { applyCallEvent } from "../../../worker/telephony/calls";
+import { addMember, api, expectError, registerAccount, type Account } from "../../helpers";
 import { create, insertDeal, restrictToOwnRecords } from "../../record-helpers";
+import { callSid, createProvider } from "../../telephony-helpers";
 
 const search = (token: string, query: string) => api(`/api/search?${query}`, { token });
 const titles = (res: { body: { data: { title: string }[] } }) => res.body.data.map((h) => h.title);
+const hitsOf = (res: { body: { data: { type: string; id: string }[] } }) => res.body.data.map((h) => `${h.type}:${h.id}`);
+
+const T = Date.UTC(2026, 2, 9, 14, 0, 0);
+
+/** An inbound call from `from` handled by `agentUserId`, with a finished transcript of `said` (as the transcription job writes it). */
+async function transcribedCall(owner: Account, agentUserId: string, from: string, said: string[]) {
+  const provider = await createProvider(owner);
+  const base = { providerId: provider.id, providerCallId: callSid(), direction: "inbound" as const, from, to: "+14155550100" };
+  await applyCallEvent(env, owner.orgId, { ...base, status: "in_progress", at: T, agentUserId });
+  const { call } = await applyCallEvent(env, owner.orgId, { ...base, status: "completed", at: T + 60_000 });
+  const segments = said.map((text, i) => ({ speaker: i % 2 ? "customer" : "agent", start: i * 5, end: i * 5 + 4, text }));
+  await env.DB.prepare(
+    "INSERT INTO call_transcripts (call_id, org_id, recording_key, status, segments, text, action_items, created_at, updated_at) VALUES (?, ?, ?, 'done', ?, ?, '[]', ?, ?)",
+  )
+    .bind(call.id, owner.orgId, `${owner.orgId}/recordings/${call.id}.mp3`, JSON.stringify(segments), said.join("\n"), T, T)
+    .run();
+  return call.id;
+}
 
 describe("search", () => {
   it("finds records by word prefix while typing", async () => {
@@ -103,5 +124,60 @@ describe("search", () => {
     expect(titles(await search(manager.token, "q=visible")).sort()).toEqual(["Visible Mine", "Visible Theirs"]);
     const viewer = await addMember(owner, "viewer");
     expect((await search(viewer.token, "q=visible")).body.data).toHaveLength(2);
+  });
+
+  it("finds calls by words said in them, titled by the caller, with the words around the match", async () => {
+    const owner = await registerAccount("secall");
+    const dana = await create("/api/contacts", owner.token, { firstName: "Dana", lastName: "Buyer", phone: "+14155550142" });
+    const callId = await transcribedCall(owner, owner.userId, "+14155550142", [
+      "Thanks for calling Acme, this is Sam.",
+      "I'd like a quote for forty licences before the end of the quarter.",
+      "I will send the quote by Friday.",
+    ]);
+    const unknownCaller = await transcribedCall(owner, owner.userId, "+14155550177", ["Is the warehouse open on Sunday?"]);
+    const pipeline = (await api("/api/pipelines", { token: owner.token })).body.data[0];
+    const deal = await insertDeal(owner.orgId, { pipelineId: pipeline.id, stageId: pipeline.stages[0].id, title: "Quote for Acme" });
+
+    for (const q of ["licences", "LICEN", "forty quote", "Friday send"]) {
+      const res = await search(owner.token, `q=${encodeURIComponent(q)}`);
+      expect(res.status, q).toBe(200);
+      expect(res.body.data, q).toEqual([{ type: "calls", id: callId, title: "Call with Dana Buyer", subtitle: expect.any(String), score: expect.any(Number) }]);
+    }
+    const [hit] = (await search(owner.token, "q=licences")).body.data;
+    expect(hit.subtitle).toContain("quote for forty licences");
+    expect(hit.subtitle).not.toContain("\n");
+    expect(hit.score).toBeGreaterThan(0);
+    expect((await search(owner.token, "q=warehouse")).body.data).toMatchObject([{ type: "calls", id: unknownCaller, title: "Call from +14155550177" }]);
+
+    // Records and calls in one answer; `types` narrows it either way.
+    expect(hitsOf(await search(owner.token, "q=quote")).sort()).toEqual([`calls:${callId}`, `deals:${deal.id}`].sort());
+    expect(hitsOf(await search(owner.token, "q=quote&types=calls"))).toEqual([`calls:${callId}`]);
+    expect(hitsOf(await search(owner.token, "q=quote&types=deals,contacts"))).toEqual([`deals:${deal.id}`]);
+    // The caller's name finds the contact, not the call: names are records' words, transcripts calls'.
+    expect(hitsOf(await search(owner.token, "q=dana"))).toEqual([`contacts:${dana.id}`]);
+    expect((await search(owner.token, "q=unicorn")).body.data).toEqual([]);
+  });
+
+  it("finds a call only for members who may see it, and never in another organization", async () => {
+    const owner = await registerAccount("secallvis");
+    const agent = await addMember(owner, "agent", "secallvisa");
+    const colleague = await addMember(owner, "agent", "secallvisb");
+    const manager = await addMember(owner, "manager", "secallvism");
+    const viewer = await addMember(owner, "viewer", "secallvisv");
+    const callId = await transcribedCall(owner, agent.userId, "+14155550142", ["The kumquat shipment arrives on Tuesday."]);
+    await restrictToOwnRecords(owner);
+
+    for (const member of [agent, manager, viewer, owner]) expect(hitsOf(await search(member.token, "q=kumquat")), member.email).toEqual([`calls:${callId}`]);
+    expect((await search(colleague.token, "q=kumquat")).body.data).toEqual([]);
+    expect((await search(colleague.token, "q=kumquat&types=calls")).body.data).toEqual([]);
+
+    const other = await registerAccount("secallvisx");
+    expect((await search(other.token, "q=kumquat")).body.data).toEqual([]);
+    const theirs = await transcribedCall(other, other.userId, "+14155550142", ["Our kumquat order is late."]);
+    expect(hitsOf(await search(other.token, "q=kumquat"))).toEqual([`calls:${theirs}`]);
+    expect(hitsOf(await search(owner.token, "q=kumquat"))).toEqual([`calls:${callId}`]);
+    // Typing part of an organization or call id matches no call.
+    expect((await search(owner.token, `q=${owner.orgId.slice(0, 8)}`)).body.data).toEqual([]);
+    expect((await search(owner.token, `q=${callId.slice(0, 8)}`)).body.data).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import type { Job } from "../../platform/job-queue";
 import { publishEvent } from "../../platform/room-rpc";
 import { calls, type CallRow, type TranscriptActionItem, type TranscriptSegment } from "../../../schema";
 import type { CallTranscriptJob } from "../../../schema/jobs";
-import { callAudience, partyNames } from "../../telephony";
+import { callAudience, callTitle, partyNames } from "../../telephony";
 import type { ChatModel } from "../providers/ai-provider";
 import { resolveAi, SETUP_HINT } from "../providers/ai-config";
 import { assertWithinBudget, recordAiUsage } from "../usage/ai-usage";
@@ -39,12 +39,6 @@ export function isRetryable(err: unknown): boolean {
   if (err.code !== "provider_error") return false;
   const status = (err.details as { status?: number } | undefined)?.status;
   return status === undefined || status === 408 || status === 409 || status === 429 || status >= 500;
-}
-
-export function callTitle(call: Pick<CallRow, "direction" | "fromNumber" | "toNumber" | "contactId" | "leadId">, names: Map<string, string>) {
-  const party = names.get(call.contactId ?? call.leadId ?? "");
-  if (party) return `Call with ${party}`;
-  return call.direction === "inbound" ? `Call from ${call.fromNumber || "an unknown number"}` : `Call to ${call.toNumber || "an unknown number"}`;
 }
 
 interface DraftOutcome {

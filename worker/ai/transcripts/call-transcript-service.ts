@@ -9,8 +9,7 @@ import { findVisible, type Actor } from "../../platform/records";
 import { callTranscripts, contacts, deals, leads, type CallRow, type TranscriptActionItem } from "../../../schema";
 import { CALL_TRANSCRIPT_JOB, type CallTranscriptJob } from "../../../schema/jobs";
 import { createActivity, publishActivityChanged } from "../../crm";
-import { partyNames, recordingChannelsKey, requireCall } from "../../telephony";
-import { callTitle } from "./call-transcript-job";
+import { callTitle, partyNames, recordingChannelsKey, requireCall } from "../../telephony";
 import { CLAIM_LEASE_MS, findTranscript, reopenTranscript, settleTranscript, type TranscriptRow } from "./call-transcript-rows";
 
 /**

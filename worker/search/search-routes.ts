@@ -3,14 +3,14 @@ import { orgDb } from "../platform/db";
 import { createRouter, envelope, jsonResponse, ok, standardErrors } from "../platform/http";
 import { requirePermission } from "../platform/auth-middleware";
 import { actorOf } from "../platform/records";
-import { search, SEARCH_TYPES, type SearchType } from "./record-search";
+import { GLOBAL_SEARCH_TYPES, searchEverything, type GlobalSearchType } from "./global-search";
 
 const SearchHitSchema = z
   .object({
-    type: z.enum(SEARCH_TYPES),
+    type: z.enum(GLOBAL_SEARCH_TYPES),
     id: z.string(),
     title: z.string(),
-    subtitle: z.string().nullable(),
+    subtitle: z.string().nullable().openapi({ description: "A record's detail; for a call, the words around the match" }),
     score: z.number().openapi({ description: "Relevance (higher is better), comparable within one answer" }),
   })
   .openapi("SearchHit");
@@ -18,8 +18,8 @@ const SearchHitSchema = z
 const Types = z
   .string()
   .max(100)
-  .refine((v) => v.split(",").every((t) => (SEARCH_TYPES as readonly string[]).includes(t.trim())), {
-    message: `A comma-separated subset of ${SEARCH_TYPES.join(", ")}`,
+  .refine((v) => v.split(",").every((t) => (GLOBAL_SEARCH_TYPES as readonly string[]).includes(t.trim())), {
+    message: `A comma-separated subset of ${GLOBAL_SEARCH_TYPES.join(", ")}`,
   })
   .optional()
   .openapi({ example: "contacts,companies" });
@@ -29,10 +29,10 @@ const searchRoute = createRoute({
   path: "/",
   tags: ["Search"],
   security: [{ bearerAuth: [] }],
-  summary: "Type-ahead search over contacts, companies, leads and deals",
+  summary: "Type-ahead search over contacts, companies, leads, deals and what was said in calls",
   description:
     "Every word of `q` matches as a prefix (\"ann\" finds \"Annabel\"); all words must match. Names rank above details. " +
-    "Only records you can see are returned.",
+    "Calls match on their transcripts. Only records and calls you can see are returned.",
   middleware: [requirePermission("records:read")] as const,
   request: {
     query: z.object({
@@ -44,10 +44,10 @@ const searchRoute = createRoute({
   responses: { 200: jsonResponse(envelope(z.array(SearchHitSchema)), "Hits, best first"), ...standardErrors },
 });
 
-export const searchRoutes = createRouter().openapi(searchRoute, async (c) => {
+export const globalSearchRoutes = createRouter().openapi(searchRoute, async (c) => {
   const { q, types, limit } = c.req.valid("query");
   const { orgId } = c.get("auth");
-  const wanted = types ? [...new Set(types.split(",").map((t) => t.trim() as SearchType))] : SEARCH_TYPES;
-  const hits = await search(orgDb(c.env, orgId), orgId, actorOf(c.get("auth")), { q, types: wanted, limit });
+  const wanted = types ? [...new Set(types.split(",").map((t) => t.trim() as GlobalSearchType))] : GLOBAL_SEARCH_TYPES;
+  const hits = await searchEverything(orgDb(c.env, orgId), orgId, actorOf(c.get("auth")), { q, types: wanted, limit });
   return ok(c, hits, { status: 200 });
 });
