@@ -11,9 +11,11 @@ import { newPerson, registerViaApi, screenshot, watchPageErrors } from './helper
 
 /**
  * A recorded Twilio call, all the way: Twilio's signed webhooks make the
- * call, its recording (a real dual-channel WAV) is copied from a stand-in
- * Twilio media endpoint into R2, the queue job transcribes each party through
- * the fake OpenAI-compatible server, and the call drawer shows who said what.
+ * call, its recording is copied from a stand-in Twilio media endpoint into R2
+ * (the MP3 for playback, the dual-channel WAV for the transcriber), the queue
+ * job transcribes each party through the fake OpenAI-compatible server, the
+ * call drawer shows who said what, and the command palette finds the call by
+ * a word said in it.
  */
 
 const TWILIO_AUTH_TOKEN = 'fake-auth-token';
@@ -22,19 +24,19 @@ const CUSTOMER = '+14155550142';
 const NUMBER = '+14155550100';
 const sid = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
 
-/** Inbound: the caller is the left channel (a tone from 1.0 to 2.0 s), the agent the right (0.1–0.9 s and 2.1–2.9 s). */
-const RECORDING = Buffer.from(
-	pcmWav(
-		[
-			[{ from: 1.0, to: 2.0, hz: 330 }],
-			[
-				{ from: 0.1, to: 0.9, hz: 440 },
-				{ from: 2.1, to: 2.9, hz: 550 }
-			]
-		],
-		3
-	)
-);
+const CALLER = [{ from: 1.0, to: 2.0, hz: 330 }];
+const AGENT = [
+	{ from: 0.1, to: 0.9, hz: 440 },
+	{ from: 2.1, to: 2.9, hz: 550 }
+];
+/** Twilio's dual-channel WAV of an inbound call: the caller is the left channel, the agent the right. */
+const CHANNELS = Buffer.from(pcmWav([CALLER, AGENT], 3));
+/**
+ * What Twilio's `.mp3` stands in with: both parties in one channel (a WAV,
+ * which Chromium plays as well). Transcribed, it could only give one speaker,
+ * so labelled segments show the transcriber took the WAV.
+ */
+const PLAYBACK = Buffer.from(pcmWav([[...AGENT, ...CALLER]], 3));
 
 const STEPS: FakeStep[] = [
 	{ transcript: { text: 'I would like a quote for forty licences.', duration: 3, segments: [{ start: 1.0, end: 2.0, text: 'I would like a quote for forty licences.' }] } },
@@ -56,18 +58,36 @@ const STEPS: FakeStep[] = [
 	}
 ];
 
+/** The call transcribed whole, as one speaker: what a retry after a skip sends (the WAV went with the skip). */
+const WHOLE_CALL: FakeStep[] = [
+	{
+		transcript: {
+			text: 'Thanks for calling Acme, this is Sam. I would like a quote for forty licences. I will send the quote by Friday.',
+			duration: 3,
+			segments: [
+				{ start: 0.1, end: 0.9, text: 'Thanks for calling Acme, this is Sam.' },
+				{ start: 1.0, end: 2.0, text: 'I would like a quote for forty licences.' },
+				{ start: 2.1, end: 2.9, text: 'I will send the quote by Friday.' }
+			]
+		}
+	},
+	STEPS[2]!
+];
+
 let openAi: { url: string; close: () => Promise<void> };
 let twilioMedia: Server;
 let twilioMediaUrl: string;
 
 test.beforeAll(async () => {
 	openAi = await startOpenAiFake();
-	// Only what the recording copy asks Twilio for: GET …/Recordings/{sid}.mp3, with HTTP basic auth.
+	// Only what the recording copy asks Twilio for: GET …/Recordings/{sid}.mp3 and .wav, with HTTP basic auth.
 	twilioMedia = createServer((req, res) => {
 		const expected = `Basic ${Buffer.from(`${ACCOUNT_SID}:${TWILIO_AUTH_TOKEN}`).toString('base64')}`;
 		if (req.headers.authorization !== expected) return res.writeHead(401).end();
-		if (req.method !== 'GET' || !/\/Recordings\/RE[0-9a-f]{32}\.mp3$/.test(req.url ?? '')) return res.writeHead(404).end();
-		res.writeHead(200, { 'content-type': 'audio/x-wav', 'content-length': String(RECORDING.length) }).end(RECORDING);
+		const ext = /\/Recordings\/RE[0-9a-f]{32}\.(mp3|wav)$/.exec(req.url ?? '')?.[1];
+		if (req.method !== 'GET' || !ext) return res.writeHead(404).end();
+		const media = ext === 'wav' ? CHANNELS : PLAYBACK;
+		res.writeHead(200, { 'content-type': ext === 'wav' ? 'audio/x-wav' : 'audio/mpeg', 'content-length': String(media.length) }).end(media);
 	});
 	await new Promise<void>((resolve) => twilioMedia.listen(0, '127.0.0.1', resolve));
 	twilioMediaUrl = `http://127.0.0.1:${(twilioMedia.address() as AddressInfo).port}`;
@@ -196,10 +216,22 @@ test('reads a call transcript, seeks the recording from a segment and turns an a
 	await first.scrollIntoViewIfNeeded();
 	await screenshot(page, 'ai-call-transcript-task', { fullPage: false });
 
-	// Found again by what was said.
+	// Found again by what was said: in the call log, and from anywhere through the command palette.
 	await page.goto('/calls?q=licences');
 	await expect(page.getByTestId('call-row')).toHaveCount(1);
 	await expect(page.getByTestId('call-row')).toContainText('Dana Buyer');
+	await page.goto('/pipeline');
+	await expect(page.getByTestId('board')).toBeVisible();
+	await page.keyboard.press('Control+k');
+	const palette = page.getByRole('dialog', { name: 'Command palette' });
+	await palette.getByRole('combobox').pressSequentially('forty licen', { delay: 30 });
+	const found = palette.getByRole('option', { name: /Call with Dana Buyer/ });
+	await expect(found).toBeVisible();
+	await expect(found).toContainText('quote for forty licences');
+	await screenshot(page, 'ai-call-transcript-palette', { fullPage: false });
+	await found.click();
+	await expect(page).toHaveURL(new RegExp(`/calls\\?call=${callId}$`));
+	await expect(page.getByTestId('call-drawer').getByTestId('call-transcript')).toHaveAttribute('data-status', 'done');
 
 	expect(errors).toEqual([]);
 	await context.close();
@@ -227,12 +259,17 @@ test('says why a recording was not transcribed and what to change, then transcri
 	expect(await (await request.get(`${openAi.url}/__requests`, { params: { key } })).json()).toEqual([]);
 
 	await call(request, token, 'put', '/api/ai/settings', { transcriptionEnabled: true });
-	const scripted = await request.post(`${openAi.url}/__script`, { data: { key, steps: STEPS } });
+	const scripted = await request.post(`${openAi.url}/__script`, { data: { key, steps: WHOLE_CALL } });
 	expect(scripted.status()).toBe(200);
 	await skipped.getByTestId('transcript-retry').click();
 	// Pending, then done: the drawer looks again until the job has finished.
 	await expect(transcript).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
-	await expect(transcript.getByTestId('transcript-segment')).toHaveCount(3);
+	const segments = transcript.getByTestId('transcript-segment');
+	await expect(segments).toHaveCount(3);
+	// The skip deleted the dual-channel WAV, so the retry sent the MP3: one upload, one speaker.
+	await expect(segments.nth(1)).toContainText('Speaker');
+	const uploads = (await (await request.get(`${openAi.url}/__requests`, { params: { key } })).json()) as { path: string }[];
+	expect(uploads.map((r) => r.path)).toEqual(['/v1/audio/transcriptions', '/v1/chat/completions']);
 	expect(errors).toEqual([]);
 	await context.close();
 });
