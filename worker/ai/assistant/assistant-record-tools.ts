@@ -5,7 +5,7 @@ import { listCalls } from "../../telephony";
 import {
   ACTIVITY_TARGETS,
   ASSISTANT_RECORD_TYPES,
-  callTitle,
+  datedCallTitle,
   cited,
   clip,
   localStamp,
@@ -53,7 +53,7 @@ export const searchRecordsTool = assistantTool({
     const results = [
       ...hits.map((h) => ({ type: singular[h.type], ...cited(singular[h.type], h.id, h.title), subtitle: h.subtitle })),
       ...tickets.map((t) => ({ type: "ticket", ...cited("ticket", t.id, ticketTitle(t)), subtitle: `${t.status}, ${t.priority}` })),
-      ...calls.map((c) => ({ type: "call", ...cited("call", c.id, callTitle(c, s.timeZone)), subtitle: c.status })),
+      ...calls.map((c) => ({ type: "call", ...cited("call", c.id, datedCallTitle(c, s.timeZone)), subtitle: c.status })),
     ];
     return { data: { results, ...(skipped.length ? { skipped } : {}) } };
   },

@@ -181,7 +181,7 @@ async function ticketView(s: ToolScope, id: string) {
   };
 }
 
-export function callTitle(c: { direction: string; partyName: string | null; from: string; to: string; startedAt: number }, timeZone: string) {
+export function datedCallTitle(c: { direction: string; partyName: string | null; from: string; to: string; startedAt: number }, timeZone: string) {
   const party = c.partyName ?? (c.direction === "inbound" ? c.from : c.to);
   return `${c.direction === "inbound" ? "Call from" : "Call to"} ${party} on ${localStamp(c.startedAt, timeZone)}`;
 }
@@ -195,7 +195,7 @@ async function callView(s: ToolScope, id: string) {
     linked(s, "deal", c.dealId),
   ]);
   return {
-    ...cited("call", c.id, callTitle(c, s.timeZone)),
+    ...cited("call", c.id, datedCallTitle(c, s.timeZone)),
     direction: c.direction,
     status: c.status,
     from: c.from,
