@@ -49,7 +49,7 @@ test('an agent drafts a reply from the ticket and a published article, edits it 
 	await page.getByTestId('draft-reply').click();
 	const setup = page.getByTestId('draft-setup');
 	await expect(setup).toBeVisible();
-	await expect(setup).toContainText('AI is not set up yet');
+	await expect(setup).toContainText('Turn on AI');
 	await expect(setup).toContainText('Settings → AI');
 	await expect(setup.getByTestId('ai-setup-link')).toHaveAttribute('href', '/settings/ai');
 	await expect(page.getByTestId('reply-body')).toHaveValue('');
