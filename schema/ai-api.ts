@@ -1,5 +1,6 @@
 import type { ErrorCode } from "./envelope";
 import type { AiActionKind, AiActionStatus, AiCitation, AiPageContext, AiToolCall } from "./ai";
+import type { InsightEvidence, InsightKind } from "./insights";
 
 /**
  * What the AI layer's API and events carry: the assistant's conversations,
@@ -77,12 +78,19 @@ export interface DraftStreamEvents {
   error: { code: ErrorCode; message: string };
 }
 
-/** `ai_insight`: a summary or draft finished; sent only to members who may see the record. */
+/**
+ * `ai_insight`: a rule raised an insight (a deal at risk, a hot lead, a ticket
+ * escalation) or a summary or draft finished; sent only to members who may
+ * see the record.
+ */
 export interface AiInsight {
-  kind: "call_summary" | "ticket_reply_draft";
+  kind: InsightKind;
   record: AiCitation;
   /** A line for a toast, e.g. the summary's first sentence. */
   headline: string;
-  /** Who asked for it; null for background work (a recording was transcribed). */
+  /** Who asked for it; null for background work (a rule, a transcribed recording). */
   by: string | null;
+  /** The inbox entry, when the insight is kept there (schema/insights.ts). */
+  insightId?: string;
+  evidence?: InsightEvidence[];
 }

@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { Sentiment, SentimentRollup } from "./sentiment";
 
 /**
  * The AI layer's tables: each organization's own model settings (its key
@@ -152,6 +153,8 @@ export interface TranscriptSegment {
   start: number;
   end: number;
   text: string;
+  /** Customer segments (and single-channel ones) are judged once transcribed. */
+  sentiment?: Sentiment;
 }
 
 export interface TranscriptActionItem {
@@ -170,6 +173,8 @@ export const callTranscripts = sqliteTable(
     recordingKey: text("recording_key").notNull(),
     status: text("status", { enum: TRANSCRIPT_STATUSES }).notNull(),
     language: text("language"),
+    /** The customer side of the call, rolled up from its judged segments. */
+    sentiment: text("sentiment", { mode: "json" }).$type<SentimentRollup>(),
     segments: text("segments", { mode: "json" }).$type<TranscriptSegment[]>().notNull().default([]),
     /** All segments' text, which the FTS index reads. */
     text: text("text").notNull().default(""),

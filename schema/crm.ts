@@ -66,6 +66,7 @@ export const leads = sqliteTable(
     companyName: text("company_name"),
     source: text("source"),
     status: text("status", { enum: LEAD_STATUSES }).notNull().default("new"),
+    /** The effective predictive score (worker/scoring): the override if any, else the model's. */
     score: integer("score"),
     notes: text("notes"),
     convertedAt: integer("converted_at"),
@@ -78,6 +79,7 @@ export const leads = sqliteTable(
     index("leads_org_email_idx").on(t.orgId, t.email),
     index("leads_org_phone_idx").on(t.orgId, t.phone),
     index("leads_org_owner_idx").on(t.orgId, t.ownerId),
+    index("leads_org_score_idx").on(t.orgId, t.score),
   ],
 );
 
@@ -136,6 +138,8 @@ export const deals = sqliteTable(
     closeDate: text("close_date"),
     status: text("status", { enum: DEAL_STATUSES }).notNull().default("open"),
     lostReason: text("lost_reason"),
+    /** Predictive score 0–100 (worker/scoring), outside the board document: the room never writes it. */
+    score: integer("score"),
     /** Room-assigned version; projection writes only move it forward. */
     version: integer("version").notNull().default(0),
   },
@@ -145,6 +149,7 @@ export const deals = sqliteTable(
     index("deals_org_owner_idx").on(t.orgId, t.ownerId),
     index("deals_org_contact_idx").on(t.orgId, t.contactId),
     index("deals_org_company_idx").on(t.orgId, t.companyId),
+    index("deals_org_score_idx").on(t.orgId, t.score),
   ],
 );
 

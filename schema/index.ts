@@ -10,3 +10,7 @@ export * from "./knowledge-base";
 export * from "./notifications";
 export * from "./ai";
 export * from "./ai-api";
+export * from "./scoring";
+export * from "./sentiment";
+export * from "./forecast";
+export * from "./insights";

@@ -1,4 +1,5 @@
 import type { AiInsight } from "./ai-api";
+import type { ScoreFactor, ScoredType } from "./scoring";
 import type { DealRecord } from "./board-document";
 import type { AgentStatus } from "./agents";
 import type { Activity } from "./crm";
@@ -52,11 +53,21 @@ export interface EditRejected {
   message: string;
 }
 
-/** Each event's `data`. `lead_scored` is the seed's; nothing sends it until its feature defines it. */
+/** `lead_scored`: a lead's or deal's effective score changed (worker/scoring); sent only to members who may see it. */
+export interface LeadScored {
+  record: { type: ScoredType; id: string; title: string };
+  score: number;
+  previous: number | null;
+  factors: ScoreFactor[];
+  modelVersion: string;
+  overridden: boolean;
+}
+
+/** Each event's `data`. */
 export interface RoomEventData {
   deal_updated: { deal: DealRecord; by: string | null };
   deal_removed: { id: string; pipelineId: string; reason: string; by: string | null };
-  lead_scored: never;
+  lead_scored: LeadScored;
   ai_insight: AiInsight;
   call_started: { call: CallView };
   call_updated: { call: CallView; event: string };

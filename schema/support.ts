@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { Sentiment, SentimentEscalationRule, SentimentRollup } from "./sentiment";
 
 export const TICKET_STATUSES = ["new", "open", "pending", "on_hold", "solved", "closed"] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -53,6 +54,8 @@ export const supportTickets = sqliteTable(
     sourceMessageId: text("source_message_id"),
     createdBy: text("created_by"),
     updatedBy: text("updated_by"),
+    /** The customer side of the conversation, rolled up (schema/sentiment.ts); null until a customer message is judged. */
+    sentiment: text("sentiment", { mode: "json" }).$type<SentimentRollup>(),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -96,6 +99,8 @@ export const supportComments = sqliteTable(
     deliveryError: text("delivery_error"),
     deliveryAttempts: integer("delivery_attempts").notNull().default(0),
     deliveredAt: integer("delivered_at"),
+    /** Customer-authored comments only; which model judged is part of it. */
+    sentiment: text("sentiment", { mode: "json" }).$type<Sentiment>(),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
@@ -130,6 +135,8 @@ export const supportTeams = sqliteTable(
     orgId: text("org_id").notNull(),
     name: text("name").notNull(),
     assignmentRule: text("assignment_rule", { enum: ASSIGNMENT_RULES }).notNull().default("manual"),
+    /** Notified when a conversation of the team turns negative (the sentiment escalation rule). */
+    leadUserId: text("lead_user_id"),
     /** Round robin continues after this member. */
     lastAssignedUserId: text("last_assigned_user_id"),
     createdAt: integer("created_at").notNull(),
@@ -211,6 +218,8 @@ export const supportSettings = sqliteTable("support_settings", {
   inboundLocalPart: text("inbound_local_part").notNull().unique(),
   fromName: text("from_name"),
   fromAddress: text("from_address"),
+  /** Null = off. */
+  sentimentEscalation: text("sentiment_escalation", { mode: "json" }).$type<SentimentEscalationRule>(),
   updatedAt: integer("updated_at").notNull(),
 });
 

@@ -37,6 +37,9 @@ export const PERMISSIONS = {
   "ai:use": ["owner", "admin", "manager", "agent", "viewer"],
   // The organization's own model key, its budgets and the usage report.
   "ai:manage": ["owner", "admin"],
+  "scores:override": ["owner", "admin", "manager"],
+  "scoring:manage": ["owner", "admin"],
+  "forecast:targets": ["owner", "admin", "manager"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

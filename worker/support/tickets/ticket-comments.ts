@@ -54,6 +54,7 @@ export async function addComment(db: Db, orgId: string, actor: SupportActor, tic
     deliveryError: null,
     deliveryAttempts: 0,
     deliveredAt: null,
+    sentiment: null,
     createdAt: now,
   };
   const patch: Partial<Ticket> = { updatedAt: now };
