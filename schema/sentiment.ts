@@ -34,3 +34,11 @@ export interface SentimentEscalationRule {
   raisePriority: boolean;
   notifyTeamLead: boolean;
 }
+
+/**
+ * The organization's choice of judge (support settings). "workers-ai" and
+ * "llm" run after the message is written; when the chosen one is not
+ * available or fails, the embedded model judges and is recorded.
+ */
+export const SENTIMENT_MODEL_CHOICES = ["embedded", "workers-ai", "llm"] as const;
+export type SentimentModelChoice = (typeof SENTIMENT_MODEL_CHOICES)[number];

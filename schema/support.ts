@@ -1,5 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import type { Sentiment, SentimentEscalationRule, SentimentRollup } from "./sentiment";
+import { SENTIMENT_MODEL_CHOICES, type Sentiment, type SentimentEscalationRule, type SentimentRollup } from "./sentiment";
 
 export const TICKET_STATUSES = ["new", "open", "pending", "on_hold", "solved", "closed"] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -220,6 +220,8 @@ export const supportSettings = sqliteTable("support_settings", {
   fromAddress: text("from_address"),
   /** Null = off. */
   sentimentEscalation: text("sentiment_escalation", { mode: "json" }).$type<SentimentEscalationRule>(),
+  /** Which model judges customer messages: the embedded one, Workers AI or the organization's chat model (schema/sentiment.ts). */
+  sentimentModel: text("sentiment_model", { enum: SENTIMENT_MODEL_CHOICES }).notNull().default("embedded"),
   updatedAt: integer("updated_at").notNull(),
 });
 

@@ -1,0 +1,1 @@
+ALTER TABLE `support_settings` ADD `sentiment_model` text DEFAULT 'embedded' NOT NULL;
