@@ -6,6 +6,7 @@
 import { registerJob } from "../platform/job-queue";
 import { createRouter } from "../platform/http";
 import { registerScheduledTask } from "../platform/scheduled-tasks";
+import { registerRecordAudience } from "../platform/record-audience";
 import { HANDOUT_JOB } from "../../schema/jobs";
 import { REPLY_JOB, replyJob } from "./email/outbound-mail";
 import { helpCenterRoutes } from "./help-center/help-center-routes";
@@ -20,6 +21,7 @@ import { handoutJob } from "./tickets/handout";
 import { supportTicketActionRoutes } from "./tickets/ticket-action-routes";
 import { supportTicketRoutes } from "./tickets/ticket-routes";
 import { supportViewRoutes } from "./tickets/ticket-view-routes";
+import { visibleTicketIds } from "./tickets/ticket-visibility";
 
 export { SlaClock } from "./sla/sla-clock";
 export { handleInboundEmail } from "./email/email-handler";
@@ -38,6 +40,7 @@ export { helpUrl, orgSlugOf } from "./help-center/help-center";
 registerJob(HANDOUT_JOB, handoutJob);
 registerJob(REPLY_JOB, replyJob);
 registerScheduledTask("support-sla-breaches", slaBreachTask);
+registerRecordAudience("ticket", visibleTicketIds);
 
 export const supportRoutes = createRouter()
   .route("/support/knowledge-base", supportKbRoutes)

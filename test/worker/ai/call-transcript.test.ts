@@ -157,6 +157,8 @@ describe("transcribing a call recording", () => {
       record: { type: "call", id: callId, title: "Call with Dana Buyer" },
       headline: "Dana asked for a quote for forty licences.",
       by: null,
+      insightId: expect.any(String),
+      evidence: [{ type: "call", id: callId, title: "Call with Dana Buyer", detail: "Dana asked for a quote for forty licences." }],
     });
     room.close();
 

@@ -4,10 +4,10 @@ import { orgDb, type Db } from "../../platform/db";
 import { AppError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import type { Job } from "../../platform/job-queue";
-import { publishEvent } from "../../platform/room-rpc";
 import { calls, type CallRow, type TranscriptActionItem, type TranscriptSegment } from "../../../schema";
 import type { CallTranscriptJob } from "../../../schema/jobs";
-import { callAudience, callTitle, partyNames } from "../../telephony";
+import { callTitle, partyNames } from "../../telephony";
+import { raiseInsight } from "../../insights";
 import type { ChatModel } from "../providers/ai-provider";
 import { resolveAi, SETUP_HINT } from "../providers/ai-config";
 import { assertWithinBudget, recordAiUsage } from "../usage/ai-usage";
@@ -60,12 +60,20 @@ async function draftSummary(env: Env, db: Db, orgId: string, chat: ChatModel | n
   }
 }
 
-/** `ai_insight` to the members who may see the call (the same audience as its call events). */
+/** An inbox entry and `ai_insight` for the members who may see the call (the same audience as its call events). */
 async function announceSummary(env: Env, db: Db, call: CallRow, summary: string) {
   try {
     const title = callTitle(call, await partyNames(db, call.orgId, [call]));
-    const { userIds } = await callAudience(db, call.orgId, call.agentUserId);
-    await publishEvent(env, call.orgId, "ai_insight", { kind: "call_summary", record: { type: "call", id: call.id, title }, headline: headlineOf(summary), by: null }, userIds);
+    const headline = headlineOf(summary);
+    await raiseInsight(env, db, {
+      orgId: call.orgId,
+      kind: "call_summary",
+      record: { type: "call", id: call.id, title },
+      headline,
+      evidence: [{ type: "call", id: call.id, title, detail: headline }],
+      dedupeKey: `call_summary:${call.id}`,
+      by: null,
+    });
   } catch (err) {
     console.error(JSON.stringify({ level: "warn", msg: "call summary insight not published", orgId: call.orgId, err: String(err) }));
   }

@@ -50,3 +50,7 @@ export async function requireVisibleTicket(db: Db, orgId: string, viewer: Ticket
   if (!seesTicket(member, ticket)) throw notFound("Ticket");
   return ticket;
 }
+
+/** The same rule as a subquery of ticket ids, for features that reference tickets without importing support (the insight inbox). */
+export const visibleTicketIds = (orgId: string, viewer: TicketViewer): SQL =>
+  sql`SELECT ${supportTickets.id} FROM ${supportTickets} WHERE ${and(eq(supportTickets.orgId, orgId), visibleTickets(orgId, viewer))}`;
