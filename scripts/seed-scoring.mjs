@@ -43,6 +43,17 @@ const LOST_REASONS = ["Went with a competitor", "No budget", "No decision", "Tim
 const sigmoid = (x) => 1 / (1 + Math.exp(-x));
 const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, "");
 
+async function request(base, token, method, path, body) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => ({}));
+  if (res.status >= 300) throw new Error(`scoring seed: ${method} ${path} answered ${res.status}: ${JSON.stringify(json)}`);
+  return json.data;
+}
+
 async function pool(items, task) {
   let next = 0;
   const out = new Array(items.length);
@@ -76,10 +87,11 @@ function makeLead(r, i, closed) {
       firstName, lastName, source, title: r.pick(TITLES), companyName: freeEmail && r.chance(0.5) ? null : company,
       email: `${slug(firstName)}.${slug(lastName)}.hist${i}@${domain}`,
       ...(phone ? { phone: `+1 (${r.int(201, 989)}) ${r.int(200, 999)}-${String(r.int(0, 9999)).padStart(4, "0")}` } : {}),
-      status: closed && !converted ? "unqualified" : r.pick(["new", "contacted", "qualified"]),
+      status: r.pick(["new", "contacted", "qualified"]),
       tags: enterprise ? ["enterprise"] : r.chance(0.2) ? ["smb"] : [],
     },
     activities,
+    closed,
     converted,
   };
 }
@@ -99,8 +111,9 @@ function makeClosedDeal(r, company) {
     body: {
       title: `${company.name} — ${r.pick(DEAL_PRODUCTS)}`, amount, currency: "USD",
       closeDate: new Date(Date.now() - closedDaysAgo * DAY).toISOString().slice(0, 10),
-      tags: tag ? [tag] : [], status: won ? "won" : "lost", ...(won ? {} : { lostReason: r.pick(LOST_REASONS) }),
+      tags: tag ? [tag] : [],
     },
+    close: { status: won ? "won" : "lost", ...(won ? {} : { lostReason: r.pick(LOST_REASONS) }) },
   };
 }
 
@@ -114,15 +127,19 @@ function activitySpecs(r, count, subjects) {
 }
 
 /**
- * Seeds the history with `api(path, body?)` (GET without a body, POST with
- * one; answers the envelope's data), then retrains both models so the demo
- * opens on learned scores rather than waiting for the debounced job.
+ * Seeds the history as the owner `token` of the organization at `base`, then
+ * retrains both models so the demo opens on learned scores rather than
+ * waiting for the debounced job. Records are closed after their activities,
+ * as in real life: what a model may learn from is what was known before the
+ * outcome.
  */
-export async function seedScoring(api, { log = console.log } = {}) {
+export async function seedScoring({ base, token, log = console.log }) {
+  const api = (path, body, method = body === undefined ? "GET" : "POST") => request(base, token, method, path, body);
   const r = rng(1212);
   const users = await api("/api/users?per_page=100");
   const owners = users.filter((u) => u.role !== "viewer").map((u) => u.id);
   const [pipeline] = (await api("/api/pipelines")).filter((p) => p.isDefault);
+  const openStage = pipeline.stages.find((s) => s.probability > 0 && s.probability < 100);
   const wonStage = pipeline.stages.find((s) => s.probability === 100);
   const lostStage = pipeline.stages.find((s) => s.probability === 0);
   const known = await api("/api/companies?per_page=100");
@@ -140,21 +157,24 @@ export async function seedScoring(api, { log = console.log } = {}) {
   const leadActivities = leads.flatMap((lead, i) => lead.activities.map((a) => ({ ...a, leadId: leadIds[i], ownerId: lead.ownerId })));
   log(`    ${leadActivities.length} lead activities… (${Date.now() - t} ms)`);
   await pool(leadActivities, (a) => api("/api/activities", a));
-  log(`    conversions… (${Date.now() - t} ms)`);
-  await pool(leads.flatMap((lead, i) => (lead.converted ? [leadIds[i]] : [])), (id) => api(`/api/leads/${id}/convert`, { deal: null }));
+  log(`    outcomes… (${Date.now() - t} ms)`);
+  await pool(leads.flatMap((lead, i) => (lead.closed ? [[leadIds[i], lead.converted]] : [])), ([id, converted]) =>
+    converted ? api(`/api/leads/${id}/convert`, { deal: null }) : api(`/api/leads/${id}`, { status: "unqualified" }, "PATCH"));
 
-  log(`  ${SIZES.closedDeals} won and lost deals for scoring…`);
+  log(`  ${SIZES.closedDeals} won and lost deals for scoring… (${Date.now() - t} ms)`);
   const deals = Array.from({ length: SIZES.closedDeals }, (_, i) => {
     const company = companies[i % companies.length];
     const deal = makeClosedDeal(r, company);
     return { ...deal, company, ownerId: owners[i % owners.length], activities: activitySpecs(r, deal.activities, DEAL_ACTIVITIES) };
   });
   const dealIds = await pool(deals, async (deal) => (await api("/api/deals", {
-    ...deal.body, pipelineId: pipeline.id, stageId: (deal.won ? wonStage : lostStage).id, companyId: deal.company.id, ownerId: deal.ownerId,
+    ...deal.body, pipelineId: pipeline.id, stageId: openStage.id, companyId: deal.company.id, ownerId: deal.ownerId,
   })).id);
   const dealActivities = deals.flatMap((deal, i) => deal.activities.map((a) => ({ ...a, dealId: dealIds[i], ownerId: deal.ownerId })));
   log(`    ${dealActivities.length} deal activities… (${Date.now() - t} ms)`);
   await pool(dealActivities, (a) => api("/api/activities", a));
+  log(`    outcomes… (${Date.now() - t} ms)`);
+  await pool(deals, (deal, i) => api(`/api/deals/${dealIds[i]}`, { ...deal.close, stageId: (deal.won ? wonStage : lostStage).id }, "PATCH"));
 
   log(`  training the lead and deal scores… (${Date.now() - t} ms)`);
   for (const type of ["lead", "deal"]) await api(`/api/scoring/models/${type}/retrain`, {});
