@@ -15,6 +15,7 @@ import { searchRoutes } from "./search";
 import { aiRoutes } from "./ai";
 import { supportRoutes } from "./support";
 import { telephonyRoutes } from "./telephony";
+import { forecastRoutes } from "./forecast";
 
 const MAX_JSON_BODY = 1024 * 1024;
 
@@ -84,7 +85,8 @@ const routes = app
   .route("/api", telephonyRoutes)
   .route("/api", supportRoutes)
   .route("/api", notificationsRoutes)
-  .route("/api", aiRoutes);
+  .route("/api", aiRoutes)
+  .route("/api", forecastRoutes);
 
 export type AppType = typeof routes;
 

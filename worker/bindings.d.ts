@@ -13,6 +13,8 @@ declare namespace Cloudflare {
     SLA_CLOCK: DurableObjectNamespace<import("./support").SlaClock>;
     /** One per Asterisk / FreePBX provider: holds ARI's event WebSocket. */
     ARI_LINK: DurableObjectNamespace<import("./telephony").AriLink>;
+    /** One per organization: the weekly forecast snapshot where crons do not fire. */
+    FORECAST_CLOCK: DurableObjectNamespace<import("./forecast").ForecastClock>;
     ASSETS: Fetcher;
     /** Recordings, attachments and mail parts; keys are prefixed with the organization id. */
     FILES: R2Bucket;

@@ -5,6 +5,7 @@ import { handleQueue, type Job } from "./platform/job-queue";
 import { purgeRateLimitsTask } from "./platform/rate-limit";
 import { registerScheduledTask, runScheduled } from "./platform/scheduled-tasks";
 import { handleInboundEmail } from "./support";
+import { forecastSnapshotTask } from "./forecast";
 import { roomGate } from "../rooms/room-gate";
 import { withSecurityHeaders } from "./platform/observability";
 
@@ -12,8 +13,10 @@ export { DealRoom } from "../rooms/deal-room";
 export { OrgRoom } from "../rooms/org-room";
 export { SlaClock } from "./support";
 export { AriLink } from "./telephony";
+export { ForecastClock } from "./forecast";
 
 registerScheduledTask("rate-limit-purge", purgeRateLimitsTask);
+registerScheduledTask("forecast-snapshots", forecastSnapshotTask);
 
 export default {
   async fetch(request, env, ctx): Promise<Response> {

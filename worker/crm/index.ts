@@ -20,6 +20,8 @@ export { defaultPipelineStatements } from "./deals/pipelines";
 export { search as searchRecords, SEARCH_TYPES, type SearchHit, type SearchType } from "./record-search";
 export { getDeal, listDeals, moveDeal } from "./deals/deals";
 export { listPipelines } from "./deals/pipelines";
+/** For forecasts (worker/forecast), which read a pipeline's stages and their configured probabilities. */
+export { requirePipeline, type PipelineView } from "./deals/pipelines";
 export { contactService } from "./records/contact-record-type";
 export { companyService } from "./records/company-record-type";
 export { leadService } from "./records/lead-record-type";
