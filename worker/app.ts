@@ -15,6 +15,7 @@ import { searchRoutes } from "./search";
 import { aiRoutes } from "./ai";
 import { supportRoutes } from "./support";
 import { telephonyRoutes } from "./telephony";
+import { insightsRoutes } from "./insights";
 import { forecastRoutes } from "./forecast";
 
 const MAX_JSON_BODY = 1024 * 1024;
@@ -86,6 +87,7 @@ const routes = app
   .route("/api", supportRoutes)
   .route("/api", notificationsRoutes)
   .route("/api", aiRoutes)
+  .route("/api", insightsRoutes)
   .route("/api", forecastRoutes);
 
 export type AppType = typeof routes;

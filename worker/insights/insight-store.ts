@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNotNull, isNull, or } from "drizzle-orm";
+import { and, eq, gt, isNotNull, isNull, or } from "drizzle-orm";
 import { insights, insightStates, type Insight, type InsightEvidence, type InsightKind, type InsightRecordType } from "../../schema";
 import type { Env } from "../platform/env";
 import type { Db } from "../platform/db";
@@ -36,7 +36,10 @@ async function setAside(db: Db, insightId: string, now: number): Promise<Set<str
  * Announcing is best effort: the inbox entry is committed first.
  */
 export async function raiseInsight(env: Pick<Env, "ORG_ROOM">, db: Db, input: RaiseInsightInput): Promise<Insight | null> {
-  const { orgId, kind, record, headline, evidence, dedupeKey } = input;
+  const { orgId, kind, record, headline, dedupeKey } = input;
+  // The record itself is always the first piece of evidence: the inbox reads its title from there.
+  const cited = input.evidence.some((e) => e.type === record.type && e.id === record.id);
+  const evidence = cited ? input.evidence : [{ type: record.type, id: record.id, title: record.title }, ...input.evidence];
   const audience = await recordAudience(db, orgId, record.type, record.id);
   if (!audience) return null;
   const now = Date.now();
@@ -87,20 +90,4 @@ export async function resolveInsight(db: Db, orgId: string, dedupeKey: string): 
     .update(insights)
     .set({ resolvedAt: Date.now() })
     .where(and(eq(insights.orgId, orgId), eq(insights.dedupeKey, dedupeKey), isNull(insights.resolvedAt)));
-}
-
-/** Resolves every open insight of a rule whose key is not among those still holding (one rule's sweep over an organization). */
-export async function resolveAllExcept(db: Db, orgId: string, keys: { prefix: string; holding: ReadonlySet<string> }): Promise<number> {
-  const open = await db
-    .select({ dedupeKey: insights.dedupeKey })
-    .from(insights)
-    .where(and(eq(insights.orgId, orgId), isNull(insights.resolvedAt)));
-  const gone = open.map((r) => r.dedupeKey).filter((k) => k.startsWith(keys.prefix) && !keys.holding.has(k));
-  for (let i = 0; i < gone.length; i += 90) {
-    await db
-      .update(insights)
-      .set({ resolvedAt: Date.now() })
-      .where(and(eq(insights.orgId, orgId), inArray(insights.dedupeKey, gone.slice(i, i + 90)), isNull(insights.resolvedAt)));
-  }
-  return gone.length;
 }
