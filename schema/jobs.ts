@@ -61,3 +61,47 @@ export interface CallTranscriptJob {
   requestedAt?: number;
   [key: string]: unknown;
 }
+
+/**
+ * Judges a customer message with the organization's remote sentiment model
+ * (Workers AI or its chat model) after the message is written, so mail
+ * intake never waits on a model; support enqueues it, the AI layer handles it.
+ */
+export const TICKET_SENTIMENT_JOB = "ai-ticket-sentiment";
+
+export interface TicketSentimentJob {
+  type: typeof TICKET_SENTIMENT_JOB;
+  orgId: string;
+  ticketId: string;
+  /** The customer's comment; null: the message that opened the ticket (its description). */
+  commentId: string | null;
+  [key: string]: unknown;
+}
+
+/** Retrains an organization's lead or deal scoring model and, once promoted, rescores (worker/scoring). */
+export const SCORING_RETRAIN_JOB = "scoring-retrain";
+
+export interface ScoringRetrainJob {
+  type: typeof SCORING_RETRAIN_JOB;
+  orgId: string;
+  recordType: "lead" | "deal";
+  /** Why: "button", "outcomes", "nightly", "rules" (the admin's rules changed). */
+  reason: string;
+  by?: string | null;
+  [key: string]: unknown;
+}
+
+/**
+ * Records changed: rescores the organization's leads and deals changed since
+ * its last refresh, and retrains when outcomes arrived. Sent after CRM writes
+ * and by the organization room after it projected deals, with a short delay;
+ * a job requested before the last refresh began does nothing (debounce).
+ */
+export const SCORING_REFRESH_JOB = "scoring-refresh";
+
+export interface ScoringRefreshJob {
+  type: typeof SCORING_REFRESH_JOB;
+  orgId: string;
+  requestedAt: number;
+  [key: string]: unknown;
+}

@@ -5,14 +5,16 @@
  */
 import { createRouter } from "../platform/http";
 import { registerJob } from "../platform/job-queue";
-import { CALL_TRANSCRIPT_JOB } from "../../schema/jobs";
+import { CALL_TRANSCRIPT_JOB, TICKET_SENTIMENT_JOB } from "../../schema/jobs";
 import { aiTicketDraftRoutes } from "./drafts/ticket-draft-routes";
 import { aiAssistantRoutes } from "./assistant/assistant-routes";
 import { aiSettingsRoutes } from "./settings/ai-settings-routes";
 import { callTranscriptJob } from "./transcripts/call-transcript-job";
+import { ticketSentimentJob } from "./sentiment/ticket-sentiment-job";
 import { callTranscriptRoutes } from "./transcripts/call-transcript-routes";
 
 registerJob(CALL_TRANSCRIPT_JOB, callTranscriptJob);
+registerJob(TICKET_SENTIMENT_JOB, ticketSentimentJob);
 
 export const aiRoutes = createRouter()
   .route("/ai", aiSettingsRoutes)

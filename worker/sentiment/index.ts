@@ -10,3 +10,4 @@ export { workersAiSentimentModel, sentimentOfClassScores, WORKERS_AI_SENTIMENT_M
 export { llmSentimentModel, llmModelName, parseLlmSentiments, type ChatCompletion } from "./llm-sentiment-model";
 export { judgeWithFallback } from "./judge-with-fallback";
 export { foldSentiment, rollUpSentiments, trendOf } from "./sentiment-rollup";
+export { SentimentSchema, SentimentRollupSchema } from "./sentiment-schemas";

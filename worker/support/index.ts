@@ -37,6 +37,10 @@ export { suggestArticles } from "./knowledge-base/kb-queries";
 export { requireArticle } from "./knowledge-base/kb-articles";
 export { helpUrl, orgSlugOf } from "./help-center/help-center";
 
+/** For the AI layer's sentiment: the organization's chosen model, and a remote model's judgment of a customer message applied to its ticket. */
+export { getSupportSettings } from "./support-settings";
+export { applyTicketSentiment, customerMessageText } from "./sentiment/ticket-sentiment";
+
 registerJob(HANDOUT_JOB, handoutJob);
 registerJob(REPLY_JOB, replyJob);
 registerScheduledTask("support-sla-breaches", slaBreachTask);

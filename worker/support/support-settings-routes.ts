@@ -3,6 +3,17 @@ import { createRouter, envelope, jsonBody, jsonResponse, ok, standardErrors } fr
 import { requirePermission } from "../platform/auth-middleware";
 import { getSupportSettings, settingsView, updateSupportSettings } from "./support-settings";
 import { SECURITY, supportScope } from "./tickets/ticket-schemas";
+import { SENTIMENT_MODEL_CHOICES } from "../../schema";
+
+const EscalationRuleSchema = z
+  .object({
+    enabled: z.boolean(),
+    threshold: z.number().min(-1).max(0).openapi({ example: -0.3, description: "Escalate when the conversation's rolled-up sentiment falls to or below this (-1…0)" }),
+    raisePriority: z.boolean().openapi({ description: "Raise the ticket's priority one level" }),
+    notifyTeamLead: z.boolean().openapi({ description: "Notify the lead of the ticket's team" }),
+  })
+  .strict()
+  .openapi("SentimentEscalationRule");
 
 const SettingsSchema = z
   .object({
@@ -11,6 +22,10 @@ const SettingsSchema = z
     fromName: z.string().nullable(),
     fromAddress: z.string().nullable(),
     outbound: z.object({ configured: z.boolean(), provider: z.string().nullable(), message: z.string().nullable() }),
+    sentimentModel: z.enum(SENTIMENT_MODEL_CHOICES).openapi({
+      description: "Who judges customer messages: the embedded model (inline), Workers AI or the organization's chat model (after the write; the embedded model judges when they are unavailable)",
+    }),
+    sentimentEscalation: EscalationRuleSchema,
   })
   .openapi("SupportSettings");
 
@@ -20,7 +35,7 @@ const routes = {
     path: "/",
     tags: ["Support settings"],
     security: SECURITY,
-    summary: "The organization's inbound support address and outbound sender status",
+    summary: "The organization's inbound support address, outbound sender status and sentiment settings",
     middleware: [requirePermission("tickets:read")] as const,
     responses: { 200: jsonResponse(envelope(SettingsSchema), "Settings"), ...standardErrors },
   }),
@@ -29,7 +44,7 @@ const routes = {
     path: "/",
     tags: ["Support settings"],
     security: SECURITY,
-    summary: "Change the inbound local part or the sender name/address (managers)",
+    summary: "Change the inbound local part, the sender name/address, the sentiment model or the escalation rule (managers)",
     middleware: [requirePermission("support:manage")] as const,
     request: jsonBody(
       z
@@ -37,6 +52,8 @@ const routes = {
           inboundLocalPart: z.string().trim().min(1).max(64),
           fromName: z.string().trim().max(100).nullable(),
           fromAddress: z.email().max(254).nullable(),
+          sentimentModel: z.enum(SENTIMENT_MODEL_CHOICES),
+          sentimentEscalation: EscalationRuleSchema,
         })
         .partial()
         .strict(),

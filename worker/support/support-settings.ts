@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Env } from "../platform/env";
 import type { Db } from "../platform/db";
 import { conflict, invalid, notFound } from "../platform/errors";
-import { organizations, supportSettings } from "../../schema";
+import { organizations, supportSettings, type SentimentEscalationRule, type SentimentModelChoice } from "../../schema";
 import { auditStatement } from "../platform/audit-writer";
 import { isUniqueViolation } from "../platform/records";
 import type { SupportActor } from "./sla/sla";
@@ -50,8 +50,13 @@ export function settingsView(env: Pick<Env, "EMAIL_DOMAIN" | "SEND_EMAIL" | "EMA
     fromName: row.fromName,
     fromAddress: row.fromAddress,
     outbound: outboundStatus(env),
+    sentimentModel: row.sentimentModel,
+    sentimentEscalation: row.sentimentEscalation ?? DEFAULT_SENTIMENT_ESCALATION,
   };
 }
+
+/** What the settings show before an admin has set the rule: off, with the values it would start from. */
+export const DEFAULT_SENTIMENT_ESCALATION: SentimentEscalationRule = { enabled: false, threshold: -0.3, raisePriority: true, notifyTeamLead: true };
 
 /** The organization an inbound address belongs to (for the email worker), or null: mail to it is rejected. */
 export async function orgForInboundAddress(db: Db, env: Pick<Env, "EMAIL_DOMAIN">, address: string): Promise<string | null> {
@@ -65,7 +70,13 @@ export async function updateSupportSettings(
   db: Db,
   orgId: string,
   actor: SupportActor,
-  input: { inboundLocalPart?: string; fromName?: string | null; fromAddress?: string | null },
+  input: {
+    inboundLocalPart?: string;
+    fromName?: string | null;
+    fromAddress?: string | null;
+    sentimentModel?: SentimentModelChoice;
+    sentimentEscalation?: SentimentEscalationRule;
+  },
 ) {
   await getSupportSettings(db, orgId);
   const set: Partial<typeof supportSettings.$inferInsert> = { updatedAt: Date.now() };
@@ -76,6 +87,8 @@ export async function updateSupportSettings(
   }
   if (input.fromName !== undefined) set.fromName = input.fromName?.trim() || null;
   if (input.fromAddress !== undefined) set.fromAddress = input.fromAddress?.trim().toLowerCase() || null;
+  if (input.sentimentModel !== undefined) set.sentimentModel = input.sentimentModel;
+  if (input.sentimentEscalation !== undefined) set.sentimentEscalation = input.sentimentEscalation;
   try {
     await db.batch([
       db.update(supportSettings).set(set).where(eq(supportSettings.orgId, orgId)),

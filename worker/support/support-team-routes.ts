@@ -14,6 +14,7 @@ const TeamSchema = z
     name: z.string(),
     assignmentRule: z.enum(ASSIGNMENT_RULES),
     lastAssignedUserId: z.string().nullable(),
+    leadUserId: z.string().nullable().openapi({ description: "Notified when a conversation of the team turns negative" }),
     memberIds: z.array(z.string()),
     createdAt: z.number().int(),
     updatedAt: z.number().int(),
@@ -24,6 +25,7 @@ const fields = {
   name: z.string().trim().min(1).max(100),
   assignmentRule: z.enum(ASSIGNMENT_RULES).openapi({ description: "manual, round_robin or least_loaded (among the team's available agents)" }),
   memberIds: z.array(z.string().min(1).max(64)).max(200).openapi({ description: "The whole member list" }),
+  leadUserId: z.string().min(1).max(64).nullable().openapi({ description: "The team lead, told when a conversation turns negative; null: nobody" }),
 };
 
 const routes = {
@@ -43,7 +45,7 @@ const routes = {
     security,
     summary: "Create a team (managers)",
     middleware: [requirePermission("support:manage")] as const,
-    request: jsonBody(z.object({ ...fields, assignmentRule: fields.assignmentRule.optional(), memberIds: fields.memberIds.optional() }).strict()),
+    request: jsonBody(z.object({ ...fields, assignmentRule: fields.assignmentRule.optional(), memberIds: fields.memberIds.optional(), leadUserId: fields.leadUserId.optional() }).strict()),
     responses: { 201: jsonResponse(envelope(TeamSchema), "Created"), 409: jsonResponse(z.any(), "Name taken"), ...standardErrors },
   }),
   get: createRoute({
@@ -61,7 +63,7 @@ const routes = {
     path: "/{id}",
     tags,
     security,
-    summary: "Rename, change the rule or replace the members (managers)",
+    summary: "Rename, change the rule or the lead, or replace the members (managers)",
     middleware: [requirePermission("support:manage")] as const,
     request: { params: IdParam, ...jsonBody(z.object(fields).partial().strict()) },
     responses: { 200: jsonResponse(envelope(TeamSchema), "Updated"), 409: jsonResponse(z.any(), "Name taken"), ...standardErrors },

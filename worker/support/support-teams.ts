@@ -36,6 +36,8 @@ export interface TeamInput {
   assignmentRule?: AssignmentRule;
   /** The full member list (replaces the current one). */
   memberIds?: string[];
+  /** Told when a conversation of the team turns negative (the sentiment escalation rule); null: nobody. */
+  leadUserId?: string | null;
 }
 
 const nameTaken = () => conflict("A team with this name already exists", { name: ["Already taken"] });
@@ -44,6 +46,8 @@ export async function saveTeam(db: Db, orgId: string, actor: SupportActor, id: s
   const before = id ? await getTeam(db, orgId, id) : null;
   const memberIds = input.memberIds ? [...new Set(input.memberIds)] : undefined;
   for (const userId of memberIds ?? []) await assertAssignable(db, orgId, userId, "memberIds");
+  if (input.leadUserId) await assertAssignable(db, orgId, input.leadUserId, "leadUserId");
+  const lead = input.leadUserId !== undefined ? { leadUserId: input.leadUserId } : {};
   const now = Date.now();
   const teamId = id ?? newId();
   const statements = [];
@@ -51,12 +55,12 @@ export async function saveTeam(db: Db, orgId: string, actor: SupportActor, id: s
     statements.push(
       db
         .update(supportTeams)
-        .set({ ...(input.name ? { name: input.name.trim() } : {}), ...(input.assignmentRule ? { assignmentRule: input.assignmentRule } : {}), updatedAt: now })
+        .set({ ...(input.name ? { name: input.name.trim() } : {}), ...(input.assignmentRule ? { assignmentRule: input.assignmentRule } : {}), ...lead, updatedAt: now })
         .where(and(eq(supportTeams.orgId, orgId), eq(supportTeams.id, teamId))),
     );
   } else {
     statements.push(
-      db.insert(supportTeams).values({ id: teamId, orgId, name: input.name!.trim(), assignmentRule: input.assignmentRule ?? "manual", createdAt: now, updatedAt: now }),
+      db.insert(supportTeams).values({ id: teamId, orgId, name: input.name!.trim(), assignmentRule: input.assignmentRule ?? "manual", ...lead, createdAt: now, updatedAt: now }),
     );
   }
   if (memberIds) {

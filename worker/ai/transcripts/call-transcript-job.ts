@@ -15,6 +15,7 @@ import { claimTranscript, findTranscript, settleTranscript, type Settlement } fr
 import { headlineOf, summarizeTranscript } from "./call-summary";
 import { transcribeRecording } from "./recording-transcription";
 import { stereoChannels } from "./wav-channels";
+import { judgeTranscript } from "./transcript-sentiment";
 
 /**
  * The queue job that turns a call's recording into a transcript, a summary
@@ -146,7 +147,8 @@ export async function transcribeCall(env: Env, job: CallTranscriptJob): Promise<
   }
 
   const draft = await draftSummary(env, db, job.orgId, resolved.chat, transcribed.segments);
-  const settled = await finish({ status: "done", segments: transcribed.segments, language: transcribed.language, ...draft, ...route });
+  const judged = await judgeTranscript(env, db, job.orgId, transcribed.segments, call.startedAt);
+  const settled = await finish({ status: "done", segments: judged.segments, sentiment: judged.sentiment, language: transcribed.language, ...draft, ...route });
   if (settled && draft.summary) await announceSummary(env, db, call, draft.summary);
 }
 

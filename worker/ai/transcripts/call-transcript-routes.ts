@@ -8,6 +8,7 @@ import { requirePermission } from "../../platform/auth-middleware";
 import { can } from "../../platform/permissions";
 import { actorOf } from "../../platform/records";
 import { AI_PROVIDERS, TRANSCRIPT_STATUSES } from "../../../schema";
+import { SentimentRollupSchema, SentimentSchema } from "../../sentiment";
 import { createTaskFromActionItem, getCallTranscript, retryCallTranscript, updateCallTranscript } from "./call-transcript-service";
 
 const tags = ["AI"];
@@ -24,6 +25,7 @@ const SegmentSchema = z
     start: z.number().openapi({ description: "Seconds from the recording's start" }),
     end: z.number(),
     text: z.string(),
+    sentiment: SentimentSchema.optional().openapi({ description: "The customer's segments (and one-channel ones), judged once transcribed" }),
   })
   .openapi("TranscriptSegment");
 
@@ -37,6 +39,7 @@ const TranscriptSchema = z
     status: z.enum(TRANSCRIPT_STATUSES).nullable().openapi({ description: "null: the call's recording was never transcribed" }),
     language: z.string().nullable(),
     segments: z.array(SegmentSchema).openapi({ description: "In time order" }),
+    sentiment: SentimentRollupSchema.nullable().openapi({ description: "The customer's side of the call rolled up (recent segments weigh more); null until judged" }),
     summary: z.string().nullable().openapi({ description: "A draft the team may edit" }),
     actionItems: z.array(ActionItemSchema),
     provider: z.enum(AI_PROVIDERS).nullable(),

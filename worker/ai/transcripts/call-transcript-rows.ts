@@ -1,6 +1,6 @@
 import { and, eq, inArray, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../../platform/db";
-import { callTranscripts, type AiProviderName, type TranscriptActionItem, type TranscriptSegment } from "../../../schema";
+import { callTranscripts, type AiProviderName, type SentimentRollup, type TranscriptActionItem, type TranscriptSegment } from "../../../schema";
 
 /**
  * Who works on a call's transcript. The queue delivers a job at least once,
@@ -62,7 +62,7 @@ export async function claimTranscript(
 }
 
 export type Settlement =
-  | { status: "done"; segments: TranscriptSegment[]; language: string | null; summary: string | null; actionItems: TranscriptActionItem[]; provider: AiProviderName; model: string; error: string | null }
+  | { status: "done"; segments: TranscriptSegment[]; sentiment: SentimentRollup | null; language: string | null; summary: string | null; actionItems: TranscriptActionItem[]; provider: AiProviderName; model: string; error: string | null }
   | { status: "failed" | "skipped"; error: string; provider?: AiProviderName | null; model?: string | null };
 
 /** Writes the job's outcome, if the job still holds its claim. */

@@ -28,6 +28,7 @@ export function transcriptView(call: Pick<CallRow, "id" | "recordingKey">, row: 
     status: row?.status ?? null,
     language: row?.language ?? null,
     segments: row?.segments ?? [],
+    sentiment: row?.sentiment ?? null,
     summary: row?.summary ?? null,
     actionItems: row?.actionItems ?? [],
     provider: row?.provider ?? null,

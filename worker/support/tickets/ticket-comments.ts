@@ -2,7 +2,8 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../../platform/db";
 import { conflict, invalid } from "../../platform/errors";
 import { newId } from "../../platform/ids";
-import { supportAttachments, supportComments, supportTickets, users } from "../../../schema";
+import { supportAttachments, supportComments, supportTickets, users, type Sentiment } from "../../../schema";
+import { foldSentiment } from "../../sentiment";
 import { auditStatement } from "../../platform/audit-writer";
 import { nextSlaDue, pauseChanges, type SupportActor } from "../sla/sla";
 import { requireTicket, type Ticket } from "./tickets";
@@ -27,9 +28,11 @@ export interface CommentInput {
  * Adds a reply or an internal note. The first public reply by an agent stamps
  * firstRespondedAt (stopping the first-response clock) and opens a new
  * ticket; a requester writing on a pending or solved ticket reopens it.
- * A closed ticket takes no more comments (409).
+ * A closed ticket takes no more comments (409). `judged`: a customer
+ * message's sentiment, stored with it and folded into the ticket's rollup
+ * in the same write.
  */
-export async function addComment(db: Db, orgId: string, actor: SupportActor, ticketId: string, input: CommentInput) {
+export async function addComment(db: Db, orgId: string, actor: SupportActor, ticketId: string, input: CommentInput, judged: Sentiment | null = null) {
   const ticket = await requireTicket(db, orgId, ticketId);
   if (ticket.status === "closed") throw conflict("The ticket is closed; open a follow-up ticket instead");
   const body = input.body.trim();
@@ -54,10 +57,11 @@ export async function addComment(db: Db, orgId: string, actor: SupportActor, tic
     deliveryError: null,
     deliveryAttempts: 0,
     deliveredAt: null,
-    sentiment: null,
+    sentiment: authorType === "user" ? null : judged,
     createdAt: now,
   };
   const patch: Partial<Ticket> = { updatedAt: now };
+  if (comment.sentiment) patch.sentiment = foldSentiment(ticket.sentiment, comment.sentiment, now);
   if (input.kind === "public" && authorType === "user") {
     if (ticket.firstRespondedAt === null) patch.firstRespondedAt = now;
     if (ticket.status === "new") patch.status = "open";

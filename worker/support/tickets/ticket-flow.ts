@@ -11,6 +11,7 @@ import { mergeTickets } from "./ticket-merge";
 import { queueReplyMail, type OutboundEnv } from "../email/outbound-mail";
 import { armSlaClock } from "../sla/sla-clock-arm";
 import type { SupportActor } from "../sla/sla";
+import { followUpCustomerMessage, isCustomerAuthor, judgeInline, storeOpeningSentiment } from "../sentiment/ticket-sentiment";
 import { createTicket, deleteTicket, requireTicket, updateTicket, type NewTicketInput, type Ticket, type TicketInput } from "./tickets";
 
 /**
@@ -74,12 +75,24 @@ export async function assignByRule(
   return after ? { ticket: after, assigned: true } : { ticket: await requireTicket(db, orgId, ticket.id), assigned: false };
 }
 
-export async function openTicket(env: SupportEnv, orgId: string, actor: SupportActor, input: NewTicketInput) {
-  const created = await createTicket(orgDb(env, orgId), orgId, actor, input);
-  const { ticket } = await assignByRule(env, orgId, actor, created);
+/** Judging needs the queue: a remote sentiment model judges customer messages in a job. */
+type CustomerMessageEnv = SupportEnv & Pick<Env, "JOBS">;
+
+/** A ticket the system opens (inbound mail, the help center) was written by the customer: its description is judged like a reply. */
+export async function openTicket(env: CustomerMessageEnv, orgId: string, actor: SupportActor, input: NewTicketInput) {
+  const db = orgDb(env, orgId);
+  let created = await createTicket(db, orgId, actor, input);
+  const opening = actor.userId === null && created.description.trim() ? await judgeInline(db, orgId, created.description) : null;
+  if (opening?.judged) created = await storeOpeningSentiment(db, orgId, created, opening.judged);
+  let { ticket } = await assignByRule(env, orgId, actor, created);
   await publishTicket(env, orgId, "ticket_created", ticket, actor.userId);
   if (ticket.assigneeId) await announceAssignment(env, orgId, ticket, null, actor.userId);
   await armSlaClock(env, orgId, ticket.slaDueAt);
+  if (opening) {
+    ticket = await followUpCustomerMessage(env, orgId, opening.settings, {
+      before: null, after: ticket, commentId: null, text: ticket.description, judgedInline: opening.judged !== null,
+    });
+  }
   return ticket;
 }
 
@@ -109,11 +122,18 @@ export async function autoAssign(env: SupportEnv, orgId: string, actor: SupportA
 }
 
 /** A public agent reply on an email ticket is also queued for mailing (or marked not sent when no sender is configured). */
-export async function commentOnTicket(env: SupportEnv & OutboundEnv, orgId: string, actor: SupportActor, ticketId: string, input: CommentInput) {
-  const added = await addComment(orgDb(env, orgId), orgId, actor, ticketId, input);
+export async function commentOnTicket(env: CustomerMessageEnv & OutboundEnv, orgId: string, actor: SupportActor, ticketId: string, input: CommentInput) {
+  const db = orgDb(env, orgId);
+  const customer = isCustomerAuthor(input.authorType) && input.body.trim() ? await judgeInline(db, orgId, input.body) : null;
+  const added = await addComment(db, orgId, actor, ticketId, input, customer?.judged ?? null);
   const result = { ...added, comment: await queueReplyMail(env, orgId, added.after, added.comment) };
   await publishTicket(env, orgId, "ticket_updated", result.after, actor.userId, { comment: result.comment });
   await armSlaClock(env, orgId, result.after.slaDueAt);
+  if (customer) {
+    result.after = await followUpCustomerMessage(env, orgId, customer.settings, {
+      before: added.before, after: result.after, commentId: result.comment.id, text: result.comment.body, judgedInline: customer.judged !== null,
+    });
+  }
   return result;
 }
 

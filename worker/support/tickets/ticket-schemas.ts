@@ -7,6 +7,7 @@ import { jsonResponse } from "../../platform/http";
 import { can } from "../../platform/permissions";
 import { TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES } from "../../../schema";
 import { SLA_STATES } from "../../../schema";
+import { SentimentRollupSchema, SentimentSchema } from "../../sentiment";
 
 /** Schemas and helpers the support routes share. */
 
@@ -87,6 +88,7 @@ export const TicketSchema = z
     createdAt: z.number().int(),
     updatedAt: z.number().int(),
     sla: SlaSchema,
+    sentiment: SentimentRollupSchema.nullable().openapi({ description: "The customer's side of the conversation rolled up (recent messages weigh more), with its trend; null until a customer message is judged" }),
   })
   .openapi("Ticket");
 
@@ -123,6 +125,7 @@ export const CommentSchema = z
     deliveryError: z.string().nullable(),
     deliveryAttempts: z.number().int(),
     deliveredAt: z.number().int().nullable(),
+    sentiment: SentimentSchema.nullable().openapi({ description: "Customer messages only, with the model that judged; null for agents' comments and until a remote model has judged" }),
     createdAt: z.number().int(),
     attachments: z.array(AttachmentSchema).optional(),
   })
