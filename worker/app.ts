@@ -17,6 +17,7 @@ import { supportRoutes } from "./support";
 import { telephonyRoutes } from "./telephony";
 import { insightsRoutes } from "./insights";
 import { forecastRoutes } from "./forecast";
+import { scoringNudge, scoringRoutes } from "./scoring";
 
 const MAX_JSON_BODY = 1024 * 1024;
 
@@ -24,6 +25,7 @@ export const app = new OpenAPIHono<AppEnv>();
 
 app.use("*", requestContext, securityHeaders);
 app.use("/api/*", apiAuthGuard, webhookAuthLimit);
+app.use("/api/*", scoringNudge);
 
 /**
  * Endpoints that read their own body format: vendor webhooks (form-encoded, as
@@ -88,7 +90,8 @@ const routes = app
   .route("/api", notificationsRoutes)
   .route("/api", aiRoutes)
   .route("/api", insightsRoutes)
-  .route("/api", forecastRoutes);
+  .route("/api", forecastRoutes)
+  .route("/api", scoringRoutes);
 
 export type AppType = typeof routes;
 
