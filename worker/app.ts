@@ -16,6 +16,7 @@ import { aiRoutes } from "./ai";
 import { supportRoutes } from "./support";
 import { telephonyRoutes } from "./telephony";
 import { insightsRoutes } from "./insights";
+import { dashboardRoute } from "./dashboard";
 import { forecastRoutes } from "./forecast";
 import { scoringNudge, scoringRoutes } from "./scoring";
 
@@ -90,6 +91,7 @@ const routes = app
   .route("/api", notificationsRoutes)
   .route("/api", aiRoutes)
   .route("/api", insightsRoutes)
+  .route("/api", dashboardRoute)
   .route("/api", forecastRoutes)
   .route("/api", scoringRoutes);
 

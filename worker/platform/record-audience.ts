@@ -69,3 +69,6 @@ export async function recordAudience(db: Db, orgId: string, type: InsightRecordT
   if (!exists) return null;
   return [...open.map((v) => v.userId), ...restricted.filter((_, i) => seen[i]).map((v) => v.userId)];
 }
+
+/** `SELECT id …` of one type's records the viewer may see, for lists that read those records directly (the dashboard). */
+export const visibleRecordIds = (type: InsightRecordType, orgId: string, viewer: RecordViewer): SQL => ruleOf(type)(orgId, viewer);
