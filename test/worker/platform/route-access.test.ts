@@ -28,6 +28,9 @@ const VIEWER_MAY: Record<string, string> = {
   "POST /api/ai/conversations/{id}/messages": "asks the assistant in their own conversation; its tools read what the viewer may see and only propose changes",
   "POST /api/ai/conversations/{id}/actions/{actionId}/confirm": "their own conversation's proposals; running one needs the role's own permission (403, nothing written)",
   "POST /api/ai/conversations/{id}/actions/{actionId}/dismiss": "their own conversation's proposals",
+  "POST /api/insights/{id}/dismiss": "their own insight inbox",
+  "POST /api/insights/{id}/snooze": "their own insight inbox",
+  "DELETE /api/insights/{id}/snooze": "their own insight inbox",
 };
 
 describe("every documented route, deny by default", () => {

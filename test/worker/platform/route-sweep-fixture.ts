@@ -9,6 +9,8 @@ import { callSid, createProvider } from "../../telephony-helpers";
 import { createPbx } from "../telephony/telephony-pbx-helpers";
 import { openTicketVia } from "../support/support-helpers";
 import { orgSlug, published } from "../support/kb-helpers";
+import { raiseInsight } from "../../../worker/insights";
+import { testDb } from "../../record-helpers";
 
 /** One organization holding a record of every kind a route takes an id of. */
 export interface SweepOrg {
@@ -82,6 +84,9 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
   await env.DB.prepare("INSERT INTO call_transcripts (call_id, org_id, recording_key, status, segments, text, summary, action_items, created_at, updated_at) VALUES (?, ?, ?, 'done', ?, 'Hello there', 'Greeting', ?, ?, ?)")
     .bind(live.call.id, owner.orgId, `${owner.orgId}/recordings/${sid}.mp3`, JSON.stringify([{ speaker: "agent", start: 0, end: 1, text: "Hello there" }]), JSON.stringify([{ id: transcriptItem, text: "Send the quote" }]), now, now)
     .run();
+  const insight = await raiseInsight(env, testDb(), {
+    orgId: owner.orgId, kind: "deal_at_risk", record: { type: "deal", id: deal.id, title: deal.title }, headline: "Sweep risk", evidence: [], dedupeKey: `sweep:${deal.id}`,
+  });
   return {
     owner,
     viewer,
@@ -118,6 +123,7 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
       conversation: conversation.id,
       aiAction,
       transcriptItem,
+      insight: insight!.id,
     },
   };
 }
@@ -164,6 +170,7 @@ const PARAMS: [RegExp, string, string][] = [
   [/^\/api\/ai\/conversations\//, "actionId", "aiAction"],
   [/^\/api\/ai\/calls\//, "id", "call"],
   [/^\/api\/ai\/calls\//, "itemId", "transcriptItem"],
+  [/^\/api\/insights\//, "id", "insight"],
 ];
 
 /** The template with each parameter replaced by the id of `org`'s record of that kind; throws for an unknown parameter. */
@@ -181,6 +188,7 @@ export function refinedBody(key: string, ids: Record<string, string>): unknown {
     "PATCH /api/telephony/calls/{id}": { notes: "Sweep" },
     "PATCH /api/ai/calls/{id}/transcript": { summary: "Sweep" },
     "POST /api/telephony/twilio/calls/{id}/transfer": { toUserId: ids.user },
+    "POST /api/insights/{id}/snooze": { hours: 2 },
   };
   return bodies[key];
 }
