@@ -136,9 +136,10 @@ describe("transcribing a call recording", () => {
     expect(transcript.body.data).toMatchObject({ callId, status: "done", provider: "openai", model: "fake-whisper-1", summary: SUMMARY, error: null, retryable: false });
     expect(transcript.body.data.segments).toEqual([
       { speaker: "agent", start: 0.1, end: 0.9, text: "Thanks for calling Acme, this is Sam." },
-      { speaker: "customer", start: 1.0, end: 2.0, text: "I'd like a quote for forty licences." },
+      { speaker: "customer", start: 1.0, end: 2.0, text: "I'd like a quote for forty licences.", sentiment: { label: "positive", score: expect.any(Number), model: "vader" } },
       { speaker: "agent", start: 2.1, end: 2.9, text: "I will send the quote by Friday." },
     ]);
+    expect(transcript.body.data.sentiment).toMatchObject({ label: "positive", messages: 1, model: "vader" });
     expect(transcript.body.data.actionItems.map((i: { text: string }) => i.text)).toEqual(["Send the quote for forty licences by Friday", "Book a follow-up call"]);
     expect(transcript.body.data.actionItems.every((i: { id: string; taskId?: string }) => i.id && i.taskId === undefined)).toBe(true);
 
@@ -244,7 +245,7 @@ describe("recordings copied from Twilio", () => {
     expect(uploads.map((r) => r.path)).toEqual(["/v1/audio/transcriptions", "/v1/chat/completions"]);
     expect(uploads[0]!.body).toMatchObject({ model: "fake-whisper-1", file: { name: `${callId}.mp3`, type: "audio/mpeg", size: fakeRecordingMedia(recordingSid).length } });
     const transcript = (await transcriptOf(ctx.owner, callId)).body.data;
-    expect(transcript.segments).toEqual([{ speaker: "speaker", start: 0, end: 1.5, text: "Hello there." }]);
+    expect(transcript.segments).toEqual([{ speaker: "speaker", start: 0, end: 1.5, text: "Hello there.", sentiment: { label: "neutral", score: 0, model: "vader" } }]);
     // Prose instead of JSON: kept as the summary, no action items.
     expect(transcript).toMatchObject({ summary: "A short hello; nothing to do.", actionItems: [] });
   });
@@ -256,7 +257,7 @@ describe("recordings copied from Twilio", () => {
     await vi.waitFor(async () => expect((await transcriptOf(ctx.owner, callId)).body.data.status).toBe("done"), { timeout: 20_000, interval: 200 });
     expect(await mediaRequests(recordingSid)).toEqual(["GET mp3"]);
     expect((await fakeRequests(ctx.key))[0]!.body).toMatchObject({ file: { name: `${callId}.mp3` } });
-    expect((await transcriptOf(ctx.owner, callId)).body.data.segments).toEqual([{ speaker: "speaker", start: 0, end: 2, text: "Please call me back." }]);
+    expect((await transcriptOf(ctx.owner, callId)).body.data.segments).toEqual([{ speaker: "speaker", start: 0, end: 2, text: "Please call me back.", sentiment: { label: "positive", score: expect.any(Number), model: "vader" } }]);
   });
 
   it("deletes the WAV when the transcript is skipped", async () => {
