@@ -82,7 +82,7 @@ export function makeLeads(r, n) {
     return {
       firstName, lastName, companyName: company, title: r.pick(TITLES), source: r.pick(SOURCES),
       email: `${slug(firstName)}.${slug(lastName)}.lead${i}@${slug(company)}.example`,
-      status: r.pick(["new", "new", "contacted", "qualified", "unqualified"]), score: r.int(5, 95),
+      status: r.pick(["new", "new", "contacted", "qualified", "unqualified"]),
     };
   });
 }

@@ -5,6 +5,7 @@ import { ACTIVITY_SUBJECTS, makeCompanies, makeContacts, makeDeal, makeLeads, rn
 import { seedKnowledgeBase } from "./seed-kb.mjs";
 import { seedTelephony } from "./seed-telephony.mjs";
 import { seedSupport } from "./seed-support.mjs";
+import { seedScoring } from "./seed-scoring.mjs";
 
 export const DEMO = {
   email: "demo@neuracrm.dev",
@@ -128,5 +129,7 @@ export async function seedDemo(base, log = console.log) {
   await seedTelephony((path, body) => must(base, path, body, token), { base, token, log });
   log("  support desk…");
   await seedSupport((path, body) => must(base, path, body, token), { base, token, log });
+  log("  scoring history…");
+  await seedScoring({ base, token, log });
   return { created: true };
 }

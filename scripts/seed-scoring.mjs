@@ -9,6 +9,7 @@
 import { rng } from "./demo-data.mjs";
 
 const PARALLEL = 4;
+// Outcomes are closed one at a time: the model's holdout is the newest outcomes, so their order must not depend on which request finished first.
 const DAY = 86_400_000;
 const SIZES = { closedLeads: 170, openLeads: 40, closedDeals: 110 };
 
@@ -54,11 +55,11 @@ async function request(base, token, method, path, body) {
   return json.data;
 }
 
-async function pool(items, task) {
+async function pool(items, task, width = PARALLEL) {
   let next = 0;
   const out = new Array(items.length);
   await Promise.all(
-    Array.from({ length: PARALLEL }, async () => {
+    Array.from({ length: width }, async () => {
       while (next < items.length) {
         const i = next++;
         out[i] = await task(items[i], i);
@@ -159,7 +160,7 @@ export async function seedScoring({ base, token, log = console.log }) {
   await pool(leadActivities, (a) => api("/api/activities", a));
   log(`    outcomes… (${Date.now() - t} ms)`);
   await pool(leads.flatMap((lead, i) => (lead.closed ? [[leadIds[i], lead.converted]] : [])), ([id, converted]) =>
-    converted ? api(`/api/leads/${id}/convert`, { deal: null }) : api(`/api/leads/${id}`, { status: "unqualified" }, "PATCH"));
+    converted ? api(`/api/leads/${id}/convert`, { deal: null }) : api(`/api/leads/${id}`, { status: "unqualified" }, "PATCH"), 1);
 
   log(`  ${SIZES.closedDeals} won and lost deals for scoring… (${Date.now() - t} ms)`);
   const deals = Array.from({ length: SIZES.closedDeals }, (_, i) => {
@@ -174,7 +175,7 @@ export async function seedScoring({ base, token, log = console.log }) {
   log(`    ${dealActivities.length} deal activities… (${Date.now() - t} ms)`);
   await pool(dealActivities, (a) => api("/api/activities", a));
   log(`    outcomes… (${Date.now() - t} ms)`);
-  await pool(deals, (deal, i) => api(`/api/deals/${dealIds[i]}`, { ...deal.close, stageId: (deal.won ? wonStage : lostStage).id }, "PATCH"));
+  await pool(deals, (deal, i) => api(`/api/deals/${dealIds[i]}`, { ...deal.close, stageId: (deal.won ? wonStage : lostStage).id }, "PATCH"), 1);
 
   log(`  training the lead and deal scores… (${Date.now() - t} ms)`);
   for (const type of ["lead", "deal"]) await api(`/api/scoring/models/${type}/retrain`, {});
