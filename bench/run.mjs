@@ -13,11 +13,13 @@ import { startBenchOpenAiFake } from "./openai-fake-loader.mjs";
 import { benchBoardMemory } from "./board-memory.mjs";
 import { benchBrowser } from "./browser.mjs";
 import { benchEditors } from "./editors.mjs";
+import { benchForecast } from "./forecast.mjs";
 import { benchRest } from "./rest.mjs";
 import { loadScaleData, scaleData } from "./scale-data.mjs";
 import { benchRoomSync } from "./room-sync.mjs";
+import { benchSentiment } from "./sentiment.mjs";
 
-const ALL = ["api", "rest", "room-sync", "editors", "board-memory", "browser", "ai"];
+const ALL = ["api", "rest", "room-sync", "editors", "board-memory", "browser", "ai", "forecast", "sentiment"];
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !ALL.includes(name));
 if (unknown.length) {
@@ -120,7 +122,9 @@ try {
   if (wanted("editors")) await benchEditors({ ...ctx, ...running });
   if (wanted("board-memory")) await benchBoardMemory({ url: server.url });
   if (wanted("browser")) await benchBrowser({ url: server.url });
+  if (wanted("sentiment")) await benchSentiment();
   if (wanted("ai")) await benchAi({ ...ctx, fakeUrl: openAiFake.url, fakeKey: FAKE_KEY, modelFirstTokenMs: MODEL_FIRST_TOKEN_MS });
+  if (wanted("forecast")) await benchForecast({ url: server.url });
 } finally {
   cleanUp();
 }
