@@ -6,6 +6,7 @@ import { seedKnowledgeBase } from "./seed-kb.mjs";
 import { seedTelephony } from "./seed-telephony.mjs";
 import { seedSupport } from "./seed-support.mjs";
 import { seedScoring } from "./seed-scoring.mjs";
+import { seedForecast } from "./seed-forecast.mjs";
 
 export const DEMO = {
   email: "demo@neuracrm.dev",
@@ -131,5 +132,7 @@ export async function seedDemo(base, log = console.log) {
   await seedSupport((path, body) => must(base, path, body, token), { base, token, log });
   log("  scoring history…");
   await seedScoring({ base, token, log });
+  log("  forecast…");
+  await seedForecast({ base, token, log });
   return { created: true };
 }

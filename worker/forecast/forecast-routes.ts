@@ -71,6 +71,7 @@ const ForecastSchema = z
     from: z.string(),
     to: z.string(),
     commitThreshold: z.number(),
+    minSample: z.number().int(),
     periods: z.array(PeriodSchema),
     stages: z.array(StageProbabilitySchema),
     rows: z.array(ForecastRowSchema),

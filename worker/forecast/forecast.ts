@@ -14,7 +14,7 @@ import { orgTimeZone } from "../platform/local-time";
 import { requirePipeline } from "../crm";
 import { bucketForecast, COMMIT_THRESHOLD, contribution, type BucketContext, type ForecastDeal, type ForecastRow, type Measure, type TargetRow } from "./forecast-buckets";
 import { localToday, periodBounds, periodOf, periodsBetween, shiftPeriod, type Interval, type Period } from "./forecast-periods";
-import { stageProbabilities, type StageProbability } from "./stage-probabilities";
+import { MIN_LEARNING_SAMPLE, stageProbabilities, type StageProbability } from "./stage-probabilities";
 
 /** Who is asking: the whole organization (snapshots), or a member under row-level access. */
 export interface ForecastScope {
@@ -108,6 +108,8 @@ export interface Forecast {
   from: string;
   to: string;
   commitThreshold: number;
+  /** Closed deals through a stage before its learned probability is used. */
+  minSample: number;
   periods: Period[];
   stages: StageProbability[];
   rows: ForecastRow[];
@@ -150,6 +152,7 @@ export async function forecastFor(db: Db, scope: ForecastScope, q: ForecastQuery
     from: f.from,
     to: f.to,
     commitThreshold: COMMIT_THRESHOLD,
+    minSample: MIN_LEARNING_SAMPLE,
     periods: f.periods,
     stages,
     rows,
