@@ -1,9 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { INSIGHT_KINDS, INSIGHT_RECORD_TYPES } from "../../schema";
 import { requirePermission } from "../platform/auth-middleware";
 import { orgDb } from "../platform/db";
 import { createRouter, envelope, jsonResponse, ok, standardErrors } from "../platform/http";
-import { refreshOrgInsights } from "../insights";
+import { InsightSchema, refreshOrgInsights } from "../insights";
 import { dashboardFor } from "./dashboard";
 
 const money = { currency: z.string(), weighted: z.number(), commit: z.number(), bestCase: z.number(), closedWon: z.number() };
@@ -33,20 +32,7 @@ const DashboardSchema = z
     calls: z.object({ today: z.number().int(), answered: z.number().int(), missed: z.number().int(), inbound: z.number().int(), outbound: z.number().int() }),
     insights: z.object({
       open: z.number().int(),
-      items: z.array(
-        z.object({
-          id: z.string(),
-          kind: z.enum(INSIGHT_KINDS),
-          record: z.object({ type: z.enum(INSIGHT_RECORD_TYPES), id: z.string(), title: z.string() }),
-          headline: z.string(),
-          evidence: z.array(z.object({ type: z.string(), id: z.string(), title: z.string(), detail: z.string().optional() })),
-          createdAt: z.number().int(),
-          updatedAt: z.number().int(),
-          resolvedAt: z.number().int().nullable(),
-          dismissedAt: z.number().int().nullable(),
-          snoozedUntil: z.number().int().nullable(),
-        }),
-      ),
+      items: z.array(InsightSchema),
     }),
   })
   .openapi("Dashboard");

@@ -15,6 +15,7 @@ export { raiseInsight, resolveInsight, type RaiseInsightInput } from "./insight-
 
 /** For the dashboard: the newest of a member's inbox, with the rules brought up to date first. */
 export { listInbox, type InsightView } from "./insight-inbox";
+export { InsightSchema } from "./insight-schema";
 export { refreshOrgInsights } from "./insight-sweep";
 
 registerScheduledTask("insight-rules", insightSweepTask);

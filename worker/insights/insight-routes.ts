@@ -1,33 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { INSIGHT_KINDS, INSIGHT_RECORD_TYPES } from "../../schema";
+import { INSIGHT_KINDS } from "../../schema";
 import { requirePermission } from "../platform/auth-middleware";
 import { orgDb } from "../platform/db";
 import { createRouter, envelope, IdParam, jsonBody, jsonResponse, listEnvelope, metaOf, ok, paginationQuery, standardErrors } from "../platform/http";
 import { dismissInsight, inboxCount, listInbox, MAX_SNOOZE_MS, snoozeInsight, unsnoozeInsight } from "./insight-inbox";
+import { InsightSchema } from "./insight-schema";
 import { refreshOrgInsights } from "./insight-sweep";
 
 const tags = ["Insights"];
 const security = [{ bearerAuth: [] }];
-
-const RecordRef = z.object({ type: z.enum(INSIGHT_RECORD_TYPES), id: z.string(), title: z.string() });
-const Evidence = z
-  .object({ type: z.enum([...INSIGHT_RECORD_TYPES, "activity", "comment"]), id: z.string(), title: z.string(), detail: z.string().optional() })
-  .openapi("InsightEvidence");
-
-const InsightSchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum(INSIGHT_KINDS),
-    record: RecordRef,
-    headline: z.string(),
-    evidence: z.array(Evidence),
-    createdAt: z.number().int(),
-    updatedAt: z.number().int(),
-    resolvedAt: z.number().int().nullable(),
-    dismissedAt: z.number().int().nullable().openapi({ description: "When you dismissed it (yours alone)" }),
-    snoozedUntil: z.number().int().nullable().openapi({ description: "Hidden from your inbox until then (yours alone)" }),
-  })
-  .openapi("Insight");
 
 const SnoozeBody = z
   .object({

@@ -127,11 +127,16 @@ export function describeEvent(event: LiveEvent): { title: string; detail: string
 			const name = typeof deal.title === 'string' ? deal.title : str('name');
 			return { title: `Deal updated${name ? `: ${name}` : ''}`, detail };
 		}
-		case 'lead_scored':
+		case 'lead_scored': {
+			// schema/room-events.ts LeadScored: {record: {type, id, title}, score, previous, …}
+			const record = d.record && typeof d.record === 'object' ? (d.record as Record<string, unknown>) : {};
+			const what = record.type === 'deal' ? 'Deal' : 'Lead';
+			const from = typeof d.previous === 'number' ? ` (was ${d.previous})` : '';
 			return {
-				title: `Lead scored${typeof d.score === 'number' ? ` ${d.score}` : ''}`,
-				detail: detail ?? str('name')
+				title: `${what} scored${typeof d.score === 'number' ? ` ${d.score}${from}` : ''}`,
+				detail: typeof record.title === 'string' ? record.title : (detail ?? str('name'))
 			};
+		}
 		case 'call_started':
 			return { title: 'Call started', detail: detail ?? str('with') };
 		case 'call_ended':
@@ -150,7 +155,14 @@ export function describeEvent(event: LiveEvent): { title: string; detail: string
 		}
 		case 'ai_insight': {
 			const record = d.record && typeof d.record === 'object' ? (d.record as Record<string, unknown>) : {};
-			const what = d.kind === 'call_summary' ? 'Call summary ready' : d.kind === 'ticket_reply_draft' ? 'Reply drafted' : 'AI insight';
+			const KINDS: Record<string, string> = {
+				call_summary: 'Call summary ready',
+				ticket_reply_draft: 'Reply drafted',
+				deal_at_risk: 'Deal at risk',
+				hot_lead: 'Hot lead',
+				ticket_escalation: 'Ticket escalated'
+			};
+			const what = (typeof d.kind === 'string' && KINDS[d.kind]) || 'AI insight';
 			return { title: typeof record.title === 'string' ? `${what}: ${record.title}` : what, detail: str('headline') ?? detail };
 		}
 	}
