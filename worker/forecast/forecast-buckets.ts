@@ -24,6 +24,8 @@ export interface ForecastDeal {
   closeDate: string | null;
   /** When the deal became won (epoch ms), for won deals without a close date. */
   wonAt: number | null;
+  /** How many deals this stands for, when deals of one bucket, stage and status come summed (1 when absent). */
+  count?: number;
 }
 
 export interface BucketContext {
@@ -119,8 +121,9 @@ export function bucketForecast(
     if (!c || !inRange.has(c.period)) continue;
     const r = row(c.period, deal.ownerId, deal.currency);
     for (const m of MEASURES) r[m] += c[m];
-    if (deal.status === "open") r.openCount += 1;
-    if (c.slipped > 0) r.slippedCount += 1;
+    const n = deal.count ?? 1;
+    if (deal.status === "open") r.openCount += n;
+    if (c.slipped > 0) r.slippedCount += n;
   }
   for (const t of targetList) {
     if (!inRange.has(t.period)) continue;
