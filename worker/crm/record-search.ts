@@ -14,6 +14,8 @@ export interface SearchHit {
   title: string;
   subtitle: string | null;
   score: number;
+  /** A lead's or deal's predictive score (worker/scoring); absent for other types, null when unscored. */
+  recordScore?: number | null;
 }
 
 /**
@@ -43,7 +45,7 @@ function typeQuery(type: SearchType, match: string, orgId: string, ownerId: stri
   // Table and column names come from SOURCES above, never from the request.
   return sql`SELECT * FROM (
     SELECT ${type} AS type, r.id AS id, ${sql.raw(s.title)} AS title, ${sql.raw(s.subtitle)} AS subtitle,
-      bm25(${sql.raw(s.fts)}, 0.0, 10.0, 1.0) AS relevance
+      bm25(${sql.raw(s.fts)}, 0.0, 10.0, 1.0) AS relevance, ${sql.raw(type === "leads" || type === "deals" ? "r.score" : "NULL")} AS record_score
     FROM ${sql.raw(s.fts)} JOIN ${sql.raw(s.table)} r ON r.rowid = ${sql.raw(s.fts)}.rowid
     WHERE ${sql.raw(s.fts)} MATCH ${match} AND r.org_id = ${orgId}
       ${ownerId ? sql`AND r.owner_id = ${ownerId}` : sql``}
@@ -71,7 +73,7 @@ export async function search(
     input.types.map((t) => typeQuery(t, match, orgId, ownerId, input.limit)),
     sql` UNION ALL `,
   );
-  const rows = await db.all<{ type: SearchType; id: string; title: string; subtitle: string | null; relevance: number }>(
+  const rows = await db.all<{ type: SearchType; id: string; title: string; subtitle: string | null; relevance: number; record_score: number | null }>(
     sql`${union} ORDER BY relevance LIMIT ${input.limit}`,
   );
   return rows.map((r) => ({
@@ -80,5 +82,6 @@ export async function search(
     title: r.title,
     subtitle: r.subtitle || null,
     score: Number((-r.relevance).toPrecision(6)),
+    ...(r.type === "leads" || r.type === "deals" ? { recordScore: r.record_score } : {}),
   }));
 }

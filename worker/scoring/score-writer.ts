@@ -33,19 +33,21 @@ interface ScoreRow {
   inputHash: string;
 }
 
-const TABLE = { lead: sql.raw("leads"), deal: sql.raw("deals") } as const;
-
-function writeStatements(db: Db, orgId: string, type: ScoredType, rows: ScoreRow[], now: number) {
+/** Raw D1 statements: drizzle's batch does not take `db.run(sql)`; the rows travel as one JSON parameter. */
+function writeStatements(db: Db, orgId: string, type: ScoredType, rows: ScoreRow[], now: number): D1PreparedStatement[] {
   const json = JSON.stringify(rows.map((r) => [r.recordId, r.modelScore, r.basePoints, JSON.stringify(r.factors), r.modelVersion, r.inputHash]));
   const ids = JSON.stringify(rows.map((r) => r.recordId));
+  const table = type === "lead" ? "leads" : "deals";
+  const d1 = db.$client;
   return [
-    db.run(sql`INSERT INTO record_scores (org_id, record_type, record_id, model_score, base_points, factors, model_version, input_hash, scored_at)
-      SELECT ${orgId}, ${type}, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'), ${now} FROM json_each(${json}) WHERE true
+    d1.prepare(`INSERT INTO record_scores (org_id, record_type, record_id, model_score, base_points, factors, model_version, input_hash, scored_at)
+      SELECT ?1, ?2, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+        json_extract(value, '$[4]'), json_extract(value, '$[5]'), ?3 FROM json_each(?4) WHERE true
       ON CONFLICT (org_id, record_type, record_id) DO UPDATE SET model_score = excluded.model_score, base_points = excluded.base_points,
-        factors = excluded.factors, model_version = excluded.model_version, input_hash = excluded.input_hash, scored_at = excluded.scored_at`),
-    db.run(sql`UPDATE ${TABLE[type]} SET score = (SELECT coalesce(rs.override_score, rs.model_score) FROM record_scores rs
-        WHERE rs.org_id = ${orgId} AND rs.record_type = ${type} AND rs.record_id = ${TABLE[type]}.id)
-      WHERE org_id = ${orgId} AND id IN (SELECT value FROM json_each(${ids}))`),
+        factors = excluded.factors, model_version = excluded.model_version, input_hash = excluded.input_hash, scored_at = excluded.scored_at`).bind(orgId, type, now, json),
+    d1.prepare(`UPDATE ${table} SET score = (SELECT coalesce(rs.override_score, rs.model_score) FROM record_scores rs
+        WHERE rs.org_id = ?1 AND rs.record_type = ?2 AND rs.record_id = ${table}.id)
+      WHERE org_id = ?1 AND id IN (SELECT value FROM json_each(?3))`).bind(orgId, type, ids),
   ];
 }
 
@@ -81,8 +83,7 @@ export async function rescore(env: Pick<Env, "ORG_ROOM">, db: Db, orgId: string,
       }
     }
     for (let i = 0; i < rows.length; i += SCORE_WRITE_CHUNK) {
-      const [first, ...rest] = writeStatements(db, orgId, type, rows.slice(i, i + SCORE_WRITE_CHUNK), now);
-      await db.batch([first!, ...rest]);
+      await db.$client.batch(writeStatements(db, orgId, type, rows.slice(i, i + SCORE_WRITE_CHUNK), now));
     }
     result.written += rows.length;
   }

@@ -12,6 +12,7 @@ const SearchHitSchema = z
     title: z.string(),
     subtitle: z.string().nullable().openapi({ description: "A record's detail; for a call, the words around the match" }),
     score: z.number().openapi({ description: "Relevance (higher is better), comparable within one answer" }),
+    recordScore: z.number().int().nullable().optional().openapi({ description: "Leads and deals: the predictive score 0–100 (null until scored)" }),
   })
   .openapi("SearchHit");
 

@@ -22,7 +22,9 @@ describe("deals REST", () => {
     });
     expect(deal.position).toMatch(/^[0-9A-Za-z]+$/);
     const got = await api(`/api/deals/${deal.id}`, { token: owner.token });
-    expect(got.body.data).toEqual(deal);
+    // The detail is the card plus its score (the board's card never has one).
+    expect(got.body.data).toMatchObject(deal);
+    expect(Object.keys(got.body.data).sort()).toEqual([...Object.keys(deal), "score", "scoreFactors", "scoreModel"].sort());
     const list = await api(`/api/deals?pipelineId=${pipeline.id}`, { token: owner.token });
     expect(list.body.meta.total).toBe(1);
   });

@@ -15,7 +15,6 @@ describe("leads", () => {
       title: "CTO",
       companyName: "Lead Co",
       source: "Web",
-      score: 40,
       notes: "Met at a conference",
       tags: ["warm"],
     });
@@ -27,15 +26,16 @@ describe("leads", () => {
       companyName: "Lead Co",
       source: "Web",
       status: "new",
-      score: 40,
       notes: "Met at a conference",
       tags: ["warm"],
       ownerId: owner.userId,
       convertedAt: null,
       convertedDealId: null,
     });
-    const patched = await api(`/api/leads/${created.id}`, { method: "PATCH", token: owner.token, body: { status: "qualified", score: 90 } });
-    expect(patched.body.data).toMatchObject({ status: "qualified", score: 90 });
+    const patched = await api(`/api/leads/${created.id}`, { method: "PATCH", token: owner.token, body: { status: "qualified" } });
+    expect(patched.body.data).toMatchObject({ status: "qualified" });
+    expect(patched.body.data).toHaveProperty("scoreFactors");
+    expect(patched.body.data).toHaveProperty("scoreModel");
     expect((await api(`/api/leads/${created.id}`, { token: owner.token })).body.data.status).toBe("qualified");
     expect((await api(`/api/leads/${created.id}`, { method: "DELETE", token: owner.token })).status).toBe(200);
     expect(await auditActions(owner.token, "lead", created.id)).toEqual(["delete", "update", "create"]);
@@ -52,6 +52,20 @@ describe("leads", () => {
     expectError(await api(`/api/leads/${lead.id}`, { method: "PATCH", token: owner.token, body: { status: "new" } }), 409, "conflict");
     const notes = await api(`/api/leads/${lead.id}`, { method: "PATCH", token: owner.token, body: { notes: "still editable" } });
     expect(notes.body.data).toMatchObject({ status: "converted", notes: "still editable" });
+  });
+
+  it("refuses a score in the body, pointing to the override route, and changes nothing", async () => {
+    const owner = await registerAccount("ldscore");
+    const lead = await create("/api/leads", owner.token, { firstName: "Scored" });
+    for (const res of [
+      await api("/api/leads", { token: owner.token, body: { firstName: "S", score: 40 } }),
+      await api(`/api/leads/${lead.id}`, { method: "PATCH", token: owner.token, body: { score: 90, notes: "changed" } }),
+    ]) {
+      expectError(res, 400, "validation_error");
+      expect(res.body.error.details.score[0]).toContain("/api/scoring/lead/{id}/override");
+    }
+    expect((await api(`/api/leads/${lead.id}`, { token: owner.token })).body.data.notes).toBeNull();
+    expect((await api("/api/leads", { token: owner.token })).body.meta.total).toBe(1);
   });
 
   it("answers validation errors naming each bad field", async () => {
@@ -79,8 +93,8 @@ describe("leads", () => {
     const agent = await addMember(owner, "agent");
     const lead = await create("/api/leads", owner.token, { firstName: "Role" });
     expect((await api("/api/leads", { token: viewer.token })).body.meta.total).toBe(1);
-    expectError(await api(`/api/leads/${lead.id}`, { method: "PATCH", token: viewer.token, body: { score: 1 } }), 403, "forbidden");
-    expect((await api(`/api/leads/${lead.id}`, { method: "PATCH", token: agent.token, body: { score: 1 } })).status).toBe(200);
+    expectError(await api(`/api/leads/${lead.id}`, { method: "PATCH", token: viewer.token, body: { notes: "x" } }), 403, "forbidden");
+    expect((await api(`/api/leads/${lead.id}`, { method: "PATCH", token: agent.token, body: { notes: "x" } })).status).toBe(200);
     expectError(await api(`/api/leads/${lead.id}`, { method: "DELETE", token: agent.token }), 403, "forbidden");
   });
 
@@ -89,7 +103,7 @@ describe("leads", () => {
     const b = await registerAccount("ldb");
     const theirs = await create("/api/leads", b.token, { firstName: "Hidden" });
     expectError(await api(`/api/leads/${theirs.id}`, { token: a.token }), 404, "not_found");
-    expectError(await api(`/api/leads/${theirs.id}`, { method: "PATCH", token: a.token, body: { score: 1 } }), 404, "not_found");
+    expectError(await api(`/api/leads/${theirs.id}`, { method: "PATCH", token: a.token, body: { notes: "x" } }), 404, "not_found");
     expectError(await api(`/api/leads/${theirs.id}`, { method: "DELETE", token: a.token }), 404, "not_found");
     expect((await api("/api/leads?q=hidden", { token: a.token })).body.data).toEqual([]);
   });
@@ -108,9 +122,14 @@ describe("leads", () => {
   it("filters by status, source, owner, tag and q; sorts by score", async () => {
     const owner = await registerAccount("ldlist");
     const agent = await addMember(owner, "agent");
-    await create("/api/leads", owner.token, { firstName: "A", status: "contacted", source: "Web", score: 10, tags: ["x"] });
-    await create("/api/leads", owner.token, { firstName: "B", status: "qualified", source: "web", score: 80, companyName: "Bcorp" });
-    await create("/api/leads", agent.token, { firstName: "C", source: "Event", score: 50, tags: ["x"] });
+    const a = await create("/api/leads", owner.token, { firstName: "A", status: "contacted", source: "Web", tags: ["x"] });
+    const b = await create("/api/leads", owner.token, { firstName: "B", status: "qualified", source: "web", companyName: "Bcorp" });
+    const c = await create("/api/leads", agent.token, { firstName: "C", source: "Event", tags: ["x"] });
+    // Overridden scores: the model's own may change with any rescoring, an override does not.
+    for (const [lead, score] of [[a, 10], [b, 80], [c, 50]] as const) {
+      const res = await api(`/api/scoring/lead/${lead.id}/override`, { method: "PUT", token: owner.token, body: { score, reason: "fixture" } });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    }
     const names = (res: { body: { data: { firstName: string }[] } }) => res.body.data.map((l) => l.firstName);
     expect(names(await api("/api/leads", { token: owner.token }))).toEqual(["C", "B", "A"]);
     expect(names(await api("/api/leads?sort=-score", { token: owner.token }))).toEqual(["B", "C", "A"]);

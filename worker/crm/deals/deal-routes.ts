@@ -5,7 +5,8 @@ import { sortParam } from "../../platform/list";
 import { requirePermission } from "../../platform/auth-middleware";
 import { FRACTIONAL_KEY } from "../../../schema/board-deal-schema";
 import type { DealRecord } from "../../../schema/board-document";
-import { createDeal, deleteDeal, getDeal, listDeals, updateDeal } from "./deals";
+import { createDeal, deleteDeal, getDeal, listDeals, updateDeal, withScores } from "./deals";
+import { ScoreBound, ScoreFactorSchema } from "../record-scores";
 
 const tags = ["Deals"];
 const security = [{ bearerAuth: [] }];
@@ -38,9 +39,19 @@ export const DealSchema = z
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const dealIsTheBoardCard: Same<z.infer<typeof DealSchema>, DealRecord> = true;
 
+const scoreFields = {
+  score: z.number().int().nullable().openapi({ description: "Predictive score 0–100 (the override if any); null until scored. Not on the board's card." }),
+  scoreFactors: z.array(ScoreFactorSchema).nullable().openapi({ description: "The top factors in points" }),
+  scoreModel: z.string().nullable().openapi({ description: "The model version that scored it" }),
+  scoreOverridden: z.boolean().openapi({ description: "Whether `score` is a manager's override" }),
+};
+
+const DealDetailSchema = DealSchema.extend(scoreFields).openapi("DealDetail");
+
 const DealRowSchema = DealSchema.extend({
   contactName: z.string().nullable(),
   companyName: z.string().nullable(),
+  ...scoreFields,
 })
   .openapi({ description: "Linked records' names are null when there is no link or you may not see it" })
   .openapi("DealRow");
@@ -76,7 +87,8 @@ const routes = {
     request: {
       query: z.object({
         ...paginationQuery,
-        sort: sortParam(["title", "amount", "closeDate", "createdAt", "updatedAt"], "-updatedAt"),
+        sort: sortParam(["title", "amount", "closeDate", "createdAt", "updatedAt", "score"], "-updatedAt"),
+        minScore: ScoreBound, maxScore: ScoreBound,
         pipelineId: Id.optional(), stageId: Id.optional(), status: Fields.status.optional(),
         ownerId: Id.optional(), contactId: Id.optional(), companyId: Id.optional(),
         tag: z.string().max(40).optional(), q: z.string().trim().min(1).max(100).optional(),
@@ -88,7 +100,7 @@ const routes = {
     method: "get", path: "/{id}", tags, security, summary: "One deal",
     middleware: [requirePermission("records:read")] as const,
     request: { params: IdParam },
-    responses: { 200: jsonResponse(envelope(DealSchema), "Deal"), ...standardErrors },
+    responses: { 200: jsonResponse(envelope(DealDetailSchema), "Deal, with its score"), ...standardErrors },
   }),
   create: createRoute({
     method: "post", path: "/", tags, security,
@@ -121,7 +133,9 @@ export const dealRoutes = createRouter()
   })
   .openapi(routes.get, async (c) => {
     const auth = c.get("auth");
-    return ok(c, await getDeal(orgDb(c.env, auth.orgId), auth, c.req.valid("param").id));
+    const db = orgDb(c.env, auth.orgId);
+    const [deal] = await withScores(db, auth.orgId, [await getDeal(db, auth, c.req.valid("param").id)]);
+    return ok(c, deal);
   })
   .openapi(routes.create, async (c) => {
     return ok(c, await createDeal(c.env, c.get("auth"), c.req.valid("json"), c.get("requestId")), { status: 201 });

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { DealRecord } from "../../../schema/board-document";
 import type { DealResult } from "../../../schema/board-document";
 import { activities, companies, contacts, deals, memberships, pipelines, stages } from "../../../schema";
@@ -12,19 +12,30 @@ import { hasTag, orderFor } from "../../platform/list";
 import { auditStatement } from "../../platform/audit-writer";
 import { destroyDealRoom, orgRoom } from "../../platform/room-rpc";
 import { link, pageWithNames, personName } from "../records/record-links";
-import { assertMayAssign } from "../../platform/records";
+import { assertMayAssign, sortBy } from "../../platform/records";
+import { scoreColumns } from "../record-scores";
 
 export type DealRow = typeof deals.$inferSelect;
 
+/** The board's card: the score is the scoring feature's, outside the board document (see `withScores`). */
 export function toRecord(row: DealRow): DealRecord {
-  const { orgId: _org, version: _v, ...rest } = row;
+  const { orgId: _org, version: _v, score: _score, ...rest } = row;
   return rest;
+}
+
+/** Deals as lists and the detail answer them: the card plus its score, the factors and the model that scored it. */
+export async function withScores<D extends DealRecord>(db: Db, orgId: string, rows: (D & { score?: number | null })[]) {
+  const extra = await scoreColumns(db, orgId, "deal", rows.map((r) => r.id));
+  const stored = rows.some((r) => r.score === undefined)
+    ? new Map((await db.select({ id: deals.id, score: deals.score }).from(deals).where(and(eq(deals.orgId, orgId), inArray(deals.id, rows.map((r) => r.id))))).map((r) => [r.id, r.score]))
+    : null;
+  return rows.map((r) => ({ ...r, score: r.score ?? stored?.get(r.id) ?? null, ...extra.get(r.id)! }));
 }
 
 export interface DealQuery {
   page: number;
   perPage: number;
-  sort: "title" | "-title" | "amount" | "-amount" | "closeDate" | "-closeDate" | "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt";
+  sort: "title" | "-title" | "amount" | "-amount" | "closeDate" | "-closeDate" | "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt" | "score" | "-score";
   pipelineId?: string;
   stageId?: string;
   status?: DealRow["status"];
@@ -36,6 +47,9 @@ export interface DealQuery {
   /** Close dates ("YYYY-MM-DD") from `closeFrom` inclusive to `closeTo` exclusive. */
   closeFrom?: string;
   closeTo?: string;
+  /** Scores from `minScore` to `maxScore`, both inclusive; unscored deals match neither. */
+  minScore?: number;
+  maxScore?: number;
 }
 
 export async function listDeals(db: Db, auth: AuthContext, q: DealQuery) {
@@ -50,11 +64,11 @@ export async function listDeals(db: Db, auth: AuthContext, q: DealQuery) {
   if (q.q) conditions.push(matchesAny(q.q, [deals.title]));
   if (q.closeFrom) conditions.push(gte(deals.closeDate, q.closeFrom));
   if (q.closeTo) conditions.push(lt(deals.closeDate, q.closeTo));
-  const order = orderFor(
-    q.sort,
-    { title: deals.title, amount: deals.amount, closeDate: deals.closeDate, createdAt: deals.createdAt, updatedAt: deals.updatedAt },
-    deals.id,
-  );
+  if (q.minScore !== undefined) conditions.push(gte(deals.score, q.minScore));
+  if (q.maxScore !== undefined) conditions.push(lte(deals.score, q.maxScore));
+  const order = q.sort === "score" || q.sort === "-score"
+    ? sortBy(q.sort, { score: deals.score }, deals.id)
+    : orderFor(q.sort, { title: deals.title, amount: deals.amount, closeDate: deals.closeDate, createdAt: deals.createdAt, updatedAt: deals.updatedAt }, deals.id);
   const page = await pageWithNames<DealRow, "contactName" | "companyName">(
     db,
     auth,
@@ -66,7 +80,8 @@ export async function listDeals(db: Db, auth: AuthContext, q: DealQuery) {
     q.page,
     q.perPage,
   );
-  return { rows: page.rows.map((r) => ({ ...toRecord(r), contactName: r.contactName, companyName: r.companyName })), total: page.total };
+  const rows = page.rows.map((r) => ({ ...toRecord(r), score: r.score, contactName: r.contactName, companyName: r.companyName }));
+  return { rows: await withScores(db, auth.orgId, rows), total: page.total };
 }
 
 export async function getDeal(db: Db, auth: AuthContext, id: string): Promise<DealRecord> {

@@ -49,7 +49,6 @@ export const IMPORT_FIELDS: Record<CsvResource, Record<string, string[]>> = {
     companyName: ["companyname", "company", "accountname", "account", "organization", "organisation"],
     source: SOURCE,
     status: ["status", "leadstatus"],
-    score: ["score", "leadscore"],
     notes: ["notes", "note", "description", "comments"],
     tags: TAGS,
   },

@@ -135,7 +135,6 @@ function candidate(resource: CsvResource, cells: string[], columns: Record<strin
     delete out.fullName;
   }
   if (raw.tags) out.tags = raw.tags.split(/[;,]/).map((t) => t.trim()).filter(Boolean);
-  if (raw.score !== undefined) out.score = /^\d+(\.\d+)?$/.test(raw.score) ? Math.round(Number(raw.score)) : raw.score;
   if (resource === "leads" && raw.status) out.status = LEAD_STATUS_ALIASES[headerKey(raw.status)] ?? raw.status;
   return out;
 }

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { eq, sql } from "drizzle-orm";
+import { eq, gte, lte, sql } from "drizzle-orm";
 import { activities, deals, leads, LEAD_STATUSES } from "../../../schema";
 import { conflict } from "../../platform/errors";
 import { asGiven, phoneNumber, textOrNull } from "./record-field-rules";
@@ -7,6 +7,7 @@ import { blankPerson, personRules, personSchemaFields } from "./person-record-ty
 import { leadFields, recordFields } from "./record-schemas";
 import { recordService, type ListQueryOf } from "./record-service";
 import { filter, pointer, recordType } from "./record-type-spec";
+import { ScoreBound, ScoreFactorSchema, scoreColumns } from "../record-scores";
 
 export type Lead = typeof leads.$inferSelect;
 
@@ -17,7 +18,10 @@ const LeadSchema = z
     companyName: z.string().nullable(),
     source: z.string().nullable(),
     status: z.enum(LEAD_STATUSES),
-    score: z.number().int().nullable(),
+    score: z.number().int().nullable().openapi({ description: "Predictive score 0–100 (the override if any); null until scored" }),
+    scoreFactors: z.array(ScoreFactorSchema).nullable().openapi({ description: "The top factors in points; base points + Σ points = the model's score" }),
+    scoreModel: z.string().nullable().openapi({ description: "The model version that scored it, e.g. lr-3 or rules-1" }),
+    scoreOverridden: z.boolean().openapi({ description: "Whether `score` is a manager's override" }),
     notes: z.string().nullable(),
     convertedAt: z.number().int().nullable(),
     convertedContactId: z.string().nullable(),
@@ -42,7 +46,6 @@ export const leadType = recordType({
     notes: textOrNull,
     phone: phoneNumber,
     status: asGiven,
-    score: asGiven,
   },
   links: {},
   blank: {
@@ -57,6 +60,7 @@ export const leadType = recordType({
     convertedCompanyId: null,
     convertedDealId: null,
   },
+  decorate: (db, orgId, ids) => scoreColumns(db, orgId, "lead", ids),
   beforeUpdate(before, values) {
     if (before.status === "converted" && values.status !== undefined && values.status !== "converted") {
       throw conflict("This lead has been converted; its status no longer changes");
@@ -76,6 +80,8 @@ export const leadType = recordType({
     status: filter(z.enum(LEAD_STATUSES).optional(), (status) => eq(leads.status, status)),
     // A source is free text, so "Web" and "web" are one source.
     source: filter(z.string().trim().min(1).max(100).optional(), (source) => sql`lower(${leads.source}) = ${source.toLowerCase()}`),
+    minScore: filter(ScoreBound, (min) => gte(leads.score, min)),
+    maxScore: filter(ScoreBound, (max) => lte(leads.score, max)),
   },
 
   audited: { create: ["firstName", "lastName", "email", "status"], remove: ["firstName", "lastName", "email"] },

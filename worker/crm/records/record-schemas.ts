@@ -100,6 +100,7 @@ export const leadFields = {
   companyName: optionalText(200),
   source: optionalText(100),
   status: LeadStatus.optional(),
-  score: z.number().int().min(0).max(100).nullable().optional(),
+  /** Computed by worker/scoring; a manager overrides it through the scoring API, never here. */
+  score: z.never({ error: "The score is computed; a manager overrides it with PUT /api/scoring/lead/{id}/override" }).optional(),
   notes: optionalText(10_000),
 };

@@ -47,6 +47,13 @@ export function recordService<
   type Row = RowOf<T>;
   type Input = RecordInput<Fields>;
   const { table } = spec;
+  /** The records as answered: their columns plus what the type's `decorate` adds. */
+  async function answered<R extends { id: string }>(db: Db, orgId: string, rows: R[]): Promise<R[]> {
+    if (!spec.decorate || rows.length === 0) return rows;
+    const extra = await spec.decorate(db, orgId, rows.map((r) => r.id));
+    return rows.map((r) => ({ ...r, ...extra.get(r.id) }));
+  }
+  const answeredOne = async <R extends { id: string }>(db: Db, orgId: string, row: R) => (await answered(db, orgId, [row]))[0]!;
   const pick = (row: Row, keys: string[]) => Object.fromEntries(keys.map((key) => [key, (row as Record<string, unknown>)[key]]));
 
   /** Validated, normalized column values from the input; only the fields given. */
@@ -108,7 +115,7 @@ export function recordService<
       q.page,
       q.perPage,
     );
-    return { rows: rows.map(publicRecord), total };
+    return { rows: await answered(db, orgId, rows.map(publicRecord) as (ReturnType<typeof publicRecord<Row>> & { id: string })[]), total };
   }
 
   async function get(db: Db, orgId: string, actor: Actor, id: string) {
@@ -121,7 +128,7 @@ export function recordService<
       key,
       await db.$count(from, and(eq(from.orgId, orgId), eq(columnOf(from, via), id), visibleTo(actor, from.ownerId))),
     ]);
-    const detail = { ...publicRecord(row), ...Object.fromEntries(await Promise.all(linked)) };
+    const detail = { ...(await answeredOne(db, orgId, publicRecord(row))), ...Object.fromEntries(await Promise.all(linked)) };
     return spec.counts ? { ...detail, counts: Object.fromEntries(await Promise.all(counts)) } : detail;
   }
 
@@ -136,7 +143,7 @@ export function recordService<
       ...Object.fromEntries(own),
       ...creationColumns(actor, values, Date.now()),
     } as Row;
-    return insertRecord(db, table, orgId, actor, row, { entity: spec.entity, changes: pick(row, spec.audited.create) });
+    return answeredOne(db, orgId, await insertRecord(db, table, orgId, actor, row, { entity: spec.entity, changes: pick(row, spec.audited.create) }));
   }
 
   async function update(db: Db, orgId: string, actor: Actor, id: string, input: Input) {
@@ -144,7 +151,7 @@ export function recordService<
     if (spec.ownerFirst) await assertOwner(db, orgId, actor, input.ownerId, before.ownerId);
     const values = await valuesOf(db, orgId, actor, input, before);
     spec.beforeUpdate?.(before, values);
-    return updateRecord(db, table, orgId, actor, before, values, spec.entity);
+    return answeredOne(db, orgId, await updateRecord(db, table, orgId, actor, before, values, spec.entity));
   }
 
   /** A record that deals point at is kept (409); what else pointed at it stays, unlinked. */

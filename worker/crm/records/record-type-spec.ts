@@ -86,6 +86,11 @@ export interface RecordTypeSpec<
   blank: Omit<RowOf<T>, CreationColumn>;
   /** Completes a new record's values before it is inserted. */
   beforeInsert?(values: Partial<RowOf<T>>): void;
+  /**
+   * Adds what the type answers beyond its own columns (a lead's score
+   * factors and model), for a page of records at once.
+   */
+  decorate?(db: Db, orgId: string, ids: string[]): Promise<Map<string, Record<string, unknown>>>;
   /** Refuses, once its values are valid, an update the type does not allow. */
   beforeUpdate?(before: RowOf<T>, values: Partial<RowOf<T>>): void;
 
