@@ -9,7 +9,9 @@ export type DealStatus = (typeof DEAL_STATUSES)[number];
  * closeDate YYYY-MM-DD). `position` is a fractional-index key: order within
  * the stage, compared as plain strings, ties by id.
  */
-export type Deal = DataOf<ReturnType<(typeof client.api.deals)[':id']['$get']>>;
+export type Deal = DataOf<ReturnType<(typeof client.api.deals)[':id']['$patch']>>;
+/** A deal as its page loads it: the card plus its predictive score (kept outside the board document). */
+export type DealDetail = DataOf<ReturnType<(typeof client.api.deals)[':id']['$get']>>;
 
 /** Fields a board client may change (the room reverts anything else). */
 export type DealPatch = Partial<

@@ -1,5 +1,6 @@
 /** How a record list describes its columns, filters and "New" form (see RecordList.svelte). */
 import type { ListMeta } from '$lib/api/api-response';
+import type { ScoredType } from '$schema/scoring';
 import type { LeadStatus, RecordResource } from './record-types';
 
 export type ColumnKind = 'primary' | 'text' | 'owner' | 'status' | 'score' | 'tags' | 'date';
@@ -10,6 +11,8 @@ export interface Column<T> {
 	kind: ColumnKind;
 	/** The API's `sort` key, when the column sorts. */
 	sort?: string;
+	/** The first press sorts highest first (scores). */
+	descendingFirst?: boolean;
 	/** Text shown in the cell (for `primary`, the title). */
 	value: (row: T) => string;
 	/** Second line under a `primary` cell. */
@@ -18,6 +21,8 @@ export interface Column<T> {
 	edit?: { field: string; parse?: (text: string) => unknown; inputmode?: 'text' | 'email' | 'tel' | 'numeric' };
 	/** Hidden on narrow screens. */
 	wide?: boolean;
+	/** A `score` column: the type scored, and whether a manager has overridden the row's score. */
+	scored?: { type: ScoredType; overridden: (row: T) => boolean };
 }
 
 export interface FormField {
@@ -40,6 +45,8 @@ export interface RecordListQuery {
 	ownerId?: string;
 	tag?: string;
 	status?: LeadStatus;
+	/** Only records scoring at least this (0–100). */
+	minScore?: string;
 }
 
 /** One type's list page: what RecordList.svelte is given. */
@@ -56,6 +63,8 @@ export interface RecordListSpec<T> {
 	newFields: FormField[];
 	/** Offer a status filter with these values (leads). */
 	statuses?: readonly string[];
+	/** Offer a minimum-score filter (scored types). */
+	scoreFilter?: boolean;
 }
 
 /** Empty text clears an optional field. */

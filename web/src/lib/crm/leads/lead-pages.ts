@@ -1,11 +1,12 @@
 /** The lead list and the lead page. */
 import { client, data, page } from '$lib/api/typed-api';
-import { score, type RecordListSpec } from '$lib/crm/record-columns';
+import type { RecordListSpec } from '$lib/crm/record-columns';
 import { optional, required, type RecordDetailSpec } from '$lib/crm/record-detail/record-detail-spec';
 import { personName } from '$lib/crm/record-format';
 import { EDITABLE_LEAD_STATUSES, LEAD_STATUSES, type Lead, type NewLead } from '$lib/crm/record-types';
 import LeadConversion from './LeadConversion.svelte';
 import LeadConvertedBanner from './LeadConvertedBanner.svelte';
+import LeadScoreCard from './LeadScoreCard.svelte';
 import LeadStatusField from './LeadStatusField.svelte';
 import LeadSubtitle from './LeadSubtitle.svelte';
 
@@ -27,7 +28,15 @@ export const leadList: RecordListSpec<Lead> = {
 			subtitle: (l) => [l.title, l.companyName].filter(Boolean).join(' · ') || l.email
 		},
 		{ key: 'status', label: 'Status', kind: 'status', value: (l) => l.status },
-		{ key: 'score', label: 'Score', kind: 'score', sort: 'score', value: (l) => (l.score === null ? '' : String(l.score)), edit: { field: 'score', parse: score, inputmode: 'numeric' } },
+		{
+			key: 'score',
+			label: 'Score',
+			kind: 'score',
+			sort: 'score',
+			descendingFirst: true,
+			value: (l) => (l.score === null ? '' : String(l.score)),
+			scored: { type: 'lead', overridden: (l) => l.scoreOverridden }
+		},
 		{ key: 'source', label: 'Source', kind: 'text', value: (l) => l.source ?? '', wide: true },
 		{ key: 'owner', label: 'Owner', kind: 'owner', value: (l) => l.ownerId ?? '' },
 		{ key: 'createdAt', label: 'Added', kind: 'date', sort: 'createdAt', value: (l) => String(l.createdAt), wide: true }
@@ -42,10 +51,10 @@ export const leadList: RecordListSpec<Lead> = {
 		{ name: 'title', label: 'Job title' },
 		{ name: 'source', label: 'Source', placeholder: 'Website, referral…' },
 		{ name: 'status', label: 'Status', type: 'select', options: EDITABLE_LEAD_STATUSES },
-		{ name: 'score', label: 'Score (0–100)', type: 'number' },
 		{ name: 'tags', label: 'Tags', type: 'tags' }
 	],
-	statuses: LEAD_STATUSES
+	statuses: LEAD_STATUSES,
+	scoreFilter: true
 };
 
 export const leadDetail: RecordDetailSpec<Lead> = {
@@ -66,13 +75,13 @@ export const leadDetail: RecordDetailSpec<Lead> = {
 			]
 		},
 		{ part: LeadStatusField },
-		{ label: 'Score (0–100)', value: (l) => (l.score === null ? null : String(l.score)), patch: (t) => ({ score: score(t) }), inputmode: 'numeric', testid: 'field-score' },
 		{ label: 'Email', value: (l) => l.email, patch: optional('email'), inputmode: 'email', testid: 'field-email' },
 		{ label: 'Phone', value: (l) => l.phone, patch: optional('phone'), inputmode: 'tel' },
 		{ label: 'Company', value: (l) => l.companyName, patch: optional('companyName'), testid: 'field-companyName' },
 		{ label: 'Job title', value: (l) => l.title, patch: optional('title') },
 		{ label: 'Source', value: (l) => l.source, patch: optional('source') }
 	],
+	side: LeadScoreCard,
 	notes: (l) => l.notes,
 	deleteDescription: 'Its activities stay, unlinked.'
 };
