@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { insightStates } from "../../../schema";
+import { insightStates, supportTickets } from "../../../schema";
+import { newId } from "../../../worker/platform/ids";
 import { raiseInsight } from "../../../worker/insights";
 import { addMember, api, expectError, registerAccount, type Account } from "../../helpers";
 import { create, restrictToOwnRecords, testDb } from "../../record-helpers";
@@ -133,5 +134,22 @@ describe("the insight inbox", () => {
     expect(idsOf(await inboxOf(owner.token))).toHaveLength(1);
     expect((await api(`/api/deals/${deal.id}`, { method: "DELETE", token: owner.token })).status).toBe(200);
     expect(idsOf(await inboxOf(owner.token))).toEqual([]);
+  });
+
+  it("follows support's rule for ticket insights: the assignee and those who see all, not another restricted agent", async () => {
+    const owner = await registerAccount("inboxticket");
+    const ann = await addMember(owner, "agent", "ann");
+    const bob = await addMember(owner, "agent", "bob");
+    await restrictToOwnRecords(owner);
+    const now = Date.now();
+    const ticketId = newId();
+    await testDb().insert(supportTickets).values({ id: ticketId, orgId: owner.orgId, number: 1, subject: "Angry customer", assigneeId: ann.userId, threadToken: newId(), createdAt: now, updatedAt: now });
+    const raised = await raiseInsight(env, testDb(), {
+      orgId: owner.orgId, kind: "ticket_escalation", record: { type: "ticket", id: ticketId, title: "#1 Angry customer" }, headline: "Turned negative", evidence: [], dedupeKey: `esc:${ticketId}`,
+    });
+    expect(idsOf(await inboxOf(owner.token))).toEqual([raised!.id]);
+    expect(idsOf(await inboxOf(ann.token))).toEqual([raised!.id]);
+    expect(idsOf(await inboxOf(bob.token))).toEqual([]);
+    expectError(await api(`/api/insights/${raised!.id}/dismiss`, { method: "POST", token: bob.token }), 404, "not_found");
   });
 });
