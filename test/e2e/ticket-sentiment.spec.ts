@@ -46,6 +46,8 @@ test('a ticket turns negative live when the customer’s angry reply arrives by 
 	await page.goto(`/support/tickets/${ticket!.id}`);
 	const card = page.getByTestId('ticket-sentiment');
 	const ticketHeader = page.locator('header', { has: page.getByTestId('ticket-number') });
+	// The first page of a fresh server compiles and loads the app: give it time on a busy machine.
+	await expect(page.getByTestId('ticket-number')).toHaveText(`#${ticket!.number}`, { timeout: 30_000 });
 	await expect(card.getByTestId('sentiment-badge')).toHaveAttribute('data-label', 'neutral');
 	await expect(card).toContainText('1 message');
 	await expect(ticketHeader.getByText('Normal', { exact: true })).toBeVisible();
@@ -53,14 +55,15 @@ test('a ticket turns negative live when the customer’s angry reply arrives by 
 
 	await mailReply(request, settings.inboundAddress, ticket!, 'This is unacceptable. The invoice is wrong for the third time and nobody answers. I am very frustrated!');
 
-	// No reload: the room's ticket_updated brings the judged reply, the rollup and the escalated priority.
+	// No reload: the escalation's insight pops up (checked first: its toast leaves after a few seconds),
+	// and the room's ticket_updated brings the judged reply, the rollup and the raised priority.
+	await expect(page.getByText(`#${ticket!.number} turned negative`)).toBeVisible();
 	await expect(card.getByTestId('sentiment-badge')).toHaveAttribute('data-label', 'negative');
 	await expect(card.getByTestId('sentiment-trend')).toHaveAttribute('data-trend', 'worsening');
 	await expect(card).toContainText('2 messages');
 	const reply = page.getByTestId('comment').filter({ hasText: 'The invoice is wrong for the third time' });
 	await expect(reply.getByTestId('sentiment-badge')).toHaveAttribute('data-label', 'negative');
 	await expect(ticketHeader.getByText('High', { exact: true })).toBeVisible();
-	await expect(page.getByText(`#${ticket!.number} turned negative`)).toBeVisible();
 	await screenshot(page, 'ticket-sentiment-negative');
 
 	await page.goto('/support?mode=list');
