@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { activities, calls, callTranscripts, deals, insights, supportComments, supportTickets } from "../../../schema";
 import { dealRiskFindings, STALE_AFTER_DAYS } from "../../../worker/insights/deal-risk-rules";
-import { sweepOrgInsights } from "../../../worker/insights/insight-sweep";
+import { insightSweepTask, refreshOrgInsights, sweepOrgInsights } from "../../../worker/insights/insight-sweep";
 import { localDateOf } from "../../../worker/platform/local-time";
 import { newId } from "../../../worker/platform/ids";
 import { api, registerAccount } from "../../helpers";
@@ -146,5 +146,25 @@ describe("deal-at-risk sweep", () => {
     await sweepOrgInsights(env, db, orgId, now);
     const row = await db.select().from(insights).where(and(eq(insights.orgId, orgId), eq(insights.dedupeKey, `deal_at_risk:negative:${deal.id}`))).get();
     expect(row!.evidence[2]).toEqual({ type: "call", id: callId, title: "Call with Carl Caller", detail: "“We are thinking of cancelling”" });
+  });
+});
+
+describe("when the rules run", () => {
+  it("sweeps again only when their inputs changed, and the cron task covers organizations with open deals", async () => {
+    const owner = await registerAccount("insthrottle");
+    const orgId = owner.orgId;
+    const db = testDb();
+    const now = Date.now();
+    const slipped = await dealFixture(orgId, { title: "Cron deal", createdAt: now - DAY, closeDate: utcDate(now - 2 * DAY) });
+
+    await insightSweepTask(env, new Date(now));
+    expect(await openInsights(orgId)).toEqual([`deal_at_risk:slipped:${slipped.id}`]);
+    expect(await refreshOrgInsights(env, db, orgId, now + 1000)).toBe(false);
+
+    await db.update(deals).set({ closeDate: utcDate(now + 5 * DAY), updatedAt: now + 2000 }).where(eq(deals.id, slipped.id!));
+    expect(await refreshOrgInsights(env, db, orgId, now + 3000)).toBe(true);
+    expect(await openInsights(orgId)).toEqual([]);
+    // An hour on, dates may have moved: it sweeps even though nothing changed.
+    expect(await refreshOrgInsights(env, db, orgId, now + 3000 + 3600_000)).toBe(true);
   });
 });
