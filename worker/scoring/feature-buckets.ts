@@ -62,12 +62,18 @@ const regionNames = (() => {
     return null;
   }
 })();
+const countryNames = new Map<string, string>();
 const countryName = (code: string) => {
-  try {
-    return regionNames?.of(code.toUpperCase()) ?? code.toUpperCase();
-  } catch {
-    return code.toUpperCase();
+  let name = countryNames.get(code);
+  if (name === undefined) {
+    try {
+      name = regionNames?.of(code.toUpperCase()) ?? code.toUpperCase();
+    } catch {
+      name = code.toUpperCase();
+    }
+    countryNames.set(code, name);
   }
+  return name;
 };
 
 const COUNTS: Record<string, string> = { "0": "No activity", "1": "1 activity", "2-4": "2–4 activities", "5+": "5+ activities" };

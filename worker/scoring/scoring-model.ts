@@ -54,19 +54,30 @@ function featureIndex(vocabulary: Record<string, string[]>) {
   return { features, index: new Map(features.map((f, i) => [f, i])) };
 }
 
+/** Per group, each known category's feature index and the index of its "other". */
+type Encoder = [group: string, known: Map<string, number>, other: number][];
+
+function encoderOf(vocabulary: Record<string, string[]>, index: Map<string, number>): Encoder {
+  return Object.entries(vocabulary).map(([group, known]) => [group, new Map(known.map((v) => [v, index.get(key(group, v))!])), index.get(key(group, OTHER))!]);
+}
+
 /** The active feature indices of a record, each group's unknown categories counting as its "other". */
-function encode(groups: FeatureGroups, vocabulary: Record<string, string[]>, index: Map<string, number>): number[] {
-  const active = new Set<number>();
-  for (const [group, known] of Object.entries(vocabulary)) {
-    for (const v of groups[group] ?? []) active.add(index.get(key(group, known.includes(v) ? v : OTHER))!);
+function encode(groups: FeatureGroups, encoder: Encoder): number[] {
+  const active: number[] = [];
+  for (const [group, known, other] of encoder) {
+    for (const v of groups[group] ?? []) {
+      const j = known.get(v) ?? other;
+      if (!active.includes(j)) active.push(j);
+    }
   }
-  return [...active].sort((a, b) => a - b);
+  return active.sort((a, b) => a - b);
 }
 
 export function trainScoringModel(samples: readonly LabelledSample[]): LearnedParams {
   const vocabulary = vocabularyOf(samples);
   const { features, index } = featureIndex(vocabulary);
-  const rows: SparseRow[] = samples.map((s) => encode(s.groups, vocabulary, index));
+  const encoder = encoderOf(vocabulary, index);
+  const rows: SparseRow[] = samples.map((s) => encode(s.groups, encoder));
   const model = trainLogistic(rows, samples.map((s) => s.label), features.length, { iterations: LR_ITERATIONS, step: LR_STEP, l2: LR_L2 });
   const means = new Array<number>(features.length).fill(0);
   for (const row of rows) for (const j of row) means[j]! += 1 / rows.length;
@@ -75,14 +86,18 @@ export function trainScoringModel(samples: readonly LabelledSample[]): LearnedPa
 
 /** A compiled model for scoring many records. */
 export function compileModel(params: LearnedParams) {
-  const { index } = featureIndex(params.vocabulary);
+  const encoder = encoderOf(params.vocabulary, featureIndex(params.vocabulary).index);
   const model: LogisticModel = { bias: params.bias, weights: params.weights };
   const baseLogit = params.weights.reduce((z, w, j) => z + w * params.means[j]!, params.bias);
   const basePoints = Math.round(100 * sigmoid(baseLogit));
-  const groupOf = params.features.map((f) => f.slice(0, f.indexOf("=")));
+  const groupNames = [...new Set(params.features.map((f) => f.slice(0, f.indexOf("="))))];
+  const groupOf = params.features.map((f) => groupNames.indexOf(f.slice(0, f.indexOf("="))));
+  // Every feature's contribution when absent (−w·mean), summed per group; a record then only adds its active features' weights.
+  const absent = new Array<number>(groupNames.length).fill(0);
+  params.weights.forEach((w, j) => (absent[groupOf[j]!]! -= w * params.means[j]!));
 
   function probability(groups: FeatureGroups): number {
-    return sigmoid(logit(model, encode(groups, params.vocabulary, index)));
+    return sigmoid(logit(model, encode(groups, encoder)));
   }
 
   /**
@@ -92,14 +107,8 @@ export function compileModel(params: LearnedParams) {
    * to the unrounded score difference) and rounded together.
    */
   function explain(groups: FeatureGroups, names: Record<string, string> = {}): { score: number; basePoints: number; factors: ScoreFactor[] } {
-    const active = new Set(encode(groups, params.vocabulary, index));
-    const byGroup = new Map<string, number>();
-    params.weights.forEach((w, j) => {
-      const c = w * ((active.has(j) ? 1 : 0) - params.means[j]!);
-      byGroup.set(groupOf[j]!, (byGroup.get(groupOf[j]!) ?? 0) + c);
-    });
-    const groupNames = [...byGroup.keys()];
-    const contributions = groupNames.map((g) => byGroup.get(g)!);
+    const contributions = [...absent];
+    for (const j of encode(groups, encoder)) contributions[groupOf[j]!]! += params.weights[j]!;
     const delta = contributions.reduce((a, b) => a + b, 0);
     const z = baseLogit + delta;
     const exact = 100 * sigmoid(z);

@@ -10,6 +10,8 @@ import { createPbx } from "../telephony/telephony-pbx-helpers";
 import { openTicketVia } from "../support/support-helpers";
 import { orgSlug, published } from "../support/kb-helpers";
 import { raiseInsight } from "../../../worker/insights";
+import { runRefreshJob } from "../../../worker/scoring/scoring-jobs";
+import { SCORING_REFRESH_JOB } from "../../../schema/jobs";
 import { testDb } from "../../record-helpers";
 
 /** One organization holding a record of every kind a route takes an id of. */
@@ -87,6 +89,8 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
   const insight = await raiseInsight(env, testDb(), {
     orgId: owner.orgId, kind: "deal_at_risk", record: { type: "deal", id: deal.id, title: deal.title }, headline: "Sweep risk", evidence: [], dedupeKey: `sweep:${deal.id}`,
   });
+  // Scores the fixture now, so the refreshes its writes queued find nothing left to do and write nothing during a sweep.
+  await runRefreshJob(env, { type: SCORING_REFRESH_JOB, orgId: owner.orgId, requestedAt: Date.now() });
   return {
     owner,
     viewer,
@@ -124,6 +128,7 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
       aiAction,
       transcriptItem,
       insight: insight!.id,
+      scoredType: "lead",
     },
   };
 }
@@ -171,6 +176,8 @@ const PARAMS: [RegExp, string, string][] = [
   [/^\/api\/ai\/calls\//, "id", "call"],
   [/^\/api\/ai\/calls\//, "itemId", "transcriptItem"],
   [/^\/api\/insights\//, "id", "insight"],
+  [/^\/api\/scoring\//, "type", "scoredType"],
+  [/^\/api\/scoring\//, "id", "lead"],
 ];
 
 /** The template with each parameter replaced by the id of `org`'s record of that kind; throws for an unknown parameter. */

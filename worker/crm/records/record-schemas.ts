@@ -101,6 +101,10 @@ export const leadFields = {
   source: optionalText(100),
   status: LeadStatus.optional(),
   /** Computed by worker/scoring; a manager overrides it through the scoring API, never here. */
-  score: z.never({ error: "The score is computed; a manager overrides it with PUT /api/scoring/lead/{id}/override" }).optional(),
+  score: z
+    .unknown()
+    .refine(() => false, { message: "The score is computed; a manager overrides it with PUT /api/scoring/lead/{id}/override" })
+    .optional()
+    .openapi({ description: "Not accepted: the score is computed (see /api/scoring)" }),
   notes: optionalText(10_000),
 };
