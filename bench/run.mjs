@@ -18,8 +18,9 @@ import { benchRest } from "./rest.mjs";
 import { loadScaleData, scaleData } from "./scale-data.mjs";
 import { benchRoomSync } from "./room-sync.mjs";
 import { benchSentiment } from "./sentiment.mjs";
+import { benchScoring } from "./scoring.mjs";
 
-const ALL = ["api", "rest", "room-sync", "editors", "board-memory", "browser", "ai", "forecast", "sentiment"];
+const ALL = ["api", "rest", "room-sync", "editors", "board-memory", "browser", "ai", "forecast", "sentiment", "scoring"];
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !ALL.includes(name));
 if (unknown.length) {
@@ -123,6 +124,7 @@ try {
   if (wanted("board-memory")) await benchBoardMemory({ url: server.url });
   if (wanted("browser")) await benchBrowser({ url: server.url });
   if (wanted("sentiment")) await benchSentiment();
+  if (wanted("scoring")) await benchScoring();
   if (wanted("ai")) await benchAi({ ...ctx, fakeUrl: openAiFake.url, fakeKey: FAKE_KEY, modelFirstTokenMs: MODEL_FIRST_TOKEN_MS });
   if (wanted("forecast")) await benchForecast({ url: server.url });
 } finally {
