@@ -17,6 +17,9 @@ import * as members from "./org-room-members";
 import { liveRole, memberName, resetClient, scopeOf, type MemberState, type Send } from "./org-room-members";
 import { dealRoomName } from "../schema/room-names";
 import { Projection } from "./projection";
+import { SCORING_REFRESH_JOB, type ScoringRefreshJob } from "../schema/jobs";
+
+const SCORE_REFRESH_EVERY_MS = 10_000;
 
 export type { MemberState } from "./org-room-members";
 
@@ -186,10 +189,25 @@ export class OrgRoom extends YServer<Env> {
     this.drainScheduled = false;
     try {
       await this.projection.drain();
+      this.requestScoreRefresh();
     } catch (err) {
       console.error(JSON.stringify({ level: "warn", msg: "projection retry", room: this.name, err: String(err) }));
       this.scheduleDrain(1000);
     }
+  }
+
+  /**
+   * Board edits changed deals in D1: scores refresh (worker/scoring handles the
+   * job; a room imports only platform and schema). At most one request per
+   * `SCORE_REFRESH_EVERY_MS`; the job itself coalesces the rest.
+   */
+  private lastScoreRefresh = 0;
+  private requestScoreRefresh() {
+    const now = Date.now();
+    if (now - this.lastScoreRefresh < SCORE_REFRESH_EVERY_MS) return;
+    this.lastScoreRefresh = now;
+    const job: ScoringRefreshJob = { type: SCORING_REFRESH_JOB, orgId: this.name, requestedAt: now };
+    this.ctx.waitUntil(this.env.JOBS.send(job, { delaySeconds: 3 }).catch((err) => console.error(JSON.stringify({ level: "warn", msg: "score refresh not requested", room: this.name, err: String(err) }))));
   }
 
   private scheduleDrain(delay = DRAIN_DELAY_MS) {
