@@ -24,7 +24,7 @@ describe("deals REST", () => {
     const got = await api(`/api/deals/${deal.id}`, { token: owner.token });
     // The detail is the card plus its score (the board's card never has one).
     expect(got.body.data).toMatchObject(deal);
-    expect(Object.keys(got.body.data).sort()).toEqual([...Object.keys(deal), "score", "scoreFactors", "scoreModel"].sort());
+    expect(Object.keys(got.body.data).sort()).toEqual([...Object.keys(deal), "score", "scoreFactors", "scoreModel", "scoreOverridden"].sort());
     const list = await api(`/api/deals?pipelineId=${pipeline.id}`, { token: owner.token });
     expect(list.body.meta.total).toBe(1);
   });
