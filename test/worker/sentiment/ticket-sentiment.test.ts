@@ -67,10 +67,10 @@ describe("sentiment on ticket conversations", () => {
     expect(first).toMatchObject({ label: "positive", trend: "steady", messages: 1 });
     const second = (await customerWrites(owner, ticket.id, FURIOUS)).after.sentiment;
     expect(second).toMatchObject({ label: "negative", trend: "worsening", messages: 2 });
-    expect(second.score).toBeGreaterThan(-1);
+    expect(second!.score).toBeGreaterThan(-1);
     const third = (await customerWrites(owner, ticket.id, THANKS)).after.sentiment;
     expect(third).toMatchObject({ trend: "improving", messages: 3 });
-    expect(third.score).toBeGreaterThan(second.score);
+    expect(third!.score).toBeGreaterThan(second!.score);
   });
 
   it("judges the message that opens a ticket from the help center", async () => {
@@ -99,7 +99,7 @@ describe("the escalation rule", () => {
     expect(calm.after.priority).toBe("normal");
 
     const turned = await customerWrites(owner, ticket.id, ANGRY);
-    expect(turned.after.sentiment.score).toBeLessThanOrEqual(-0.3);
+    expect(turned.after.sentiment!.score).toBeLessThanOrEqual(-0.3);
     expect(turned.after.priority).toBe("high");
     const notes = await rows("SELECT * FROM notifications WHERE org_id = ? AND user_id = ? AND type = 'ticket_escalation'", owner.orgId, lead.userId);
     expect(notes).toHaveLength(1);
@@ -133,7 +133,7 @@ describe("the escalation rule", () => {
   it("does nothing when the rule is off, though the sentiment is still recorded", async () => {
     const { owner, ticket } = await escalationSetup("senoff", { ...RULE, enabled: false });
     const { after } = await customerWrites(owner, ticket.id, ANGRY);
-    expect(after.sentiment.label).toBe("negative");
+    expect(after.sentiment!.label).toBe("negative");
     expect(after.priority).toBe("normal");
     expect(await rows("SELECT id FROM insights WHERE org_id = ? AND kind = 'ticket_escalation'", owner.orgId)).toHaveLength(0);
   });
