@@ -9,5 +9,6 @@ export { judgeNow, vaderModel, VADER_MODEL_NAME } from "./vader-model";
 export { workersAiSentimentModel, sentimentOfClassScores, WORKERS_AI_SENTIMENT_MODEL, type TextClassifierBinding } from "./workers-ai-sentiment-model";
 export { llmSentimentModel, llmModelName, parseLlmSentiments, type ChatCompletion } from "./llm-sentiment-model";
 export { judgeWithFallback } from "./judge-with-fallback";
+export { messageCore } from "./message-core";
 export { foldSentiment, rollUpSentiments, trendOf } from "./sentiment-rollup";
 export { SentimentSchema, SentimentRollupSchema } from "./sentiment-schemas";

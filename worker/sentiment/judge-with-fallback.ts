@@ -1,5 +1,6 @@
 import type { Sentiment } from "../../schema";
 import type { SentimentModel } from "./sentiment-model";
+import { messageCore } from "./message-core";
 import { vaderModel } from "./vader-model";
 
 /**
@@ -10,7 +11,7 @@ import { vaderModel } from "./vader-model";
 export async function judgeWithFallback(chosen: SentimentModel | null, texts: string[]): Promise<Sentiment[]> {
   if (chosen && chosen !== vaderModel) {
     try {
-      return await chosen.judge(texts);
+      return await chosen.judge(texts.map(messageCore));
     } catch (err) {
       console.error(JSON.stringify({ level: "warn", msg: "sentiment model failed; the embedded model judges", model: chosen.name, err: String(err) }));
     }

@@ -1,5 +1,6 @@
 import vader from "vader-sentiment";
 import type { Sentiment } from "../../schema";
+import { messageCore } from "./message-core";
 import { clampScore, labelOf, MAX_JUDGED_CHARS, type SentimentModel } from "./sentiment-model";
 
 /**
@@ -12,7 +13,7 @@ import { clampScore, labelOf, MAX_JUDGED_CHARS, type SentimentModel } from "./se
 export const VADER_MODEL_NAME = "vader";
 
 export function judgeNow(text: string): Sentiment {
-  const score = clampScore(vader.SentimentIntensityAnalyzer.polarity_scores(text.slice(0, MAX_JUDGED_CHARS)).compound);
+  const score = clampScore(vader.SentimentIntensityAnalyzer.polarity_scores(messageCore(text).slice(0, MAX_JUDGED_CHARS)).compound);
   return { label: labelOf(score), score, model: VADER_MODEL_NAME };
 }
 

@@ -4,6 +4,7 @@ import {
   judgeNow,
   judgeWithFallback,
   llmSentimentModel,
+  messageCore,
   parseLlmSentiments,
   rollUpSentiments,
   sentimentOfClassScores,
@@ -33,6 +34,15 @@ describe("the embedded model (VADER)", () => {
 
   it("reads negation: 'not happy' is negative", () => {
     expect(judgeNow("I am not happy with this at all").label).toBe("negative");
+  });
+
+  it("leaves a mail's greeting, sign-off and quoted mail out of its tone", () => {
+    const mail = "Hello,\n\nWe are billed in USD but our contract says EUR.\n\nBest regards,\nPat Doe";
+    expect(messageCore(mail)).toBe("We are billed in USD but our contract says EUR.");
+    expect(judgeNow(mail).label).toBe("neutral");
+    expect(judgeNow("Hi Sam,\nThe export is broken again and I am furious.\n> Thanks for your patience!\nKind regards").label).toBe("negative");
+    expect(messageCore("Thanks, that fixed it!")).toBe("Thanks, that fixed it!");
+    expect(judgeNow("Thank you!\nBest regards").label).toBe("positive");
   });
 
   it("judges the same text the same way every time", () => {
