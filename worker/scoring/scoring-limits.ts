@@ -14,8 +14,8 @@ export const LR_ITERATIONS = 300;
 export const LR_STEP = 0.8;
 export const LR_L2 = 0.01;
 
-/** A category seen fewer times than this in training joins "other", so a single record never gets its own weight. */
-export const MIN_CATEGORY_COUNT = 3;
+/** A category seen fewer times than this in training joins "other": a weight learned from a handful of records is noise. */
+export const MIN_CATEGORY_COUNT = 8;
 /** At most this many tags become features (the most frequent ones). */
 export const MAX_TAG_FEATURES = 12;
 

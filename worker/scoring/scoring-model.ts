@@ -115,7 +115,13 @@ export function compileModel(params: LearnedParams) {
     const score = Math.round(exact);
     const slope = Math.abs(delta) > 1e-9 ? (exact - 100 * sigmoid(baseLogit)) / delta : 100 * sigmoid(baseLogit) * (1 - sigmoid(baseLogit));
     const points = largestRemainder(contributions.map((c) => c * slope), score - basePoints);
-    const factors = groupNames.map((g, i) => ({ feature: key(g, (groups[g] ?? [OTHER]).join(",")), label: labelOf(g, groups[g] ?? [OTHER], names), points: points[i]! }));
+    const factors = groupNames.map((g, i) => {
+      const values = groups[g] ?? [OTHER];
+      const label = labelOf(g, values, names);
+      // A category the model never learned on its own carries its group's "other" weight; saying only "Phone in Fiji" would credit Fiji.
+      const rare = values.length > 0 && !values.some((v) => params.vocabulary[g]?.includes(v));
+      return { feature: key(g, values.join(",")), label: rare && values[0] !== OTHER ? `${label} (rare here, counted with others)` : label, points: points[i]! };
+    });
     return { score, basePoints, factors: topFactors(factors) };
   }
 

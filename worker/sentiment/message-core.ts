@@ -17,9 +17,9 @@ export function messageCore(text: string): string {
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith(">"));
-  if (lines.length > 1 && GREETING.test(lines[0])) lines.shift();
+  if (lines.length > 1 && GREETING.test(lines[0]!)) lines.shift();
   for (let i = Math.max(1, lines.length - SIGN_OFF_WITHIN_LAST_LINES); i < lines.length; i++) {
-    if (SIGN_OFF.test(lines[i])) {
+    if (SIGN_OFF.test(lines[i]!)) {
       lines.length = i;
       break;
     }

@@ -45,6 +45,21 @@ describe("the scoring learner", () => {
     expect(labels).toContain("Referral source");
   });
 
+  it("names a category too rare to learn from as such, and scores it with the rest of its group", () => {
+    const sample = (source: string, label: 0 | 1) => ({ groups: { source: [source] }, label });
+    const samples = [
+      ...Array.from({ length: 20 }, (_, i) => sample("referral", i < 16 ? 1 : 0)),
+      ...Array.from({ length: 20 }, (_, i) => sample("web", i < 4 ? 1 : 0)),
+      sample("fax", 1),
+      sample("fax", 1),
+    ];
+    const model = compileModel(trainScoringModel(samples));
+    const [fax] = model.explain({ source: ["fax"] }).factors;
+    expect(fax!.label).toBe("Fax source (rare here, counted with others)");
+    expect(model.explain({ source: ["telex"] }).score).toBe(model.explain({ source: ["fax"] }).score);
+    expect(model.explain({ source: ["referral"] }).factors[0]!.label).toBe("Referral source");
+  });
+
   it("trains plain logistic regression from zero to the known optimum direction", () => {
     const rows = [[0], [0], [0], [1], [1], [1]];
     const labels = [1, 1, 0, 0, 0, 1] as const;
