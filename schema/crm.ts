@@ -153,7 +153,8 @@ export const deals = sqliteTable(
   ],
 );
 
-export const ACTIVITY_TYPES = ["note", "task", "call", "email", "meeting"] as const;
+/** `payment` rows are written by billing (worker/financial) when an invoice is paid, never by hand. */
+export const ACTIVITY_TYPES = ["note", "task", "call", "email", "meeting", "payment"] as const;
 
 export const activities = sqliteTable(
   "activities",

@@ -14,3 +14,4 @@ export * from "./scoring";
 export * from "./sentiment";
 export * from "./forecast";
 export * from "./insights";
+export * from "./financial";

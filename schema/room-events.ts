@@ -6,6 +6,7 @@ import type { Activity } from "./crm";
 import type { Notification } from "./notifications";
 import type { PublicTicket } from "./support";
 import type { CallView } from "./telephony";
+import type { Invoice, Payment } from "./financial";
 
 /**
  * The seed's WebSocket event types. Events travel to clients as y-partyserver
@@ -31,6 +32,9 @@ export const ROOM_EVENT_TYPES = [
   "ticket_updated",
   "ticket_viewing",
   "ticket_removed",
+  // Billing (worker/financial): an invoice or quote changed, a payment arrived.
+  "invoice_updated",
+  "payment_received",
   // The board document's epoch (rooms/board-squash.ts, rooms/board-epoch.ts), in answer to a client's flush…
   "board_epoch",
   // …and, before the socket closes with CLOSE.boardReset, that the client's copy must be dropped.
@@ -62,6 +66,14 @@ export interface LeadScored {
   modelVersion: string;
   overridden: boolean;
 }
+
+/** What billing events carry of an invoice or quote: enough for lists, badges and the deal page. */
+export type InvoiceSummary = Pick<
+  Invoice,
+  "id" | "kind" | "status" | "number" | "currency" | "total" | "amountPaid" | "amountDue" | "dealId" | "companyId" | "contactId" | "ownerId" | "dueDate" | "paidAt" | "updatedAt"
+>;
+
+export type InvoiceChange = "created" | "updated" | "finalized" | "sent" | "paid" | "partially_paid" | "voided" | "uncollectible" | "accepted" | "declined" | "refunded" | "deleted";
 
 /** Each event's `data`. */
 export interface RoomEventData {
@@ -97,6 +109,9 @@ export interface RoomEventData {
     total: number;
     committed?: boolean;
   };
+  /** Sent only to members who may see the invoice (its owner's audience). */
+  invoice_updated: { invoice: InvoiceSummary; change: InvoiceChange; by: string | null };
+  payment_received: { payment: Omit<Payment, "orgId">; invoice: InvoiceSummary | null };
   board_epoch: { epoch: number; seq: number };
   board_reset: { epoch: number };
 }

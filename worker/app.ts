@@ -19,6 +19,7 @@ import { insightsRoutes } from "./insights";
 import { dashboardRoute } from "./dashboard";
 import { forecastRoutes } from "./forecast";
 import { scoringNudge, scoringRoutes } from "./scoring";
+import { financialRoutes } from "./financial";
 
 const MAX_JSON_BODY = 1024 * 1024;
 
@@ -33,9 +34,9 @@ app.use("/api/*", scoringNudge);
  * Twilio and PBXs send them) and file uploads. Each validates its body itself;
  * everything else takes JSON only, at most 1 MiB.
  */
-const WEBHOOK_PATHS: RegExp[] = [/^\/api\/telephony\/pbx\/[^/]+\/events$/, /^\/api\/telephony\/3cx\/[^/]+\/journal$/, /^\/api\/telephony\/twilio\/[^/]+\/(voice|status|recording|queue-wait|dial-status|voicemail)$/];
+const WEBHOOK_PATHS: RegExp[] = [/^\/api\/telephony\/pbx\/[^/]+\/events$/, /^\/api\/telephony\/3cx\/[^/]+\/journal$/, /^\/api\/telephony\/twilio\/[^/]+\/(voice|status|recording|queue-wait|dial-status|voicemail)$/, /^\/api\/financial\/stripe\/[^/]+\/webhook$/];
 /** Uploads cap their body in the route itself (worker/support/tickets/ticket-action-routes.ts), after the permission check. */
-const UPLOAD_PATHS: RegExp[] = [/^\/api\/support\/tickets\/[^/]+\/attachments$/];
+const UPLOAD_PATHS: RegExp[] = [/^\/api\/support\/tickets\/[^/]+\/attachments$/, /^\/api\/financial\/settings\/logo$/];
 /** A vendor webhook is a few KiB of fields; the routes hold tighter limits of their own once the body is read. */
 const MAX_WEBHOOK_BODY = 64 * 1024;
 
@@ -93,7 +94,8 @@ const routes = app
   .route("/api", insightsRoutes)
   .route("/api", dashboardRoute)
   .route("/api", forecastRoutes)
-  .route("/api", scoringRoutes);
+  .route("/api", scoringRoutes)
+  .route("/api", financialRoutes);
 
 export type AppType = typeof routes;
 

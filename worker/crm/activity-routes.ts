@@ -13,6 +13,9 @@ import {
 import { publishActivityChanged } from "./activity-events";
 import { ClientId, Millis, optionalText, RecordRef, recordFields, recordInput } from "./records/record-schemas";
 import { ACTIVITY_TYPES } from "../../schema";
+
+/** Payments reach the timeline from billing only; nobody logs or retypes one by hand. */
+const ManualActivityType = z.enum(ACTIVITY_TYPES).exclude(["payment"]);
 import { recordRoutes, requestScope } from "./records/record-routes";
 
 export const ActivitySchema = z
@@ -72,10 +75,10 @@ const routes = recordRoutes({
     due: z.enum(DUE_FILTERS).optional(),
   },
   createBody: z
-    .object({ id: ClientId.optional(), type: z.enum(ACTIVITY_TYPES), subject: z.string().trim().min(1).max(300), ...fields })
+    .object({ id: ClientId.optional(), type: ManualActivityType, subject: z.string().trim().min(1).max(300), ...fields })
     .strict(),
   updateBody: z
-    .object({ type: z.enum(ACTIVITY_TYPES).optional(), subject: z.string().trim().min(1).max(300).optional(), ...fields })
+    .object({ type: ManualActivityType.optional(), subject: z.string().trim().min(1).max(300).optional(), ...fields })
     .strict(),
   summaries: {
     list: "Activities, filtered by link, owner, type, done and due date",

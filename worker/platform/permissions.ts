@@ -40,6 +40,10 @@ export const PERMISSIONS = {
   "scores:override": ["owner", "admin", "manager"],
   "scoring:manage": ["owner", "admin"],
   "forecast:targets": ["owner", "admin", "manager"],
+  // Invoices, quotes, payments and revenue are read by every role (agents restricted to their own records see their own).
+  "billing:read": ["owner", "admin", "manager", "agent", "viewer"],
+  // The catalog, issuing and voiding documents, recording payments and refunds, numbering and the Stripe connection.
+  "billing:manage": ["owner", "admin", "manager"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

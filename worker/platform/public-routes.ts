@@ -32,6 +32,9 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: "POST", pattern: new RegExp(`^/api/telephony/pbx/${SEG}/events$`), why: "PBX webhook, HMAC signature checked", signed: true },
   { method: "GET", pattern: new RegExp(`^/api/telephony/3cx/${SEG}/lookup$`), why: "3CX contact lookup, provider key checked", signed: true },
   { method: "POST", pattern: new RegExp(`^/api/telephony/3cx/${SEG}/journal$`), why: "3CX call journal, provider key checked", signed: true },
+  { method: "POST", pattern: new RegExp(`^/api/financial/stripe/${SEG}/webhook$`), why: "Stripe webhooks, Stripe-Signature checked", signed: true },
+  { method: "GET", pattern: new RegExp(`^/api/public/documents/${SEG}(/pdf)?$`), why: "the customer's invoice or quote link, secret in the path" },
+  { method: "POST", pattern: new RegExp(`^/api/public/documents/${SEG}/(pay|accept|decline)$`), why: "the customer's pay and quote answer buttons, secret in the path" },
 ];
 
 function publicRoute(method: string, path: string): PublicRoute | undefined {

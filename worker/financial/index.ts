@@ -1,0 +1,10 @@
+/**
+ * Money: the product catalog and deal line items, quotes and invoices with
+ * gapless numbers and PDFs, Stripe payments reconciled by signed webhooks,
+ * manual payments and refunds, recognized revenue and its reports. Mounted
+ * under /api by worker/app.ts: /api/financial/..., and the customer's link
+ * pages under /api/public/documents/{token}.
+ */
+import { createRouter } from "../platform/http";
+
+export const financialRoutes = createRouter();
