@@ -6,5 +6,7 @@
  * pages under /api/public/documents/{token}.
  */
 import { createRouter } from "../platform/http";
+import { productRoutes } from "./catalog/product-routes";
 
-export const financialRoutes = createRouter();
+export const financialRoutes = createRouter()
+  .route("/financial/products", productRoutes);
