@@ -32,6 +32,8 @@ declare namespace Cloudflare {
     EMAIL_API_KEY?: string;
     /** Twilio REST base overriding https://api.twilio.com (test servers, regional edges); a provider's apiBaseUrl wins. */
     TWILIO_API_BASE?: string;
+    /** Stripe API base overriding https://api.stripe.com (the local fake of the tests and `npm start`); a connection's apiBaseUrl wins. */
+    STRIPE_API_BASE?: string;
     /**
      * "true" lets outbound requests reach loopback (127.0.0.0/8, ::1, localhost; http too), for the local fake
      * vendor servers of `npm start` and the tests (worker/platform/outbound-fetch.ts). Never set in production.
