@@ -145,6 +145,11 @@ export const invoices = sqliteTable(
     acceptedAt: integer("accepted_at"),
     acceptedName: text("accepted_name"),
     sentAt: integer("sent_at"),
+    /** The last Send by email: queued, then sent, or failed with the sender's answer in sendError (the customer did not get it). */
+    sendStatus: text("send_status", { enum: ["queued", "sent", "failed"] }),
+    sendError: text("send_error"),
+    /** Who the last Send went to (To and Cc, comma-separated). */
+    sentTo: text("sent_to"),
     finalizedAt: integer("finalized_at"),
     paidAt: integer("paid_at"),
     voidedAt: integer("voided_at"),
