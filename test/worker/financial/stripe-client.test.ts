@@ -10,7 +10,7 @@ const sdk = (key: string, apiBaseUrl: string = root) => stripeClient(env, key, {
 describe("the Stripe SDK in workerd, through the outbound guard, against the fake Stripe API", () => {
   it("retrieves the account with the secret key as a bearer token", async () => {
     const key = uniqueStripeKey("acct");
-    const account = await sdk(key).accounts.retrieve();
+    const account = await sdk(key).accounts.retrieveCurrent();
     expect(account.id).toMatch(/^acct_/);
     const [request] = await fakeStripeRequests(root, key);
     expect(request).toMatchObject({ method: "GET", path: "/v1/account", authorization: `Bearer ${key}` });
@@ -66,7 +66,7 @@ describe("the Stripe SDK in workerd, through the outbound guard, against the fak
   });
 
   it("answers a revoked key with Stripe's authentication error", async () => {
-    const error = await sdk("sk_test_revoked_key").accounts.retrieve().catch((e: unknown) => e);
+    const error = await sdk("sk_test_revoked_key").accounts.retrieveCurrent().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
     expect(stripeFailure(error).code).toBe("provider_error");
   });
