@@ -7,6 +7,8 @@
  */
 import { createRouter } from "../platform/http";
 import { productRoutes } from "./catalog/product-routes";
+import { pdfRoutes } from "./pdf/pdf-routes";
 
 export const financialRoutes = createRouter()
+  .route("/", pdfRoutes)
   .route("/financial/products", productRoutes);

@@ -421,6 +421,15 @@ function moneyFormatter(font: PDFFont, currency: string) {
   };
 }
 
+/** A logo pdf-lib cannot read is left out: a broken upload must not cost the customer their invoice. */
+async function embedLogo(pdf: PDFDocument, logo: NonNullable<InvoicePdfDocument["logo"]>): Promise<PDFImage | null> {
+  try {
+    return await (logo.type === "png" ? pdf.embedPng(logo.bytes) : pdf.embedJpg(logo.bytes));
+  } catch {
+    return null;
+  }
+}
+
 export async function renderInvoicePdf(doc: InvoicePdfDocument): Promise<Uint8Array> {
   const pdf = await PDFDocument.create({ updateMetadata: false });
   const when = new Date(doc.timestamp);
@@ -433,7 +442,7 @@ export async function renderInvoicePdf(doc: InvoicePdfDocument): Promise<Uint8Ar
   pdf.setCreationDate(when);
   pdf.setModificationDate(when);
   const fonts = { regular: await pdf.embedFont(StandardFonts.Helvetica), bold: await pdf.embedFont(StandardFonts.HelveticaBold) };
-  const logo = doc.logo ? await (doc.logo.type === "png" ? pdf.embedPng(doc.logo.bytes) : pdf.embedJpg(doc.logo.bytes)) : null;
+  const logo = doc.logo ? await embedLogo(pdf, doc.logo) : null;
   const layout = new Layout(pdf, fonts, moneyFormatter(fonts.regular, doc.currency));
 
   layout.newPage();
