@@ -105,3 +105,20 @@ export interface ScoringRefreshJob {
   requestedAt: number;
   [key: string]: unknown;
 }
+
+/** Emails an invoice or quote with its PDF and a fresh customer link (worker/financial/sending). */
+export const INVOICE_SEND_JOB = "financial-invoice-send";
+
+export interface InvoiceSendJob {
+  type: typeof INVOICE_SEND_JOB;
+  orgId: string;
+  invoiceId: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  message: string;
+  /** The app's origin the link points to (the origin the Send request came from). */
+  origin: string;
+  by: string | null;
+  [key: string]: unknown;
+}

@@ -8,7 +8,14 @@
 import { createRouter } from "../platform/http";
 import { productRoutes } from "./catalog/product-routes";
 import { pdfRoutes } from "./pdf/pdf-routes";
+import { sendingRoutes } from "./sending/sending-routes";
+import { invoiceSendJob } from "./sending/invoice-sending";
+import { registerJob } from "../platform/job-queue";
+import { INVOICE_SEND_JOB } from "../../schema/jobs";
+
+registerJob(INVOICE_SEND_JOB, invoiceSendJob);
 
 export const financialRoutes = createRouter()
   .route("/", pdfRoutes)
+  .route("/", sendingRoutes)
   .route("/financial/products", productRoutes);

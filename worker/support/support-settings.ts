@@ -5,30 +5,19 @@ import { conflict, invalid, notFound } from "../platform/errors";
 import { organizations, supportSettings, type SentimentEscalationRule, type SentimentModelChoice } from "../../schema";
 import { auditStatement } from "../platform/audit-writer";
 import { isUniqueViolation } from "../platform/records";
+import { DEFAULT_MAIL_DOMAIN, mailDomain, mailStatus } from "../platform/mail-sender";
 import type { SupportActor } from "./sla/sla";
 
-export const DEFAULT_EMAIL_DOMAIN = "inbound.neuracrm.local";
+export const DEFAULT_EMAIL_DOMAIN = DEFAULT_MAIL_DOMAIN;
 
-export const emailDomain = (env: Pick<Env, "EMAIL_DOMAIN">) => env.EMAIL_DOMAIN?.trim().toLowerCase() || DEFAULT_EMAIL_DOMAIN;
+export const emailDomain = mailDomain;
 
 /**
  * Whether public replies can go out by mail, and through what: the
  * `send_email` binding wins over the HTTP API (Mailgun `messages.mime`),
  * which needs both its URL and key.
  */
-export function outboundStatus(env: Pick<Env, "SEND_EMAIL" | "EMAIL_API_KEY" | "EMAIL_API_URL">) {
-  const api = Boolean(env.EMAIL_API_KEY?.trim() && env.EMAIL_API_URL?.trim());
-  const provider = env.SEND_EMAIL ? "cloudflare_send_email" : api ? "mailgun" : null;
-  let message: string | null = null;
-  if (!provider) {
-    message = env.EMAIL_API_KEY?.trim()
-      ? "EMAIL_API_KEY is set but EMAIL_API_URL is missing: set it to your Mailgun messages.mime endpoint"
-      : "No outbound sender configured: add a send_email binding (SEND_EMAIL) or set EMAIL_API_URL and EMAIL_API_KEY; replies are saved but not mailed";
-  }
-  return { configured: provider !== null, provider, message } as
-    | { configured: true; provider: "cloudflare_send_email" | "mailgun"; message: null }
-    | { configured: false; provider: null; message: string };
-}
+export const outboundStatus = (env: Pick<Env, "SEND_EMAIL" | "EMAIL_API_KEY" | "EMAIL_API_URL">) => mailStatus(env, "replies are saved but not mailed");
 
 const LOCAL_PART = /^[a-z0-9][a-z0-9._+-]{0,63}$/;
 
