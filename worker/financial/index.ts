@@ -12,10 +12,12 @@ import { sendingRoutes } from "./sending/sending-routes";
 import { invoiceSendJob } from "./sending/invoice-sending";
 import { registerJob } from "../platform/job-queue";
 import { INVOICE_SEND_JOB } from "../../schema/jobs";
+import { invoiceDocumentRoutes } from "./invoices";
 
 registerJob(INVOICE_SEND_JOB, invoiceSendJob);
 
 export const financialRoutes = createRouter()
   .route("/", pdfRoutes)
   .route("/", sendingRoutes)
-  .route("/financial/products", productRoutes);
+  .route("/financial/products", productRoutes)
+  .route("/", invoiceDocumentRoutes);
