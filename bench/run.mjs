@@ -19,8 +19,9 @@ import { loadScaleData, scaleData } from "./scale-data.mjs";
 import { benchRoomSync } from "./room-sync.mjs";
 import { benchSentiment } from "./sentiment.mjs";
 import { benchScoring } from "./scoring.mjs";
+import { benchInvoicePdf } from "./invoice-pdf.mjs";
 
-const ALL = ["api", "rest", "room-sync", "editors", "board-memory", "browser", "ai", "forecast", "sentiment", "scoring"];
+const ALL = ["api", "rest", "room-sync", "editors", "board-memory", "browser", "ai", "forecast", "sentiment", "scoring", "invoice-pdf"];
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !ALL.includes(name));
 if (unknown.length) {
@@ -125,6 +126,7 @@ try {
   if (wanted("browser")) await benchBrowser({ url: server.url });
   if (wanted("sentiment")) await benchSentiment();
   if (wanted("scoring")) await benchScoring();
+  if (wanted("invoice-pdf")) await benchInvoicePdf();
   if (wanted("ai")) await benchAi({ ...ctx, fakeUrl: openAiFake.url, fakeKey: FAKE_KEY, modelFirstTokenMs: MODEL_FIRST_TOKEN_MS });
   if (wanted("forecast")) await benchForecast({ url: server.url });
 } finally {

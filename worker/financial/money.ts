@@ -44,9 +44,18 @@ export function toMajor(minor: number, currency: string): number {
   return minor / 10 ** minorDigits(currency);
 }
 
+/** Building an Intl.NumberFormat costs more than formatting with it (a 200-line PDF formats ~1,000 amounts). */
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
 /** For display and PDFs: "€1,234.50", "¥1,235". */
 export function formatMoney(minor: number, currency: string, locale = "en-US"): string {
-  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(toMajor(minor, currency));
+  const key = `${locale} ${currency}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: "currency", currency });
+    moneyFormats.set(key, format);
+  }
+  return format.format(toMajor(minor, currency));
 }
 
 /** numerator / denominator rounded half away from zero, in BigInt. */

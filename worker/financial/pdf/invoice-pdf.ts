@@ -87,8 +87,10 @@ function displayDate(iso: string | null): string {
   return m ? `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}` : "—";
 }
 
-const percent = (bps: number) => `${new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 }).format(bps / 100)}%`;
-const quantityText = (q: number) => new Intl.NumberFormat("en-US", { maximumFractionDigits: 3 }).format(q);
+const PERCENT = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+const QUANTITY = new Intl.NumberFormat("en-US", { maximumFractionDigits: 3 });
+const percent = (bps: number) => `${PERCENT.format(bps / 100)}%`;
+const quantityText = (q: number) => QUANTITY.format(q);
 
 interface Fonts {
   regular: PDFFont;
