@@ -19,6 +19,8 @@ export { defaultPipelineStatements } from "./deals/pipelines";
 /** For the global search (worker/search) and the AI assistant's tools, which read and propose through the same permission-checked services as REST. */
 export { search as searchRecords, SEARCH_TYPES, type SearchHit, type SearchType } from "./record-search";
 export { getDeal, listDeals, moveDeal } from "./deals/deals";
+/** For deal line items (worker/financial), whose total becomes the deal's amount through the same room path as a PATCH. */
+export { updateDeal } from "./deals/deals";
 export { listPipelines } from "./deals/pipelines";
 /** For forecasts (worker/forecast), which read a pipeline's stages and their configured probabilities. */
 export { requirePipeline, type PipelineView } from "./deals/pipelines";

@@ -7,6 +7,7 @@
  */
 import { createRouter } from "../platform/http";
 import { productRoutes } from "./catalog/product-routes";
+import { dealLineRoutes } from "./deal-lines/deal-line-routes";
 import { pdfRoutes } from "./pdf/pdf-routes";
 import { sendingRoutes } from "./sending/sending-routes";
 import { invoiceSendJob } from "./sending/invoice-sending";
@@ -20,4 +21,5 @@ export const financialRoutes = createRouter()
   .route("/", pdfRoutes)
   .route("/", sendingRoutes)
   .route("/financial/products", productRoutes)
+  .route("/financial/deals", dealLineRoutes)
   .route("/", invoiceDocumentRoutes);
