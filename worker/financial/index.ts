@@ -8,6 +8,7 @@
 import { createRouter } from "../platform/http";
 import { productRoutes } from "./catalog/product-routes";
 import { dealLineRoutes } from "./deal-lines/deal-line-routes";
+import { billingSettingsRoutes } from "./settings/settings-routes";
 import { pdfRoutes } from "./pdf/pdf-routes";
 import { sendingRoutes } from "./sending/sending-routes";
 import { invoiceSendJob } from "./sending/invoice-sending";
@@ -22,4 +23,5 @@ export const financialRoutes = createRouter()
   .route("/", sendingRoutes)
   .route("/financial/products", productRoutes)
   .route("/financial/deals", dealLineRoutes)
+  .route("/financial/settings", billingSettingsRoutes)
   .route("/", invoiceDocumentRoutes);
