@@ -1,6 +1,8 @@
+import { exports } from "cloudflare:workers";
 import * as schema from "../../../schema";
 import { lineAmounts, documentTotals } from "../../../worker/financial/money";
 import { newId } from "../../../worker/platform/ids";
+import { BASE } from "../../helpers";
 import { testDb } from "../../record-helpers";
 
 /**
@@ -99,4 +101,13 @@ export async function insertProduct(orgId: string, fields: Partial<typeof schema
   const row: typeof schema.products.$inferInsert = { id: newId(), orgId, unitPrice: 1000, currency: "USD", createdAt: now, updatedAt: now, ...fields };
   await testDb().insert(schema.products).values(row);
   return { ...row, id: row.id! };
+}
+
+/** A CSV download as the browser gets it: the text with its byte-order mark kept. */
+export async function download(path: string, token: string) {
+  const res = await exports.default.fetch(new Request(`${BASE}${path}`, { headers: { authorization: `Bearer ${token}` } }));
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const text = (bom ? "\uFEFF" : "") + new TextDecoder().decode(bytes);
+  return { status: res.status, headers: res.headers, text };
 }
