@@ -6,6 +6,7 @@
  * pages under /api/public/documents/{token}.
  */
 import { createRouter } from "../platform/http";
+import { reportRoutes } from "./revenue/report-routes";
 import { productRoutes } from "./catalog/product-routes";
 import { dealLineRoutes } from "./deal-lines/deal-line-routes";
 import { billingSettingsRoutes } from "./settings/settings-routes";
@@ -19,6 +20,7 @@ import { invoiceDocumentRoutes } from "./invoices";
 registerJob(INVOICE_SEND_JOB, invoiceSendJob);
 
 export const financialRoutes = createRouter()
+  .route("/financial/reports", reportRoutes)
   .route("/", pdfRoutes)
   .route("/", sendingRoutes)
   .route("/financial/products", productRoutes)
