@@ -29,14 +29,14 @@ const TotalsSchema = z
   .object({ currency: z.string(), count: z.number().int(), total: z.number().int(), amountPaid: z.number().int(), amountDue: z.number().int().openapi({ description: "Still owed on open invoices" }) })
   .openapi("InvoiceTotals");
 
-const action = (path: string, summary: string, description: string) =>
+const action = <P extends string>(path: P, summary: string, description: string) =>
   createRoute({
     method: "post", path, tags, security, summary, description, middleware: manage,
     request: { params: IdParam },
     responses: { 200: detail("The document after the change"), 409: jsonResponse(z.any(), "Not in a state that allows this (`conflict`)"), ...standardErrors },
   });
 
-const decision = (path: string, summary: string, description: string) =>
+const decision = <P extends string>(path: P, summary: string, description: string) =>
   createRoute({
     method: "post", path, tags, security, summary, description, middleware: manage,
     request: { params: IdParam, ...jsonBody(DecisionSchema) },

@@ -63,7 +63,7 @@ const PublicDocumentSchema = z
 
 const notFound = jsonResponse(ErrorSchema, "No such link, or the document is a draft or void");
 
-const answer = (path: string, summary: string) =>
+const answer = <P extends string>(path: P, summary: string) =>
   createRoute({
     method: "post", path, tags, summary,
     description: "Public: the link's token is the key. Limited per token and per address; a quote answers once (409 after).",

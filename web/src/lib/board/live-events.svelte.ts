@@ -31,7 +31,8 @@ export const SIGNAL_EVENT_TYPES = [
 	'ticket_removed',
 	'call_updated',
 	'queue_updated',
-	'agent_status_changed'
+	'agent_status_changed',
+	'invoice_updated'
 ] as const satisfies readonly RoomEventType[];
 export type SignalEventType = (typeof SIGNAL_EVENT_TYPES)[number];
 
