@@ -1,10 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { directoryDb, orgDb } from "../../platform/db";
-import { notFound } from "../../platform/errors";
 import { createRouter, IdParam, standardErrors } from "../../platform/http";
 import { requirePermission } from "../../platform/auth-middleware";
-import { requireInvoice } from "../invoices/invoice-reads";
-import { customerLinkUrl, documentByLinkToken } from "../sending/customer-links";
+import { requireInvoice, requirePublicDocument } from "../invoices";
+import { customerLinkUrl } from "../sending/customer-links";
 import { invoicePdf } from "./pdf-document";
 
 const PdfResponse = { description: "The document as a PDF (A4)", content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } } };
@@ -57,8 +56,7 @@ export const pdfRoutes = createRouter()
   })
   .openapi(routes.publicPdf, async (c) => {
     const { token } = c.req.valid("param");
-    const row = await documentByLinkToken(directoryDb(c.env), token);
-    if (!row) throw notFound("Document");
+    const row = await requirePublicDocument(directoryDb(c.env), token);
     const { bytes, fileName } = await invoicePdf(c.env, orgDb(c.env, row.orgId), row, customerLinkUrl(new URL(c.req.url).origin, token));
     // The link's secret is in the URL: keep the file out of shared caches and referrers.
     const res = pdfResponse(bytes, fileName, "private, no-store");

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../platform/db";
-import { toBase64 } from "../../platform/crypto";
+import { randomToken, sha256 } from "../../platform/ids";
 import { invoices, type Invoice } from "../../../schema";
 
 /**
@@ -10,12 +10,6 @@ import { invoices, type Invoice } from "../../../schema";
  * issuing a new one (every send does) retires the previous one.
  */
 
-const base64url = (bytes: Uint8Array) => toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-
-export async function linkTokenHash(token: string): Promise<string> {
-  return base64url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token))));
-}
-
 export const customerLinkUrl = (origin: string, token: string) => `${origin.replace(/\/+$/, "")}/documents/${token}`;
 
 /** Statuses whose documents a customer may open; drafts are not issued yet and void ones are withdrawn. */
@@ -24,18 +18,11 @@ export const customerMayOpen = (row: Pick<Invoice, "status">) => SHOWN.includes(
 
 /** A fresh token for the document, replacing its previous one; the caller makes sure the document may be linked. */
 export async function issueLinkToken(db: Db, row: Invoice, now = Date.now()): Promise<{ token: string; row: Invoice }> {
-  const token = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const token = randomToken(32);
   const [updated] = await db
     .update(invoices)
-    .set({ publicTokenHash: await linkTokenHash(token), updatedAt: sql`max(${invoices.updatedAt}, ${now})` })
+    .set({ publicTokenHash: await sha256(token), updatedAt: sql`max(${invoices.updatedAt}, ${now})` })
     .where(and(eq(invoices.orgId, row.orgId), eq(invoices.id, row.id)))
     .returning();
   return { token, row: updated ?? row };
-}
-
-/** The document a link token opens, or undefined (unknown or retired token, draft or void document). */
-export async function documentByLinkToken(db: Db, token: string): Promise<Invoice | undefined> {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-  const row = await db.select().from(invoices).where(eq(invoices.publicTokenHash, await linkTokenHash(token))).get();
-  return row && customerMayOpen(row) ? row : undefined;
 }

@@ -9,8 +9,7 @@ import { DeliveryError, mailDomain, mailStatus, sendMime } from "../../platform/
 import { buildMime } from "../../platform/mime-message";
 import { billingSettings, contacts, invoices, organizations, type Invoice } from "../../../schema";
 import { INVOICE_SEND_JOB, type InvoiceSendJob } from "../../../schema/jobs";
-import { requireInvoice } from "../invoices/invoice-reads";
-import { publishInvoiceChanged } from "../invoices/invoice-events";
+import { publishInvoiceChanged, requireInvoice } from "../invoices";
 import { invoicePdf } from "../pdf/pdf-document";
 import { customerLinkUrl, customerMayOpen, issueLinkToken } from "./customer-links";
 import { defaultMessage, defaultSubject, invoiceMailHtml, invoiceMailText } from "./invoice-mail";
