@@ -3,7 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { orgDb } from "../../platform/db";
 import { createRouter, envelope, jsonBody, jsonResponse, ok, standardErrors } from "../../platform/http";
 import { requirePermission } from "../../platform/auth-middleware";
-import { AppError } from "../../platform/errors";
+import { AppError, invalid } from "../../platform/errors";
 import { getBillingSettings, numberPreview, updateBillingSettings, type BillingSettings } from "./billing-settings";
 import { deleteLogo, MAX_LOGO_BYTES, openLogo, storeLogo } from "./billing-logo";
 
@@ -33,8 +33,8 @@ const BillingSettingsSchema = z
   })
   .openapi("BillingSettings");
 
-const readOnly = (what: string) =>
-  z.never({ error: `${what} is read-only: only a finalization moves it, so numbers stay gapless` }).optional().openapi({ description: "Refused: read-only" });
+/** Documented so a client learns why it is refused: only a finalization moves a sequence, so numbers stay gapless. */
+const readOnly = z.unknown().optional().openapi({ type: "integer", description: "Read-only: refused when sent" });
 
 const Prefix = z.string().max(20).regex(/^[A-Za-z0-9 ._\-/#]*$/, "Use letters, digits, spaces and . _ - / #");
 const UpdateSettings = z
@@ -52,7 +52,7 @@ const UpdateSettings = z
     footer: z.string().trim().max(500).nullable(),
   })
   .partial()
-  .extend({ invoiceNextNumber: readOnly("invoiceNextNumber"), quoteNextNumber: readOnly("quoteNextNumber") })
+  .extend({ invoiceNextNumber: readOnly, quoteNextNumber: readOnly })
   .strict()
   .openapi("BillingSettingsUpdate");
 
@@ -115,7 +115,9 @@ export const billingSettingsRoutes = createRouter()
   .openapi(routes.update, async (c) => {
     const auth = c.get("auth");
     const db = orgDb(c.env, auth.orgId);
-    const { invoiceNextNumber: _i, quoteNextNumber: _q, ...patch } = c.req.valid("json");
+    const { invoiceNextNumber, quoteNextNumber, ...patch } = c.req.valid("json");
+    const sent = Object.entries({ invoiceNextNumber, quoteNextNumber }).filter(([, v]) => v !== undefined);
+    if (sent.length) throw invalid(Object.fromEntries(sent.map(([k]) => [k, [`${k} is read-only: only a finalization moves it, so numbers stay gapless`]])));
     return ok(c, await view(db, await updateBillingSettings(db, auth, patch, c.get("requestId"))));
   })
   .openapi(routes.uploadLogo, async (c) => {
