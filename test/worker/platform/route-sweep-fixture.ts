@@ -89,6 +89,7 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
   const insight = await raiseInsight(env, testDb(), {
     orgId: owner.orgId, kind: "deal_at_risk", record: { type: "deal", id: deal.id, title: deal.title }, headline: "Sweep risk", evidence: [], dedupeKey: `sweep:${deal.id}`,
   });
+  const product = await create("/api/financial/products", t, { name: `${label} plan`, unitPrice: 1000, currency: "USD" });
   // Scores the fixture now, so the refreshes its writes queued find nothing left to do and write nothing during a sweep.
   await runRefreshJob(env, { type: SCORING_REFRESH_JOB, orgId: owner.orgId, requestedAt: Date.now() });
   return {
@@ -129,6 +130,7 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
       transcriptItem,
       insight: insight!.id,
       scoredType: "lead",
+      product: product.id,
     },
   };
 }
@@ -178,6 +180,8 @@ const PARAMS: [RegExp, string, string][] = [
   [/^\/api\/insights\//, "id", "insight"],
   [/^\/api\/scoring\//, "type", "scoredType"],
   [/^\/api\/scoring\//, "id", "lead"],
+  [/^\/api\/financial\/products\//, "id", "product"],
+  [/^\/api\/financial\/deals\//, "dealId", "deal"],
 ];
 
 /** The template with each parameter replaced by the id of `org`'s record of that kind; throws for an unknown parameter. */
