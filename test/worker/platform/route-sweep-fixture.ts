@@ -90,6 +90,8 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
     orgId: owner.orgId, kind: "deal_at_risk", record: { type: "deal", id: deal.id, title: deal.title }, headline: "Sweep risk", evidence: [], dedupeKey: `sweep:${deal.id}`,
   });
   const product = await create("/api/financial/products", t, { name: `${label} plan`, unitPrice: 1000, currency: "USD" });
+  const invoiceDraft = await ok(api("/api/financial/invoices", { token: t, body: { currency: "USD", companyId: company.id, dealId: deal.id, lines: [{ description: "Sweep", quantity: 1, unitPrice: 1000 }] } }));
+  const invoice = await ok(api(`/api/financial/invoices/${invoiceDraft.id}/finalize`, { method: "POST", token: t }));
   // Scores the fixture now, so the refreshes its writes queued find nothing left to do and write nothing during a sweep.
   await runRefreshJob(env, { type: SCORING_REFRESH_JOB, orgId: owner.orgId, requestedAt: Date.now() });
   return {
@@ -131,6 +133,8 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
       insight: insight!.id,
       scoredType: "lead",
       product: product.id,
+      invoice: invoice.id,
+      documentToken: "sweep-unknown-document-token-0123456789",
     },
   };
 }
@@ -182,6 +186,8 @@ const PARAMS: [RegExp, string, string][] = [
   [/^\/api\/scoring\//, "id", "lead"],
   [/^\/api\/financial\/products\//, "id", "product"],
   [/^\/api\/financial\/deals\//, "dealId", "deal"],
+  [/^\/api\/financial\/invoices\//, "id", "invoice"],
+  [/^\/api\/public\/documents\//, "token", "documentToken"],
 ];
 
 /** The template with each parameter replaced by the id of `org`'s record of that kind; throws for an unknown parameter. */
