@@ -5,6 +5,8 @@
  */
 export const ERROR_STATUS = {
   validation_error: 400,
+  /** A signed webhook whose signature is missing, wrong, or made with another secret. */
+  invalid_signature: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

@@ -16,6 +16,8 @@ import { invoiceSendJob } from "./sending/invoice-sending";
 import { registerJob } from "../platform/job-queue";
 import { INVOICE_SEND_JOB } from "../../schema/jobs";
 import { invoiceDocumentRoutes } from "./invoices";
+import { stripeRoutes } from "./stripe/stripe-routes";
+import { paymentRoutes } from "./payments/payment-routes";
 
 registerJob(INVOICE_SEND_JOB, invoiceSendJob);
 
@@ -26,4 +28,6 @@ export const financialRoutes = createRouter()
   .route("/financial/products", productRoutes)
   .route("/financial/deals", dealLineRoutes)
   .route("/financial/settings", billingSettingsRoutes)
-  .route("/", invoiceDocumentRoutes);
+  .route("/", invoiceDocumentRoutes)
+  .route("/", stripeRoutes)
+  .route("/financial/payments", paymentRoutes);
