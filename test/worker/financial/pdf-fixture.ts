@@ -94,8 +94,8 @@ export async function sha256Hex(bytes: Uint8Array) {
 }
 
 /** A raw request to the worker (the PDF routes answer bytes, not the JSON `api()` reads). */
-export async function fetchRaw(path: string, opts: { token?: string; method?: string } = {}) {
-  const headers: Record<string, string> = {};
+export async function fetchRaw(path: string, opts: { token?: string; method?: string; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   return exports.default.fetch(new Request(`${BASE}${path}`, { method: opts.method ?? "GET", headers }));
 }

@@ -3,7 +3,8 @@ import { eq } from "drizzle-orm";
 import { PDFDocument } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import * as schema from "../../../schema";
-import { addMember, api, expectError, registerAccount } from "../../helpers";
+import { addMember, api, expectError, registerAccount, uniqueIp } from "../../helpers";
+import { PUBLIC_PDFS_PER_IP } from "../../../worker/financial/pdf/pdf-routes";
 import { auditActions, restrictToOwnRecords, testDb } from "../../record-helpers";
 import { fetchRaw, insertInvoice, invoiceRow, pdfPagesText, TINY_PNG } from "./pdf-fixture";
 
@@ -127,5 +128,23 @@ describe("customer links", () => {
     expectError(await api(`/api/financial/invoices/${invoice.id}/link`, { method: "POST", token: stranger.token }), 404, "not_found");
     expectError(await api(`/api/financial/invoices/${invoice.id}/link`, { method: "POST" }), 401, "unauthorized");
     expect((await invoiceRow(invoice.id))?.publicTokenHash).toBeNull();
+  });
+
+  it("limits how many customer PDFs one address fetches a minute", async () => {
+    const owner = await registerAccount("lnklimit");
+    const invoice = await insertInvoice(owner.orgId);
+    const token = tokenOf((await api(`/api/financial/invoices/${invoice.id}/link`, { method: "POST", token: owner.token })).body.data.url);
+    const ip = uniqueIp();
+    const statuses: number[] = [];
+    for (let i = 0; i < PUBLIC_PDFS_PER_IP.limit; i++) {
+      // Unknown tokens count too: guessing is what the limit is for.
+      const path = i % 2 ? `/api/public/documents/${token}/pdf` : `/api/public/documents/${"B".repeat(43)}/pdf`;
+      statuses.push((await fetchRaw(path, { headers: { "cf-connecting-ip": ip } })).status);
+    }
+    expect(new Set(statuses)).toEqual(new Set([200, 404]));
+    const limited = await fetchRaw(`/api/public/documents/${token}/pdf`, { headers: { "cf-connecting-ip": ip } });
+    expect(limited.status).toBe(429);
+    expect(((await limited.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+    expect((await fetchRaw(`/api/public/documents/${token}/pdf`, { headers: { "cf-connecting-ip": uniqueIp() } })).status).toBe(200);
   });
 });
