@@ -8,6 +8,7 @@ import { deliverInvoice } from "../../../worker/financial/sending/invoice-sendin
 import { addMember, api, BASE, expectError, registerAccount, type Account } from "../../helpers";
 import { auditActions } from "../../record-helpers";
 import { FAKE_MAILGUN } from "../../fakes/email-api-fixtures";
+import { joinRoom, until } from "../../room-client";
 import { fetchRaw, insertInvoice, invoiceRow, pdfPagesText } from "./pdf-fixture";
 
 /** The worker's env with mail going to the local fake Mailgun, and queued jobs kept for the test to run. */
@@ -75,6 +76,20 @@ describe("POST /api/financial/invoices/{id}/send", () => {
     expect(row?.sentAt).toEqual(expect.any(Number));
     expect((await fetchRaw(`/api/public/documents/${link.split("/documents/")[1]}/pdf`)).status).toBe(200);
     expect(await auditActions(owner.token, "invoice", invoice.id)).toEqual(expect.arrayContaining(["invoice_send_queued", "invoice_sent"]));
+  });
+
+  it("tells members the document was sent, live", async () => {
+    const owner = await registerAccount("sndev");
+    const viewer = await addMember(owner, "viewer");
+    const room = await joinRoom(owner.orgId, viewer.token);
+    const invoice = await insertInvoice(owner.orgId, { ownerId: owner.userId });
+    const mail = mailEnv();
+    expect((await send(mail.env, owner, invoice.id)).status).toBe(202);
+    await deliverInvoice(mail.env, mail.jobs[0]!);
+    const sent = () => room.events.find((e) => e.type === "invoice_updated" && e.data.invoice.id === invoice.id && e.data.change === "sent");
+    await until(() => sent() !== undefined, "the sent event");
+    expect(sent()!.data).toMatchObject({ by: owner.userId, invoice: { id: invoice.id, status: "open", number: invoice.number } });
+    room.close();
   });
 
   it("sends a quote with a link to review and accept it", async () => {
