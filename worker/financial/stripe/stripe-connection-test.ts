@@ -32,6 +32,9 @@ function failureMessage(err: unknown): string {
   return `Stripe test failed: ${err instanceof Error ? err.message : String(err)}`;
 }
 
+/** Stripe quotes part of a refused key ("sk_test_*****0001"); nothing key-shaped is stored or answered. */
+const masked = (message: string) => message.replace(/\b(sk|rk)_(live|test)_[A-Za-z0-9_*]+/g, (key) => `the key ending in ${key.slice(-4)}`);
+
 export async function testConnection(env: Pick<Env, "ENCRYPTION_KEY"> & StripeEnv, db: Db, orgId: string, id: string): Promise<{ result: ConnectionTestResult; row: StripeConnectionRow }> {
   const row = await requireConnection(db, orgId, id);
   enforceRateLimits([await hitRateLimit(db, `stripe-test:${id}`, TESTS_PER_WINDOW, WINDOW_MS)], "connection tests");
@@ -42,7 +45,7 @@ export async function testConnection(env: Pick<Env, "ENCRYPTION_KEY"> & StripeEn
     const name = account.business_profile?.name ?? account.email ?? account.id;
     result = { ok: true, message: `Connected to Stripe account ${name} (${account.id})`, accountId: account.id, testedAt };
   } catch (err) {
-    result = { ok: false, message: failureMessage(err).slice(0, 300), accountId: null, testedAt };
+    result = { ok: false, message: masked(failureMessage(err)).slice(0, 300), accountId: null, testedAt };
   }
   const [updated] = await db
     .update(stripeConnections)
