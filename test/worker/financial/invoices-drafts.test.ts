@@ -115,6 +115,7 @@ describe("drafting invoices and quotes", () => {
     const q = async (query: string) => (await api(`/api/financial/invoices?${query}`, { token: owner.token })).body.data.map((d: any) => d.id);
     expect(await q("status=overdue")).toEqual([overdue.id]);
     expect(await q("overdue=true")).toEqual([overdue.id]);
+    expect((await q("overdue=false")).sort()).toEqual((await q("sort=createdAt")).filter((id: string) => id !== overdue.id).sort());
     expect(await q("status=open&sort=number")).toEqual([overdue.id, open.id]);
     expect(await q("kind=quote")).toEqual([quote.id]);
     expect(await q("q=rockets&kind=invoice")).toEqual([overdue.id]);

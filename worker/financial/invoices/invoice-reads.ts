@@ -125,7 +125,7 @@ function conditions(auth: AuthContext, f: InvoiceFilters, today: string): SQL | 
     f.contactId ? eq(invoices.contactId, f.contactId) : undefined,
     f.ownerId ? eq(invoices.ownerId, f.ownerId) : undefined,
     f.overdue === "true" ? overdueCondition(today) : undefined,
-    f.overdue === "false" ? sql`NOT (${overdueCondition(today)})` : undefined,
+    f.overdue === "false" ? sql`NOT coalesce(${overdueCondition(today)}, 0)` : undefined,
     f.q ? sql`(lower(coalesce(${invoices.number}, '')) LIKE ${containsPattern(f.q)} ESCAPE '\\' OR lower(coalesce(${customerName}, '')) LIKE ${containsPattern(f.q)} ESCAPE '\\')` : undefined,
   ];
   return and(...where);
