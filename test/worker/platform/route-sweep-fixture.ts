@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { expect } from "vitest";
+import { expect, inject } from "vitest";
 import { applyCallEvent } from "../../../worker/telephony/calls";
 import { notify } from "../../../worker/notifications/notification-inbox";
 import { addMember, api, registerAccount, type Account } from "../../helpers";
@@ -92,6 +92,8 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
   const product = await create("/api/financial/products", t, { name: `${label} plan`, unitPrice: 1000, currency: "USD" });
   const invoiceDraft = await ok(api("/api/financial/invoices", { token: t, body: { currency: "USD", companyId: company.id, dealId: deal.id, lines: [{ description: "Sweep", quantity: 1, unitPrice: 1000 }] } }));
   const invoice = await ok(api(`/api/financial/invoices/${invoiceDraft.id}/finalize`, { method: "POST", token: t }));
+  const stripeConnection = await create("/api/financial/stripe/connections", t, { secretKey: `sk_test_sweep${crypto.randomUUID().replace(/-/g, "")}`, webhookSecret: "whsec_sweep0123456789", apiBaseUrl: inject("stripeFakeUrl") });
+  const payment = await create("/api/financial/payments", t, { invoiceId: invoice.id, amount: 100, currency: "USD", method: "bank_transfer", receivedAt: now });
   // Scores the fixture now, so the refreshes its writes queued find nothing left to do and write nothing during a sweep.
   await runRefreshJob(env, { type: SCORING_REFRESH_JOB, orgId: owner.orgId, requestedAt: Date.now() });
   return {
@@ -135,6 +137,8 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
       product: product.id,
       invoice: invoice.id,
       documentToken: "sweep-unknown-document-token-0123456789",
+      stripeConnection: stripeConnection.id,
+      payment: payment.id,
     },
   };
 }
@@ -188,6 +192,9 @@ const PARAMS: [RegExp, string, string][] = [
   [/^\/api\/financial\/deals\//, "dealId", "deal"],
   [/^\/api\/financial\/invoices\//, "id", "invoice"],
   [/^\/api\/public\/documents\//, "token", "documentToken"],
+  [/^\/api\/financial\/stripe\/connections\//, "id", "stripeConnection"],
+  [/^\/api\/financial\/stripe\/[^/]+\/webhook$/, "connectionId", "stripeConnection"],
+  [/^\/api\/financial\/payments\//, "id", "payment"],
 ];
 
 /** The template with each parameter replaced by the id of `org`'s record of that kind; throws for an unknown parameter. */
