@@ -122,3 +122,13 @@ export interface InvoiceSendJob {
   by: string | null;
   [key: string]: unknown;
 }
+
+/** Compares a Stripe connection's balance transactions with our payments for one reconciliation run (worker/financial/reconciliation). */
+export const RECONCILIATION_JOB = "financial-reconciliation";
+
+export interface ReconciliationJob {
+  type: typeof RECONCILIATION_JOB;
+  orgId: string;
+  runId: string;
+  [key: string]: unknown;
+}

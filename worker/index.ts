@@ -6,6 +6,7 @@ import { purgeRateLimitsTask } from "./platform/rate-limit";
 import { registerScheduledTask, runScheduled } from "./platform/scheduled-tasks";
 import { handleInboundEmail } from "./support";
 import { forecastSnapshotTask } from "./forecast";
+import { reconciliationTask } from "./financial";
 import { roomGate } from "../rooms/room-gate";
 import { withSecurityHeaders } from "./platform/observability";
 
@@ -17,6 +18,7 @@ export { ForecastClock } from "./forecast";
 
 registerScheduledTask("rate-limit-purge", purgeRateLimitsTask);
 registerScheduledTask("forecast-snapshots", forecastSnapshotTask);
+registerScheduledTask("financial-reconciliation", reconciliationTask);
 
 export default {
   async fetch(request, env, ctx): Promise<Response> {

@@ -7,6 +7,9 @@
  */
 import { createRouter } from "../platform/http";
 import { reportRoutes } from "./revenue/report-routes";
+import { reconciliationRoutes } from "./reconciliation/reconciliation-routes";
+import { reconciliationJob } from "./reconciliation/reconciliation-job";
+import { RECONCILIATION_JOB } from "../../schema/jobs";
 import { productRoutes } from "./catalog/product-routes";
 import { dealLineRoutes } from "./deal-lines/deal-line-routes";
 import { billingSettingsRoutes } from "./settings/settings-routes";
@@ -20,9 +23,14 @@ import { stripeRoutes } from "./stripe/stripe-routes";
 import { paymentRoutes } from "./payments/payment-routes";
 
 registerJob(INVOICE_SEND_JOB, invoiceSendJob);
+registerJob(RECONCILIATION_JOB, reconciliationJob);
+
+/** The nightly Stripe reconciliation sweep, registered by worker/index.ts. */
+export { reconciliationTask } from "./reconciliation/reconciliation-task";
 
 export const financialRoutes = createRouter()
   .route("/financial/reports", reportRoutes)
+  .route("/financial/reconciliation", reconciliationRoutes)
   .route("/", pdfRoutes)
   .route("/", sendingRoutes)
   .route("/financial/products", productRoutes)
