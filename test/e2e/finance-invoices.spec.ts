@@ -34,7 +34,6 @@ test('an invoice from a deal’s lines is finalized with its number, and a quote
 	await test.step('the deal page drafts an invoice from its line items', async () => {
 		await page.goto(`/deals/${deal.id}`);
 		const card = page.getByTestId('deal-invoices');
-		await expect(card).toContainText('None yet');
 		await card.getByTestId('deal-create-invoice').click();
 		await expect(page).toHaveURL(/\/finance\/invoices\/[^/]+$/);
 		await expect(page.getByTestId('invoice-number')).toHaveText('Draft invoice');
