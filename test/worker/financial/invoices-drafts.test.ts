@@ -22,6 +22,14 @@ describe("drafting invoices and quotes", () => {
     expect(yen).toMatchObject({ subtotal: 999, tax: 100, total: 1099 });
   });
 
+  it("drafts a long invoice in order, past what one D1 statement can bind", async () => {
+    const owner = await registerAccount("long");
+    const lines = Array.from({ length: 40 }, (_, i) => ({ description: `Line ${i + 1}`, quantity: 1, unitPrice: 100 + i }));
+    const inv = await draft(owner, { lines });
+    expect(inv.lines.map((l: any) => l.description)).toEqual(lines.map((l) => l.description));
+    expect(inv.subtotal).toBe(lines.reduce((sum, l) => sum + l.unitPrice, 0));
+  });
+
   it("copies a deal's lines, company, contact, currency and owner, and dates it from the billing settings", async () => {
     const owner = await registerAccount("fromdeal");
     const company = await billedCompany(owner, "Initech");

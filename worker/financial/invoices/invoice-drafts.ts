@@ -68,6 +68,15 @@ async function assertLinks(db: Db, actor: Actor, values: { companyId?: string | 
 
 const lineRows = (orgId: string, invoiceId: string, lines: PricedLine[]) => lines.map((l) => ({ ...l, orgId, invoiceId }));
 
+/** D1 binds at most 100 values per statement: 6 lines of 15 columns each fit. */
+const LINES_PER_INSERT = 6;
+
+function lineInserts(db: Db, rows: ReturnType<typeof lineRows>) {
+  const inserts = [];
+  for (let i = 0; i < rows.length; i += LINES_PER_INSERT) inserts.push(db.insert(invoiceLines).values(rows.slice(i, i + LINES_PER_INSERT)));
+  return inserts;
+}
+
 /** Where a new document's lines come from: those given, else the deal's line items, else the deal's amount as one line. */
 async function linesFor(db: Db, orgId: string, input: CreateInvoiceInput, deal: Deal | null, currency: string): Promise<LineInputBody[]> {
   if (input.lines) return input.lines;
@@ -125,7 +134,7 @@ export async function createInvoice(db: Db, actor: Actor, input: CreateInvoiceIn
   };
   const [[created]] = await db.batch([
     db.insert(invoices).values(row).returning(),
-    ...(lines.length ? [db.insert(invoiceLines).values(lineRows(orgId, row.id, lines))] : []),
+    ...lineInserts(db, lineRows(orgId, row.id, lines)),
     auditStatement(db, orgId, {
       actorId: actor.userId,
       action: "create",
