@@ -4,13 +4,6 @@
  * without node:http. Each secret key is one fake Stripe account.
  */
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** Base URL of the fake Stripe API, e.g. http://127.0.0.1:40123 (a connection's apiBaseUrl). */
-    stripeFakeUrl: string;
-  }
-}
-
 export interface StripeFakeRequest {
   method: string;
   path: string;

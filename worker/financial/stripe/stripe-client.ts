@@ -40,10 +40,10 @@ export function stripeClient(env: StripeEnv, secretKey: string, config: StripePu
 }
 
 /** Verifies Stripe-Signature headers with Web Crypto (workerd has no Node crypto for the SDK's default). */
-export const stripeCryptoProvider = Stripe.createSubtleCryptoProvider();
+export const stripeCryptoProvider: InstanceType<typeof Stripe.CryptoProvider> = Stripe.createSubtleCryptoProvider();
 
 /** Verifies and parses a webhook payload without a secret key (the signature check needs only the endpoint secret). */
-export const stripeWebhooks = Stripe.webhooks;
+export const stripeWebhooks: typeof Stripe.webhooks = Stripe.webhooks;
 
 /** A Stripe error as our envelope: Stripe's own message, status 502 (`provider_error`), or 422 when the guard refused. */
 export function stripeFailure(err: unknown): AppError {
