@@ -94,6 +94,10 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
   const invoice = await ok(api(`/api/financial/invoices/${invoiceDraft.id}/finalize`, { method: "POST", token: t }));
   const stripeConnection = await create("/api/financial/stripe/connections", t, { secretKey: `sk_test_sweep${crypto.randomUUID().replace(/-/g, "")}`, webhookSecret: "whsec_sweep0123456789", apiBaseUrl: inject("stripeFakeUrl") });
   const payment = await create("/api/financial/payments", t, { invoiceId: invoice.id, amount: 100, currency: "USD", method: "bank_transfer", receivedAt: now });
+  const reconciliationRun = crypto.randomUUID();
+  await env.DB.prepare("INSERT INTO reconciliation_runs (id, org_id, connection_id, from_at, to_at, status, \"trigger\", started_at, finished_at) VALUES (?, ?, ?, ?, ?, 'done', 'manual', ?, ?)")
+    .bind(reconciliationRun, owner.orgId, stripeConnection.id, now - 86_400_000, now, now, now)
+    .run();
   // Scores the fixture now, so the refreshes its writes queued find nothing left to do and write nothing during a sweep.
   await runRefreshJob(env, { type: SCORING_REFRESH_JOB, orgId: owner.orgId, requestedAt: Date.now() });
   return {
@@ -139,6 +143,7 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
       documentToken: "sweep-unknown-document-token-0123456789",
       stripeConnection: stripeConnection.id,
       payment: payment.id,
+      reconciliationRun,
     },
   };
 }
@@ -195,6 +200,7 @@ const PARAMS: [RegExp, string, string][] = [
   [/^\/api\/financial\/stripe\/connections\//, "id", "stripeConnection"],
   [/^\/api\/financial\/stripe\/[^/]+\/webhook$/, "connectionId", "stripeConnection"],
   [/^\/api\/financial\/payments\//, "id", "payment"],
+  [/^\/api\/financial\/reconciliation\/runs\//, "id", "reconciliationRun"],
 ];
 
 /** The template with each parameter replaced by the id of `org`'s record of that kind; throws for an unknown parameter. */
