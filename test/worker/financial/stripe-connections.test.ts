@@ -99,6 +99,9 @@ describe("pay links", () => {
     const params = created[0]!.params;
     expect(params).toMatchObject({ mode: "payment", metadata: { neuracrm_invoice_id: invoice.id, neuracrm_org_id: owner.orgId }, payment_intent_data: { metadata: { neuracrm_invoice_id: invoice.id, neuracrm_org_id: owner.orgId } } });
     expect(params.line_items[0].price_data).toMatchObject({ currency: "eur", unit_amount: String(invoice.amountDue) });
+    // A link shared by staff has no customer token, so the customer comes back to the public thank-you page, not a staff page.
+    expect(new URL(params.success_url).pathname).toBe("/payment-complete");
+    expect(new URL(params.success_url).searchParams.get("paid")).toBe("1");
   });
 
   it("refuses drafts and paid invoices with 409, and a viewer with 403", async () => {

@@ -22,7 +22,7 @@ const staffRoute = createRoute({
   method: "post", path: "/financial/invoices/{id}/checkout", tags: ["Stripe"], security: [{ bearerAuth: [] }],
   middleware: [requirePermission("billing:manage")] as const,
   summary: "A Stripe Checkout link for an open invoice, to share with the customer",
-  description: "Creates (or reuses while it is open) a Checkout Session for the amount due, with `neuracrm_invoice_id` and `neuracrm_org_id` metadata. After paying, the customer returns to this app.",
+  description: "Creates (or reuses while it is open) a Checkout Session for the amount due, with `neuracrm_invoice_id` and `neuracrm_org_id` metadata. After paying, the customer returns to the public `/payment-complete` page (this link carries no customer token, so it cannot lead back to the document).",
   request: { params: IdParam },
   responses: { 200: jsonResponse(envelope(PayLinkSchema), "The link"), ...standardErrors, ...payErrors },
 });
@@ -47,7 +47,7 @@ export const stripeCheckoutRoutes = createRouter()
     const db = orgDb(c.env, auth.orgId);
     const invoice = await requireInvoice(db, auth, c.req.valid("param").id, "invoice");
     const origin = new URL(c.req.url).origin;
-    return ok(c, await payLink(c.env, db, invoice, `${origin}/finance/invoices/${encodeURIComponent(invoice.id)}`), { status: 200 });
+    return ok(c, await payLink(c.env, db, invoice, `${origin}/payment-complete`), { status: 200 });
   })
   .openapi(publicRoute, async (c) => {
     const { token } = c.req.valid("param");
