@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as schema from "../../../schema";
-import { formatNumber, parseNumberFormat } from "../../../worker/financial/invoices";
+import { formatNumber, parseNumberFormat } from "../../../worker/financial/settings/document-numbering";
 import { api, expectError, registerAccount } from "../../helpers";
 import { testDb } from "../../record-helpers";
 import { billedCompany, draft, finalize, invoiceRow } from "./invoices-fixture";

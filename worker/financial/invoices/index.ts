@@ -10,7 +10,6 @@ import { publicDocumentRoutes } from "./public-document-routes";
 export { getInvoice, invoiceDetail, invoiceView, listInvoices, orgToday, requireInvoice, displayStatusOf } from "./invoice-reads";
 export { invoiceAudience, invoiceSummary, publishInvoiceChanged } from "./invoice-events";
 export { finalizeInvoice, closeInvoice, decideQuote } from "./invoice-lifecycle";
-export { formatNumber, parseNumberFormat, formatHasSequence, DEFAULT_NUMBER_FORMAT } from "./invoice-numbering";
 export { publicDocumentView, requirePublicDocument } from "./public-documents";
 export type { InvoiceDetail, InvoiceView, DisplayStatus } from "./invoice-schemas";
 

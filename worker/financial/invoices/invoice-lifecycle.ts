@@ -6,7 +6,7 @@ import { newId } from "../../platform/ids";
 import { billingSettings, invoiceLines, invoices, type Invoice } from "../../../schema";
 import { insertIf } from "./guarded-insert";
 import { addDays, documentTermDays } from "./invoice-drafts";
-import { DEFAULT_NUMBER_FORMAT, numberExpression, sequenceTaken } from "./invoice-numbering";
+import { DEFAULT_NUMBER_FORMAT, numberExpression, sequenceTaken } from "../settings/document-numbering";
 import { orgToday } from "./invoice-reads";
 
 /**

@@ -6,7 +6,7 @@ import { auditStatement } from "../../platform/audit-writer";
 import { invalid } from "../../platform/errors";
 import { localDateOf, orgTimeZone } from "../../platform/local-time";
 import { changesOf } from "../../platform/records";
-import { DEFAULT_NUMBER_FORMAT, formatHasSequence, formatNumber, parseNumberFormat } from "../invoices/invoice-numbering";
+import { DEFAULT_NUMBER_FORMAT, formatHasSequence, formatNumber, parseNumberFormat } from "./document-numbering";
 
 export type BillingSettings = typeof billingSettings.$inferSelect;
 
