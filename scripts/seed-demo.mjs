@@ -7,6 +7,7 @@ import { seedTelephony } from "./seed-telephony.mjs";
 import { seedSupport } from "./seed-support.mjs";
 import { seedScoring } from "./seed-scoring.mjs";
 import { seedForecast } from "./seed-forecast.mjs";
+import { seedFinance } from "./seed-finance.mjs";
 
 export const DEMO = {
   email: "demo@neuracrm.dev",
@@ -134,5 +135,7 @@ export async function seedDemo(base, log = console.log) {
   await seedScoring({ base, token, log });
   log("  forecast…");
   await seedForecast({ base, token, log });
+  log("  finance…");
+  await seedFinance({ base, token, log });
   return { created: true };
 }
