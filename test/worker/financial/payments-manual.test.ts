@@ -20,9 +20,18 @@ describe("payments", () => {
     const before = await moneyRowCounts(owner.orgId);
     expectError(await api("/api/financial/payments", { token: owner.token, body: manual(invoice.id, invoice.total) }), 400, "validation_error");
     expectError(await api("/api/financial/payments", { token: owner.token, body: manual(invoice.id, 100, { currency: "EUR" }) }), 400, "validation_error");
+    expectError(await api("/api/financial/payments", { token: owner.token, body: manual(invoice.id, 100, { receivedAt: Date.now() + 2 * 86_400_000 }) }), 400, "validation_error");
     expect(await moneyRowCounts(owner.orgId)).toEqual(before);
-    await api("/api/financial/payments", { token: owner.token, body: manual(invoice.id, invoice.total - 4_000) });
-    expect(await invoiceRow(invoice.id)).toMatchObject({ status: "paid", amountDue: 0 });
+    // The transfer that covers it landed two months ago (mid-month, so no time zone moves it): the invoice was paid then, and so was its revenue.
+    const landed = new Date();
+    landed.setUTCDate(15);
+    landed.setUTCMonth(landed.getUTCMonth() - 2);
+    landed.setUTCHours(12, 0, 0, 0);
+    await api("/api/financial/payments", { token: owner.token, body: manual(invoice.id, invoice.total - 4_000, { receivedAt: landed.getTime() }) });
+    expect(await invoiceRow(invoice.id)).toMatchObject({ status: "paid", amountDue: 0, paidAt: landed.getTime() });
+    const revenue = await testDb().select().from(schema.revenueEntries).where(and(eq(schema.revenueEntries.orgId, owner.orgId), eq(schema.revenueEntries.invoiceId, invoice.id)));
+    expect(revenue.length).toBeGreaterThan(0);
+    expect(new Set(revenue.map((r) => r.period))).toEqual(new Set([landed.toISOString().slice(0, 7)]));
     const list = await api(`/api/financial/payments?invoiceId=${invoice.id}`, { token: owner.token });
     expect(list.body.meta.total).toBe(2);
   });

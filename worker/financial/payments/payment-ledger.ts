@@ -55,10 +55,11 @@ export function invoiceAmountsStatement(db: Db, orgId: string, invoiceId: string
 }
 
 /** Open (or written-off) → paid once covered; returns the invoice's id only from the batch that paid it. */
-export function invoicePaidStatement(db: Db, orgId: string, invoiceId: string, now: number) {
+/** `paidAt` is when the covering money arrived: a bank transfer recorded today may have landed last week. */
+export function invoicePaidStatement(db: Db, orgId: string, invoiceId: string, now: number, paidAt = now) {
   return db
     .update(invoices)
-    .set({ status: "paid", paidAt: now, updatedAt: sql`MAX(${invoices.updatedAt}, ${now})` })
+    .set({ status: "paid", paidAt, updatedAt: sql`MAX(${invoices.updatedAt}, ${now})` })
     .where(
       and(
         eq(invoices.orgId, orgId),

@@ -102,9 +102,9 @@ async function orgTimeZone(db: Db, orgId: string) {
 }
 
 /** The ledger statements after a change to `invoice`'s payments; the index of the paid transition in the batch is `offset + 1`. */
-export async function settlementStatements(db: Db, invoice: Invoice, now: number): Promise<BatchItem<"sqlite">[]> {
-  const revenue = invoice.status === "paid" ? [] : await revenueRecognitionStatements(db, invoice.orgId, invoice.id, now, await orgTimeZone(db, invoice.orgId));
-  return [invoiceAmountsStatement(db, invoice.orgId, invoice.id, now), invoicePaidStatement(db, invoice.orgId, invoice.id, now), ...revenue];
+export async function settlementStatements(db: Db, invoice: Invoice, now: number, paidAt = now): Promise<BatchItem<"sqlite">[]> {
+  const revenue = invoice.status === "paid" ? [] : await revenueRecognitionStatements(db, invoice.orgId, invoice.id, paidAt, await orgTimeZone(db, invoice.orgId));
+  return [invoiceAmountsStatement(db, invoice.orgId, invoice.id, now), invoicePaidStatement(db, invoice.orgId, invoice.id, now, paidAt), ...revenue];
 }
 
 function assertPayable(invoice: Invoice, currency: string, amount: number) {
@@ -112,6 +112,9 @@ function assertPayable(invoice: Invoice, currency: string, amount: number) {
   if (currency !== invoice.currency) throw invalid({ currency: [`The invoice is in ${invoice.currency}`] }, "The payment's currency must be the invoice's");
   if (amount > invoice.amountDue) throw invalid({ amount: [`At most ${formatMoney(invoice.amountDue, invoice.currency)} is due`] }, "The payment is more than is due");
 }
+
+/** Clocks and time zones differ: a transfer dated "today" somewhere may be a few hours ahead of the Worker. */
+const RECEIVED_AHEAD_MS = 86_400_000;
 
 export interface ManualPaymentInput {
   invoiceId: string;
@@ -126,8 +129,10 @@ export async function recordManualPayment(env: Pick<Env, "DB" | "ORG_ROOM">, db:
   const invoice = await requireInvoice(db, actor, input.invoiceId, "invoice");
   assertPayable(invoice, input.currency, input.amount);
   const now = Date.now();
+  if (input.receivedAt > now + RECEIVED_AHEAD_MS) throw invalid({ receivedAt: ["A payment cannot be received in the future"] });
   const id = newId();
-  const settle = await settlementStatements(db, invoice, now);
+  // Revenue without a service period is recognized in the month the money arrived, not the month it was recorded.
+  const settle = await settlementStatements(db, invoice, now, input.receivedAt);
   const guard = sql`(SELECT amount_due FROM ${invoices} WHERE org_id = ${actor.orgId} AND id = ${invoice.id}) >= ${input.amount}`;
   // The insert re-checks what is due when the batch runs: two clerks recording the same transfer cannot both pass.
   const insert = db.insert(payments).select(
