@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter, envelope, jsonBody, jsonResponse, ok, standardErrors } from "../../platform/http";
 import { requirePermission } from "../../platform/auth-middleware";
 import { getDealLines, replaceDealLines } from "./deal-lines";
-import { LineInputSchema, MAX_LINES } from "./line-input";
+import { LineInputSchema, MAX_LINES } from "../catalog/line-input";
 
 const tags = ["Finance: deal line items"];
 const security = [{ bearerAuth: [] }];

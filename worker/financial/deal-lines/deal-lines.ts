@@ -6,7 +6,7 @@ import { auditStatement } from "../../platform/audit-writer";
 import { newId } from "../../platform/ids";
 import { getDeal, updateDeal } from "../../crm";
 import { documentTotals, lineAmounts, toMajor, toMinor } from "../money";
-import { resolveLines, type LineInput } from "./line-input";
+import { resolveLines, type LineInput } from "../catalog/line-input";
 
 /** 14 columns a row: 6 rows keep one insert under D1's 100 bound parameters. */
 const ROWS_PER_INSERT = 6;

@@ -9,7 +9,7 @@ import { isCurrency, toMinor } from "../money";
 import { insertIf } from "./guarded-insert";
 import { dealLinesAsInput, priceLines, type PricedLine } from "./invoice-lines";
 import { orgToday, requireInvoice } from "./invoice-reads";
-import type { LineInputBody } from "./invoice-schemas";
+import type { LineInput } from "../catalog/line-input";
 
 type Deal = typeof deals.$inferSelect;
 
@@ -30,10 +30,10 @@ export interface CreateInvoiceInput {
   issueDate?: string | null;
   dueDate?: string | null;
   memo?: string | null;
-  lines?: LineInputBody[];
+  lines?: LineInput[];
 }
 
-export type UpdateInvoiceInput = Partial<Omit<CreateInvoiceInput, "kind" | "fromDealId" | "lines">> & { lines?: LineInputBody[] };
+export type UpdateInvoiceInput = Partial<Omit<CreateInvoiceInput, "kind" | "fromDealId" | "lines">> & { lines?: LineInput[] };
 
 /** Days until an invoice is due, or a quote's validity, from the organization's billing settings (30 until set). */
 export async function documentTermDays(db: Db, orgId: string, kind: InvoiceKind): Promise<number> {
@@ -78,7 +78,7 @@ function lineInserts(db: Db, rows: ReturnType<typeof lineRows>) {
 }
 
 /** Where a new document's lines come from: those given, else the deal's line items, else the deal's amount as one line. */
-async function linesFor(db: Db, orgId: string, input: CreateInvoiceInput, deal: Deal | null, currency: string): Promise<LineInputBody[]> {
+async function linesFor(db: Db, orgId: string, input: CreateInvoiceInput, deal: Deal | null, currency: string): Promise<LineInput[]> {
   if (input.lines) return input.lines;
   if (!deal) return [];
   const copied = await dealLinesAsInput(db, orgId, deal.id);
@@ -168,7 +168,7 @@ export async function updateInvoice(db: Db, actor: Actor, id: string, input: Upd
     input.lines === undefined && input.currency !== undefined && input.currency !== current.currency
       ? await db.select().from(invoiceLines).where(and(eq(invoiceLines.orgId, orgId), eq(invoiceLines.invoiceId, id)))
       : null;
-  const lineInput: LineInputBody[] | undefined =
+  const lineInput: LineInput[] | undefined =
     input.lines ??
     existing?.map((l) => ({
       productId: l.productId,

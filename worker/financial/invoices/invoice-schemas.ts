@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { INVOICE_KINDS, INVOICE_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES } from "../../../schema";
+import { LineInputSchema, MAX_LINES } from "../catalog/line-input";
 
 /** The wire shapes of invoices and quotes: what the routes accept and answer. */
 
@@ -11,22 +12,7 @@ export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, "Use an ISO 4217 code
 export const DISPLAY_STATUSES = ["draft", "open", "partially_paid", "paid", "overdue", "void", "uncollectible", "sent", "accepted", "declined", "expired"] as const;
 export type DisplayStatus = (typeof DISPLAY_STATUSES)[number];
 
-export const LineInputSchema = z
-  .object({
-    productId: Id.nullable().optional().openapi({ description: "A catalog product; its name, price and tax rate fill what the line leaves out" }),
-    description: z.string().trim().min(1).max(500).optional(),
-    quantity: z.number().finite().positive().max(1_000_000).multipleOf(0.001, "At most 3 decimals"),
-    unitPrice: z.number().int().min(-1e12).max(1e12).optional().openapi({ description: "Minor units (cents); required without a product" }),
-    discountBps: z.number().int().min(0).max(10_000).default(0),
-    taxRateBps: z.number().int().min(0).max(10_000).optional(),
-    periodStart: DateString.nullable().optional(),
-    periodEnd: DateString.nullable().optional(),
-  })
-  .strict()
-  .openapi("InvoiceLineInput");
-export type LineInputBody = z.infer<typeof LineInputSchema>;
-
-const Lines = z.array(LineInputSchema).max(500);
+const Lines = z.array(LineInputSchema).max(MAX_LINES);
 
 export const CreateInvoiceSchema = z
   .object({
