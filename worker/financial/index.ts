@@ -6,21 +6,20 @@
  * pages under /api/public/documents/{token}.
  */
 import { createRouter } from "../platform/http";
-import { reportRoutes } from "./revenue/report-routes";
-import { reconciliationRoutes } from "./reconciliation/reconciliation-routes";
-import { reconciliationJob } from "./reconciliation/reconciliation-job";
-import { RECONCILIATION_JOB } from "../../schema/jobs";
+import { registerJob } from "../platform/job-queue";
+import { INVOICE_SEND_JOB, RECONCILIATION_JOB } from "../../schema/jobs";
+import { billingSettingsRoutes } from "./settings/settings-routes";
 import { productRoutes } from "./catalog/product-routes";
 import { dealLineRoutes } from "./deal-lines/deal-line-routes";
-import { billingSettingsRoutes } from "./settings/settings-routes";
+import { invoiceDocumentRoutes } from "./invoices";
 import { pdfRoutes } from "./pdf/pdf-routes";
 import { sendingRoutes } from "./sending/sending-routes";
 import { invoiceSendJob } from "./sending/invoice-sending";
-import { registerJob } from "../platform/job-queue";
-import { INVOICE_SEND_JOB } from "../../schema/jobs";
-import { invoiceDocumentRoutes } from "./invoices";
 import { stripeRoutes } from "./stripe/stripe-routes";
 import { paymentRoutes } from "./payments/payment-routes";
+import { reportRoutes } from "./revenue/report-routes";
+import { reconciliationRoutes } from "./reconciliation/reconciliation-routes";
+import { reconciliationJob } from "./reconciliation/reconciliation-job";
 
 registerJob(INVOICE_SEND_JOB, invoiceSendJob);
 registerJob(RECONCILIATION_JOB, reconciliationJob);
