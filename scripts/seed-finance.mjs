@@ -13,8 +13,8 @@
 // idempotent: an organization that has products already is left as it is.
 import { rng } from "./demo-data.mjs";
 import { pastBusinessTime } from "./demo-time.mjs";
+import { pool, seedApi } from "./seed-api.mjs";
 
-const PARALLEL = 4;
 const TERMS = 30;
 
 const PRODUCTS = {
@@ -63,29 +63,6 @@ const INVOICES = [
 /** Open deals: the first gets an accepted quote (its invoice stays a draft), the second only lines. */
 const OPEN = ["mixed", "subscription"];
 
-async function request(base, token, method, path, body) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json().catch(() => ({}));
-  if (res.status >= 300) throw new Error(`finance seed: ${method} ${path} answered ${res.status}: ${JSON.stringify(json)}`);
-  return json.data;
-}
-
-async function pool(items, task, width = PARALLEL) {
-  let next = 0;
-  const out = new Array(items.length);
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await task(items[i], i);
-    }
-  }));
-  return out;
-}
-
 /** "YYYY-MM-DD" of an instant in a time zone, and calendar arithmetic on such days. */
 const dayIn = (instant, timeZone) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
 const shift = (day, { days = 0, months = 0 }) => {
@@ -115,7 +92,7 @@ function drawLines(r, kind, id, serviceStart) {
 }
 
 export async function seedFinance({ base, token, log = console.log }) {
-  const api = (path, body, method = body === undefined ? "GET" : "POST") => request(base, token, method, path, body);
+  const api = seedApi(base, token, "finance");
   if ((await api("/api/financial/products?per_page=1")).length > 0) return { created: false };
   const r = rng(1313);
   const [org, won, open] = await Promise.all([

@@ -9,39 +9,16 @@
 // of the same. Public API only, seeded generator, dates relative to now;
 // idempotent: an organization that has targets already is left as it is.
 import { rng } from "./demo-data.mjs";
+import { pool, seedApi } from "./seed-api.mjs";
 
 const DAY = 86_400_000;
 const MOVED_DEALS = 60;
-const PARALLEL = 4;
 /** How far a deal gets: the chance to go on from each stage, and to be won from the last one it reached. */
 const GO_ON = { Qualified: 0.7, Proposal: 0.6 };
 const WIN_FROM = { Qualified: 0.2, Proposal: 0.45, Negotiation: 0.75 };
 /** Monthly target per owner, by role; the owner of the organization sells too. */
 const MONTHLY_TARGET = { owner: 60_000, admin: 50_000, manager: 50_000, agent: 40_000 };
 const PRODUCTS = ["Platform license", "Renewal", "Seats expansion", "Onboarding package", "Premium support"];
-
-async function request(base, token, method, path, body) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json().catch(() => ({}));
-  if (res.status >= 300) throw new Error(`forecast seed: ${method} ${path} answered ${res.status}: ${JSON.stringify(json)}`);
-  return json.data;
-}
-
-async function pool(items, task, width = PARALLEL) {
-  let next = 0;
-  const out = new Array(items.length);
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await task(items[i], i);
-    }
-  }));
-  return out;
-}
 
 const localDay = (t) => new Date(t).toISOString().slice(0, 10);
 const monthKey = (d) => `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
@@ -72,7 +49,7 @@ function drawDeal(r, i, owners, companies) {
 }
 
 export async function seedForecast({ base, token, log = console.log }) {
-  const api = (path, body, method = body === undefined ? "GET" : "POST") => request(base, token, method, path, body);
+  const api = seedApi(base, token, "forecast");
   if ((await api("/api/forecast/targets")).length > 0) return { created: false };
   const r = rng(1213);
   const owners = (await api("/api/users?per_page=100")).filter((u) => u.role !== "viewer");

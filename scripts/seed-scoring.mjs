@@ -7,8 +7,8 @@
 // goes through the public API, with a seeded generator: every fresh demo
 // organization gets the same history. Dates are offsets from now.
 import { rng } from "./demo-data.mjs";
+import { pool, seedApi } from "./seed-api.mjs";
 
-const PARALLEL = 4;
 // Outcomes are closed one at a time: the model's holdout is the newest outcomes, so their order must not depend on which request finished first.
 const DAY = 86_400_000;
 const SIZES = { closedLeads: 170, openLeads: 40, closedDeals: 110 };
@@ -43,31 +43,6 @@ const LOST_REASONS = ["Went with a competitor", "No budget", "No decision", "Tim
 
 const sigmoid = (x) => 1 / (1 + Math.exp(-x));
 const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, "");
-
-async function request(base, token, method, path, body) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json().catch(() => ({}));
-  if (res.status >= 300) throw new Error(`scoring seed: ${method} ${path} answered ${res.status}: ${JSON.stringify(json)}`);
-  return json.data;
-}
-
-async function pool(items, task, width = PARALLEL) {
-  let next = 0;
-  const out = new Array(items.length);
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await task(items[i], i);
-      }
-    }),
-  );
-  return out;
-}
 
 /** One lead's features, and (for a closed one) whether it converted under the known model. */
 function makeLead(r, i, closed) {
@@ -135,7 +110,7 @@ function activitySpecs(r, count, subjects) {
  * outcome.
  */
 export async function seedScoring({ base, token, log = console.log }) {
-  const api = (path, body, method = body === undefined ? "GET" : "POST") => request(base, token, method, path, body);
+  const api = seedApi(base, token, "scoring");
   const r = rng(1212);
   const users = await api("/api/users?per_page=100");
   const owners = users.filter((u) => u.role !== "viewer").map((u) => u.id);
