@@ -15,3 +15,8 @@ export * from "./sentiment";
 export * from "./forecast";
 export * from "./insights";
 export * from "./financial";
+export * from "./domain-events";
+export * from "./workflows";
+export * from "./webhooks";
+export * from "./segments";
+export * from "./api-keys";

@@ -132,3 +132,12 @@ export interface ReconciliationJob {
   runId: string;
   [key: string]: unknown;
 }
+
+/** A record changed (schema/domain-events.ts): automation fans it out to workflows, webhooks, hooks and segments. */
+export const DOMAIN_EVENT_JOB = "automation-domain-event";
+
+export interface DomainEventJob {
+  type: typeof DOMAIN_EVENT_JOB;
+  event: import("./domain-events").DomainEvent;
+  [key: string]: unknown;
+}

@@ -7,6 +7,7 @@ import type { Notification } from "./notifications";
 import type { PublicTicket } from "./support";
 import type { CallView } from "./telephony";
 import type { Invoice, Payment } from "./financial";
+import type { AutomationRun } from "./workflows";
 
 /**
  * The seed's WebSocket event types. Events travel to clients as y-partyserver
@@ -35,6 +36,9 @@ export const ROOM_EVENT_TYPES = [
   // Billing (worker/financial): an invoice or quote changed, a payment arrived.
   "invoice_updated",
   "payment_received",
+  // Automation (worker/automation): a workflow run moved on (the run log updates live); a segment's membership changed.
+  "workflow_run_updated",
+  "segment_updated",
   // The board document's epoch (rooms/board-squash.ts, rooms/board-epoch.ts), in answer to a client's flush…
   "board_epoch",
   // …and, before the socket closes with CLOSE.boardReset, that the client's copy must be dropped.
@@ -72,6 +76,9 @@ export type InvoiceSummary = Pick<
   Invoice,
   "id" | "kind" | "status" | "number" | "currency" | "total" | "amountPaid" | "amountDue" | "dealId" | "companyId" | "contactId" | "ownerId" | "dueDate" | "paidAt" | "updatedAt"
 >;
+
+/** What the run log and a record's page need to show a run moving on; the full log is read over REST. */
+export type WorkflowRunSummary = Pick<AutomationRun, "id" | "workflowId" | "status" | "reason" | "entity" | "recordId" | "attempt" | "createdAt" | "startedAt" | "finishedAt">;
 
 export type InvoiceChange = "created" | "updated" | "finalized" | "sent" | "paid" | "partially_paid" | "voided" | "uncollectible" | "accepted" | "declined" | "refunded" | "deleted";
 
@@ -112,6 +119,8 @@ export interface RoomEventData {
   /** Sent only to members who may see the invoice (its owner's audience). */
   invoice_updated: { invoice: InvoiceSummary; change: InvoiceChange; by: string | null };
   payment_received: { payment: Omit<Payment, "orgId">; invoice: InvoiceSummary | null };
+  workflow_run_updated: { run: WorkflowRunSummary };
+  segment_updated: { segmentId: string; memberCount: number; entered: number; left: number };
   board_epoch: { epoch: number; seq: number };
   board_reset: { epoch: number };
 }

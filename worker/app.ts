@@ -20,6 +20,7 @@ import { dashboardRoute } from "./dashboard";
 import { forecastRoutes } from "./forecast";
 import { scoringNudge, scoringRoutes } from "./scoring";
 import { financialRoutes } from "./financial";
+import { automationRoutes } from "./automation";
 
 const MAX_JSON_BODY = 1024 * 1024;
 
@@ -95,7 +96,8 @@ const routes = app
   .route("/api", dashboardRoute)
   .route("/api", forecastRoutes)
   .route("/api", scoringRoutes)
-  .route("/api", financialRoutes);
+  .route("/api", financialRoutes)
+  .route("/api", automationRoutes);
 
 export type AppType = typeof routes;
 

@@ -20,6 +20,8 @@ declare namespace Cloudflare {
     FILES: R2Bucket;
     CACHE: KVNamespace;
     JOBS: Queue<import("./platform/job-queue").Job>;
+    /** Cloudflare Workflows: each automation run is one instance (worker/automation/workflows). */
+    AUTOMATION_RUNS: Workflow<import("../schema/workflows").WorkflowRunParams>;
     JWT_SECRET: string;
     /** Base64 of 32 random bytes: the AES-GCM key that encrypts provider credentials at rest. */
     ENCRYPTION_KEY: string;

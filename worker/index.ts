@@ -15,6 +15,7 @@ export { OrgRoom } from "../rooms/org-room";
 export { SlaClock } from "./support";
 export { AriLink } from "./telephony";
 export { ForecastClock } from "./forecast";
+export { AutomationRunWorkflow } from "./automation";
 
 registerScheduledTask("rate-limit-purge", purgeRateLimitsTask);
 registerScheduledTask("forecast-snapshots", forecastSnapshotTask);

@@ -44,6 +44,14 @@ export const PERMISSIONS = {
   "billing:read": ["owner", "admin", "manager", "agent", "viewer"],
   // The catalog, issuing and voiding documents, recording payments and refunds, numbering and the Stripe connection.
   "billing:manage": ["owner", "admin", "manager"],
+  // Workflows, their run logs and segments are read by every role; building them changes records at scale.
+  "automation:read": ["owner", "admin", "manager", "agent", "viewer"],
+  "automation:manage": ["owner", "admin", "manager"],
+  // Outbound webhook endpoints and Zapier subscriptions send the organization's records to third parties.
+  "webhooks:manage": ["owner", "admin"],
+  // Personal API keys act as their creator (viewers' keys only read); organization keys outlive their creator.
+  "api_keys:create": ["owner", "admin", "manager", "agent", "viewer"],
+  "api_keys:manage": ["owner", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

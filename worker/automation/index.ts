@@ -1,0 +1,17 @@
+/**
+ * Automation: workflows (a trigger, conditions and actions run durably on
+ * Cloudflare Workflows), signed outbound webhooks and Zapier REST hooks, and
+ * segments. Every part listens to the domain events other features publish
+ * (worker/platform/domain-events.ts). Mounted under /api by worker/app.ts:
+ * /api/automation/..., /api/webhooks/..., /api/hooks, /api/segments.
+ */
+import { createRouter } from "../platform/http";
+import { registerJob, type Job } from "../platform/job-queue";
+import { DOMAIN_EVENT_JOB, type DomainEventJob } from "../../schema/jobs";
+import { dispatchDomainEvent } from "./events/event-consumers";
+
+registerJob(DOMAIN_EVENT_JOB, (env, job: Job) => dispatchDomainEvent(env, (job as DomainEventJob).event));
+
+export { AutomationRunWorkflow } from "./workflows/automation-run-workflow";
+
+export const automationRoutes = createRouter();
