@@ -9,6 +9,7 @@ import { createRouter } from "../platform/http";
 import { registerJob, type Job } from "../platform/job-queue";
 import { DOMAIN_EVENT_JOB, type DomainEventJob } from "../../schema/jobs";
 import { dispatchDomainEvent } from "./events/event-consumers";
+import "./workflows/actions/workflow-actions";
 
 registerJob(DOMAIN_EVENT_JOB, (env, job: Job) => dispatchDomainEvent(env, (job as DomainEventJob).event));
 

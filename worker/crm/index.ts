@@ -29,6 +29,10 @@ export { companyService } from "./records/company-record-type";
 export { leadService } from "./records/lead-record-type";
 export { createActivity, listActivities } from "./activities";
 
+/** For workflow actions (worker/automation), which change records through the same services and validation as REST. */
+export { UpdateDeal as DealPatchSchema } from "./deals/deal-routes";
+export { recordInput as recordInputFields } from "./records/record-schemas";
+
 export const crmRoutes = createRouter()
   .route("/companies", companyRoutes)
   .route("/contacts", contactRoutes)

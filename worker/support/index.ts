@@ -29,6 +29,12 @@ export { handleInboundEmail } from "./email/email-handler";
 /** For the AI assistant's tools: tickets as their viewer may list them. */
 export { listTickets } from "./tickets/ticket-query";
 
+/** For workflow actions (worker/automation): tickets changed through the same flow and validation as REST, and teams to notify. */
+export { changeTicket } from "./tickets/ticket-flow";
+export { publicTicket } from "./tickets/ticket-events";
+export { UpdateBody as TicketPatchSchema } from "./tickets/ticket-routes";
+export { getTeam } from "./support-teams";
+
 /** For AI reply drafts: the ticket as its viewer may see it, its conversation and audience, and the published articles that may answer it. */
 export { requireVisibleTicket } from "./tickets/ticket-visibility";
 export { listComments } from "./tickets/ticket-comments";

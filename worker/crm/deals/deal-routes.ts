@@ -78,7 +78,8 @@ const CreateDeal = z
   .partial()
   .required({ title: true })
   .strict();
-const UpdateDeal = z.object(Fields).partial().strict();
+/** A PATCH body as REST validates it; workflow actions setting fields validate the same way. */
+export const UpdateDeal = z.object(Fields).partial().strict();
 
 const routes = {
   list: createRoute({

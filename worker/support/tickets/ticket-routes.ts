@@ -37,7 +37,8 @@ const CreateBody = z
   .required({ subject: true })
   .strict()
   .openapi("TicketCreate");
-const UpdateBody = z.object({ ...ticketFields, at: HistoryTime }).partial().strict().openapi("TicketUpdate");
+/** A PATCH body as REST validates it; workflow actions setting fields validate the same way. */
+export const UpdateBody = z.object({ ...ticketFields, at: HistoryTime }).partial().strict().openapi("TicketUpdate");
 
 const ListQuery = z.object({
   ...paginationQuery,
