@@ -3,6 +3,7 @@ import { MEMBER_NAME_HEADER, MEMBER_ROLE_HEADER, MEMBER_VISIBILITY_HEADER, ROOM_
 import type { Env } from "../worker/platform/env";
 import { AppError } from "../worker/platform/errors";
 import { verifyAccessToken } from "../worker/platform/tokens";
+import { isApiKeyToken } from "../worker/platform/api-key-auth";
 import { dealRoomAccess, orgRoomAccess } from "./room-access";
 
 function refuse(status: 401 | 403 | 404, code: string, message: string) {
@@ -17,6 +18,11 @@ function refuse(status: 401 | 403 | 404, code: string, message: string) {
 export async function roomGate(req: Request, lobby: Lobby<Env>, env: Env): Promise<Response | Request> {
   const token = new URL(req.url).searchParams.get("token");
   if (!token) return refuse(401, "unauthorized", "Missing token");
+  // API keys are for scripts calling the REST API within their scopes. Rooms
+  // check only room:write against the role and put the key in a URL that
+  // proxies log, so a live socket would bypass the key's scopes, its rate
+  // limit and its revocation (a socket outlives the request that opened it).
+  if (isApiKeyToken(token)) return refuse(401, "unauthorized", "API keys cannot open live connections; sign in");
   let claims;
   try {
     claims = await verifyAccessToken(env.JWT_SECRET, token);

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { orgDb } from "../platform/db";
 import { forbidden } from "../platform/errors";
 import { createRouter, envelope, jsonBody, jsonResponse, ok, standardErrors } from "../platform/http";
-import { can } from "../platform/permissions";
+import { allows } from "../platform/permissions";
 import { requirePermission } from "../platform/auth-middleware";
 import { announceAgentStatus, getAgentState, listAgentStates, setAgentStatus } from "./agent-status";
 import { AGENT_STATUSES } from "../../schema";
@@ -75,7 +75,7 @@ export const agentRoutes = createRouter()
     const param = c.req.valid("param").userId;
     const target = param === "me" ? auth.userId : param;
     const self = target === auth.userId;
-    if (!self && !can(auth.role, "agents:manage")) throw forbidden("Only managers set another member's availability");
+    if (!self && !allows(auth, "agents:manage")) throw forbidden("Only managers set another member's availability");
     const { state, changed } = await setAgentStatus(orgDb(c.env, auth.orgId), auth.orgId, target, {
       status: c.req.valid("json").status,
       source: self ? "agent" : "manager",

@@ -3,7 +3,7 @@ import { clientIp } from "../platform/client-ip";
 import { directoryDb } from "../platform/db";
 import { AppError, unauthorized } from "../platform/errors";
 import { createRouter, envelope, jsonBody, jsonResponse, ok, standardErrors } from "../platform/http";
-import { permissionsOf } from "../platform/permissions";
+import { allowedPermissions } from "../platform/permissions";
 import {
   clearedRefreshCookie,
   deliverRefreshToken,
@@ -12,7 +12,7 @@ import {
   wantsRefreshCookie,
   withClearedRefreshCookie,
 } from "./refresh-cookie";
-import { requireAuth } from "../platform/auth-middleware";
+import { requireAuth, requireSession } from "../platform/auth-middleware";
 import {
   LIMITS,
   limitCredentialAttempt,
@@ -92,7 +92,7 @@ const logoutRoute = createRoute({
   tags,
   summary: "Revoke the current session",
   description: "Also clears the browser's refresh cookie.",
-  middleware: [requireAuth] as const,
+  middleware: [requireSession] as const,
   security: [{ bearerAuth: [] }],
   responses: { 200: jsonResponse(envelope(z.null()), "Signed out"), 401: standardErrors[401] },
 });
@@ -119,7 +119,7 @@ const switchRoute = createRoute({
   tags,
   summary: "Get tokens for another organization you belong to",
   description: REFRESH_TRANSPORT_DOC,
-  middleware: [requireAuth] as const,
+  middleware: [requireSession] as const,
   security: [{ bearerAuth: [] }],
   request: jsonBody(z.object({ organizationId: z.string().min(1).max(64) })),
   responses: { 200: AuthOk, ...standardErrors },
@@ -171,11 +171,12 @@ export const authRoutes = createRouter()
   })
   .openapi(meRoute, async (c) => {
     const db = directoryDb(c.env);
-    const { userId, orgId, role } = c.get("auth");
+    const auth = c.get("auth");
+    const { userId, orgId, role } = auth;
     const [user, org] = await Promise.all([getUser(db, userId), getOrganization(db, orgId)]);
     return ok(
       c,
-      { user: publicUser(user), organization: publicOrganization(org), role, permissions: permissionsOf(role) },
+      { user: publicUser(user), organization: publicOrganization(org), role, permissions: allowedPermissions(auth) },
       { status: 200 },
     );
   })

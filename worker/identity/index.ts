@@ -1,8 +1,9 @@
 /**
  * Identity: sign-in and sessions, organizations, members, invitations and
- * the audit log's reader. Mounted under /api by worker/app.ts.
+ * the audit log's reader, and API keys. Mounted under /api by worker/app.ts.
  */
 import { createRouter } from "../platform/http";
+import { apiKeyRoutes } from "./api-key-routes";
 import { auditLogRoutes } from "./audit-log-routes";
 import { authRoutes } from "./auth-routes";
 import { invitationRoutes } from "./invitation-routes";
@@ -14,4 +15,5 @@ export const identityRoutes = createRouter()
   .route("/organizations", organizationRoutes)
   .route("/invitations", invitationRoutes)
   .route("/users", userRoutes)
-  .route("/audit-log", auditLogRoutes);
+  .route("/audit-log", auditLogRoutes)
+  .route("/api-keys", apiKeyRoutes);

@@ -13,7 +13,7 @@ import {
   paginationQuery,
   standardErrors,
 } from "../platform/http";
-import { can } from "../platform/permissions";
+import { allows, refusalMessage } from "../platform/permissions";
 import { requireAuth, requirePermission } from "../platform/auth-middleware";
 import { RoleSchema } from "./auth-result";
 import { changeRole, getMember, listMembers, removeMember } from "./members";
@@ -121,9 +121,10 @@ export const userRoutes = createRouter()
   .openapi(routes.remove, async (c) => {
     const { orgId, userId, role } = c.get("auth");
     const targetId = c.req.valid("param").id;
-    if (targetId !== userId && !can(role, "members:remove")) {
-      throw forbidden(`Your role (${role}) does not allow members:remove`);
-    }
+    const auth = c.get("auth");
+    // Leaving is the person's own decision, not a script's.
+    if (targetId === userId && auth.apiKey) throw forbidden("API keys cannot make their member leave; sign in as a person");
+    if (targetId !== userId && !allows(auth, "members:remove")) throw forbidden(refusalMessage(auth, "members:remove"));
     await removeMember(directoryDb(c.env), orgId, { userId, role, requestId: c.get("requestId") }, targetId);
     c.executionCtx.waitUntil(
       Promise.all([directoryChanged(c.env, orgId), disconnectUser(c.env, orgId, targetId, "membership_removed")]),

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { clientIp } from "../platform/client-ip";
 import { directoryDb } from "../platform/db";
 import { createRouter, envelope, IdParam, jsonBody, jsonResponse, ok, standardErrors } from "../platform/http";
-import { requireAuth, requirePermission } from "../platform/auth-middleware";
+import { requirePermission, requireSession } from "../platform/auth-middleware";
 import { LIMITS, limitOrganizationCreation, rateLimitedResponse } from "../platform/abuse-limits";
 import { OrganizationSchema, RoleSchema } from "./auth-result";
 import {
@@ -50,7 +50,7 @@ const routes = {
     tags,
     security,
     summary: "Organizations you belong to, with your role in each",
-    middleware: [requireAuth] as const,
+    middleware: [requireSession] as const,
     responses: {
       200: jsonResponse(envelope(z.array(OrganizationSchema.extend({ role: RoleSchema }))), "Your organizations"),
       401: standardErrors[401],
@@ -65,7 +65,7 @@ const routes = {
     description:
       `At most ${LIMITS.ORGANIZATIONS_PER_USER.limit} per hour per user and ` +
       `${LIMITS.ORGANIZATIONS_PER_IP.limit} per hour per IP.`,
-    middleware: [requireAuth] as const,
+    middleware: [requireSession] as const,
     request: jsonBody(z.object({ name: z.string().trim().min(1).max(120) })),
     responses: {
       201: jsonResponse(envelope(z.object({ organization: OrganizationSchema, role: RoleSchema })), "Created"),

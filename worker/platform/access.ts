@@ -1,14 +1,14 @@
 import { eq, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { AuthContext } from "./env";
-import { can } from "./permissions";
+import { allows } from "./permissions";
 
 /**
  * Row-level access: when the organization restricts visibility to owners,
  * roles without `records:read_all` (agents) see only records they own.
  */
-export function ownRecordsOnly(auth: Pick<AuthContext, "role" | "recordVisibility">): boolean {
-  return auth.recordVisibility === "own" && !can(auth.role, "records:read_all");
+export function ownRecordsOnly(auth: Pick<AuthContext, "role" | "recordVisibility" | "apiKey">): boolean {
+  return auth.recordVisibility === "own" && !allows(auth, "records:read_all");
 }
 
 /** The extra WHERE condition row-level access adds to a query, if any. */

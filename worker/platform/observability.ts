@@ -8,13 +8,14 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   c.set("requestId", requestId);
   const started = Date.now();
   await next();
-  c.header("X-Request-Id", requestId);
+  // Authentication may have re-issued it (API-key requests carry the key's id).
+  c.header("X-Request-Id", c.get("requestId"));
   const auth = c.get("auth");
   console.log(
     JSON.stringify({
       level: c.res.status >= 500 ? "error" : "info",
       msg: "request",
-      requestId,
+      requestId: c.get("requestId"),
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,

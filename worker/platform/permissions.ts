@@ -64,6 +64,33 @@ export function permissionsOf(role: Role): Permission[] {
   return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(role, p));
 }
 
+/** The caller as permission checks see it: a role, and an API key's scopes when the caller is one. */
+export interface PermissionHolder {
+  role: Role;
+  apiKey?: { scopes: readonly string[] | null };
+}
+
+/**
+ * Whether the caller may do this: their role allows it and, for an API key,
+ * its scopes name it (null scopes = whatever the role allows). Every check of
+ * the acting caller goes through here, so a key scoped to `records:read`
+ * cannot write through any route; `can` stays for other members' roles.
+ */
+export function allows(who: PermissionHolder, permission: Permission): boolean {
+  if (!can(who.role, permission)) return false;
+  const scopes = who.apiKey?.scopes;
+  return !scopes || scopes.includes(permission);
+}
+
+export const allowedPermissions = (who: PermissionHolder): Permission[] =>
+  (Object.keys(PERMISSIONS) as Permission[]).filter((p) => allows(who, p));
+
+/** The refusal every permission check throws, naming the key when a scope (not the role) is what is missing. */
+export function refusalMessage(who: PermissionHolder, permission: Permission): string {
+  if (can(who.role, permission)) return `This API key is not allowed ${permission} (not in its scopes)`;
+  return `Your role (${who.role}) does not allow ${permission}`;
+}
+
 /**
  * Which roles each role may hand out or take away: only owners touch owners,
  * and nobody grants a role above their own.

@@ -5,7 +5,7 @@ import { canSeeRecord, visibleTo } from "./access";
 import type { Db } from "./db";
 import { conflict, forbidden, invalid, notFound } from "./errors";
 import { matchesAny } from "./like";
-import { can } from "./permissions";
+import { allows } from "./permissions";
 import { memberships, organizations } from "../../schema";
 import { matchExpression, searchTerms } from "./fts-query";
 import { parsePhone } from "./phone";
@@ -76,8 +76,8 @@ export async function assertLink(db: Db, table: RecordTable, orgId: string, acto
  * for themselves and leave an owner as it is. `current` is the record's owner
  * for an update, undefined for a create.
  */
-export function assertMayAssign(actor: Pick<Actor, "userId" | "role">, ownerId: string | null | undefined, current?: string | null) {
-  if (ownerId === undefined || can(actor.role, "records:reassign")) return;
+export function assertMayAssign(actor: Pick<Actor, "userId" | "role" | "apiKey">, ownerId: string | null | undefined, current?: string | null) {
+  if (ownerId === undefined || allows(actor, "records:reassign")) return;
   const keeps = current === undefined ? ownerId === actor.userId : ownerId === current;
   if (!keeps) throw forbidden(`Your role (${actor.role}) cannot assign records to someone else; a manager can`);
 }

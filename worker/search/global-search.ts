@@ -1,5 +1,5 @@
 import type { Db } from "../platform/db";
-import { can } from "../platform/permissions";
+import { allows } from "../platform/permissions";
 import type { Actor } from "../platform/records";
 import { SEARCH_TYPES, searchRecords, type SearchHit } from "../crm";
 import { searchCallTranscripts, type CallSearchHit } from "../telephony";
@@ -21,7 +21,7 @@ export async function searchEverything(
   input: { q: string; types: readonly GlobalSearchType[]; limit: number },
 ): Promise<GlobalSearchHit[]> {
   const recordTypes = input.types.filter((t): t is SearchHit["type"] => t !== "calls");
-  const withCalls = input.types.includes("calls") && can(actor.role, "telephony:read");
+  const withCalls = input.types.includes("calls") && allows(actor, "telephony:read");
   const [records, calls] = await Promise.all([
     searchRecords(db, orgId, actor, { q: input.q, types: recordTypes, limit: input.limit }),
     withCalls ? searchCallTranscripts(db, orgId, actor, { q: input.q, limit: input.limit }) : [],

@@ -1,7 +1,7 @@
 import type { Env } from "../platform/env";
 import type { Db } from "../platform/db";
 import { conflict, forbidden, notFound } from "../platform/errors";
-import { can } from "../platform/permissions";
+import { allows } from "../platform/permissions";
 import { auditStatement } from "../platform/audit-writer";
 import type { Actor } from "../platform/records";
 import { ariHangup } from "./ari/ari-client";
@@ -28,7 +28,7 @@ type HangupEnv = Pick<Env, "DB" | "ORG_ROOM" | "ENCRYPTION_KEY" | "OUTBOUND_ALLO
 
 export async function hangUpCall(env: HangupEnv, db: Db, orgId: string, actor: Actor, callId: string) {
   const call = await requireCall(db, orgId, actor, callId);
-  if (call.agentUserId !== actor.userId && !can(actor.role, "telephony:manage")) throw forbidden("Only the call's agent or a manager can hang it up");
+  if (call.agentUserId !== actor.userId && !allows(actor, "telephony:manage")) throw forbidden("Only the call's agent or a manager can hang it up");
   if (call.endedAt !== null) throw conflict("The call has already ended");
   const provider = await requireProvider(db, orgId, call.providerId).catch(() => {
     throw notFound("Provider");

@@ -5,7 +5,7 @@ import { auditStatement } from "../../platform/audit-writer";
 import type { Db } from "../../platform/db";
 import type { Env } from "../../platform/env";
 import { AppError, conflict, forbidden, notFound } from "../../platform/errors";
-import { can } from "../../platform/permissions";
+import { allows } from "../../platform/permissions";
 import type { Actor } from "../../platform/records";
 import { ACTION_PERMISSION, runAction, type ActionInputs } from "./assistant-action-runs";
 import { requireOwnConversation } from "./assistant-conversations";
@@ -62,7 +62,7 @@ async function claim(db: Db, id: string, values: Partial<ActionRow>) {
 export async function confirmAction(env: Env, db: Db, actor: Actor, conversationId: string, actionId: string): Promise<AiActionView> {
   const action = await requireOwnAction(db, actor, conversationId, actionId);
   if (action.status !== "proposed") throw settled(action);
-  if (!can(actor.role, ACTION_PERMISSION[action.kind])) {
+  if (!allows(actor, ACTION_PERMISSION[action.kind])) {
     throw forbidden(`Your role (${actor.role}) does not allow ${ACTION_PERMISSION[action.kind]}, so this change cannot run`);
   }
   const now = Date.now();

@@ -4,7 +4,7 @@ import { citationMarker } from "../../../schema/ai-api";
 import type { Db } from "../../platform/db";
 import { forbidden } from "../../platform/errors";
 import { localParts } from "../../platform/local-time";
-import { can, type Permission } from "../../platform/permissions";
+import { allows, type Permission } from "../../platform/permissions";
 import { findVisible, type Actor, type RecordTable } from "../../platform/records";
 import { companyService, contactService, getDeal, leadService, listPipelines } from "../../crm";
 import { requireVisibleTicket } from "../../support";
@@ -36,7 +36,7 @@ const READ_PERMISSION: Record<AssistantRecordType, Permission> = {
 };
 
 export function mayRead(actor: Actor, type: AssistantRecordType): boolean {
-  return can(actor.role, READ_PERMISSION[type]);
+  return allows(actor, READ_PERMISSION[type]);
 }
 
 export function assertMayRead(actor: Actor, type: AssistantRecordType) {

@@ -1,7 +1,7 @@
 import type { AiCitation } from "../../../schema";
 import type { AiActionView } from "../../../schema/ai-api";
 import { AppError } from "../../platform/errors";
-import { can } from "../../platform/permissions";
+import { allows } from "../../platform/permissions";
 import type { ChatToolSpec } from "../providers/ai-provider";
 import { citationsOf } from "./assistant-citations";
 import { listDealsTool, pipelineSummaryTool } from "./assistant-deal-tools";
@@ -71,7 +71,7 @@ export async function runTool(scope: ToolScope, call: { name: string; arguments:
   if (!input.success) {
     return failed(`Invalid arguments: ${input.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join(". ")}`);
   }
-  if (tool.permission && !can(scope.actor.role, tool.permission)) return failed(`This user's role (${scope.actor.role}) may not use ${tool.name}`);
+  if (tool.permission && !allows(scope.actor, tool.permission)) return failed(`This user's role (${scope.actor.role}) may not use ${tool.name}`);
   try {
     const answer = await tool.run(scope, input.data);
     return { content: JSON.stringify({ data: answer.data }), citations: citationsOf(answer.data), ...(answer.action ? { action: answer.action } : {}) };

@@ -3,7 +3,7 @@ import { orgDb } from "../../platform/db";
 import { conflict, forbidden } from "../../platform/errors";
 import { createRouter, IdParam, jsonResponse, standardErrors } from "../../platform/http";
 import { requirePermission } from "../../platform/auth-middleware";
-import { can } from "../../platform/permissions";
+import { allows, refusalMessage } from "../../platform/permissions";
 import { rateLimitedResponse } from "../../platform/abuse-limits";
 import { requireVisibleTicket } from "../../support";
 import type { DraftStreamEvents } from "../../../schema/ai-api";
@@ -59,7 +59,7 @@ const routes = {
 
 export const aiTicketDraftRoutes = createRouter().openapi(routes.draft, async (c) => {
   const auth = c.get("auth");
-  if (!can(auth.role, "ai:use")) throw forbidden(`Your role (${auth.role}) does not allow ai:use`);
+  if (!allows(auth, "ai:use")) throw forbidden(refusalMessage(auth, "ai:use"));
   const db = orgDb(c.env, auth.orgId);
   const ticket = await requireVisibleTicket(db, auth.orgId, auth, c.req.valid("param").id);
   if (ticket.status === "closed") throw conflict("The ticket is closed; open a follow-up ticket to reply");

@@ -4,7 +4,7 @@ import type { AppEnv } from "../../platform/env";
 import { orgDb } from "../../platform/db";
 import { createRouter, envelope, jsonBody, jsonResponse, ok, standardErrors } from "../../platform/http";
 import { requirePermission } from "../../platform/auth-middleware";
-import { can } from "../../platform/permissions";
+import { allows } from "../../platform/permissions";
 import { actorOf } from "../../platform/records";
 import { rateLimitedResponse } from "../../platform/abuse-limits";
 import { AI_PROVIDERS } from "../../../schema";
@@ -127,7 +127,7 @@ export const aiSettingsRoutes = createRouter()
       transcription: resolved.routes.transcription,
       transcriptionEnabled: resolved.transcriptionEnabled,
       setup: off ? SETUP_HINT : null,
-      canManage: can(auth.role, "ai:manage"),
+      canManage: allows(auth, "ai:manage"),
     }, { status: 200 });
   })
   .openapi(routes.settings, async (c) => {

@@ -5,7 +5,7 @@ import { orgDb } from "../../platform/db";
 import { forbidden } from "../../platform/errors";
 import { createRouter, envelope, ErrorSchema, IdParam, jsonBody, jsonResponse, ok, standardErrors } from "../../platform/http";
 import { requirePermission } from "../../platform/auth-middleware";
-import { can } from "../../platform/permissions";
+import { allows, refusalMessage } from "../../platform/permissions";
 import { actorOf } from "../../platform/records";
 import { AI_PROVIDERS, TRANSCRIPT_STATUSES } from "../../../schema";
 import { SentimentRollupSchema, SentimentSchema } from "../../sentiment";
@@ -131,7 +131,7 @@ export const callTranscriptRoutes = createRouter()
   .openapi(routes.task, async (c) => {
     const { db, orgId, auth, actor } = scope(c);
     // The task is a CRM record: the role must also be allowed to write those.
-    if (!can(auth.role, "records:write")) throw forbidden(`Your role (${auth.role}) does not allow records:write`);
+    if (!allows(auth, "records:write")) throw forbidden(refusalMessage(auth, "records:write"));
     const { id, itemId } = c.req.valid("param");
     return ok(c, await createTaskFromActionItem(c.env, db, orgId, actor, id, itemId), { status: 201 });
   })

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "../../platform/db";
 import { conflict, forbidden, invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
-import { can } from "../../platform/permissions";
+import { allows } from "../../platform/permissions";
 import { kbArticles, kbCategories, type KbArticleStatus } from "../../../schema";
 import { auditStatement } from "../../platform/audit-writer";
 import { changesOf, cleanTags } from "../../platform/records";
@@ -34,7 +34,7 @@ export async function requireArticle(db: Db, orgId: string, id: string): Promise
  * but one's own draft needs kb:publish.
  */
 function assertMayEdit(actor: KbActor, article: KbArticle | undefined, action: "edit" | "delete") {
-  if (can(actor.role, "kb:publish")) return;
+  if (allows(actor, "kb:publish")) return;
   if (article?.status === "published") throw forbidden(`Your role (${actor.role}) cannot ${action} a published article; unpublish it first or ask a manager`);
   if (action === "delete" && article?.authorId !== actor.userId) throw forbidden(`Your role (${actor.role}) can only delete its own drafts`);
 }
@@ -77,7 +77,7 @@ export async function createArticle(
   actor: KbActor,
   input: ArticleInput & { title: string; status?: KbArticleStatus },
 ) {
-  if (input.status === "published" && !can(actor.role, "kb:publish")) {
+  if (input.status === "published" && !allows(actor, "kb:publish")) {
     throw forbidden(`Your role (${actor.role}) can write drafts; a manager publishes them`);
   }
   const values = await articleValues(db, orgId, input);

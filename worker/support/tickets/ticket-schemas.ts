@@ -4,7 +4,7 @@ import type { AppEnv } from "../../platform/env";
 import { orgDb } from "../../platform/db";
 import { forbidden, invalid } from "../../platform/errors";
 import { jsonResponse } from "../../platform/http";
-import { can } from "../../platform/permissions";
+import { allows } from "../../platform/permissions";
 import { TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES } from "../../../schema";
 import { SLA_STATES } from "../../../schema";
 import { SentimentRollupSchema, SentimentSchema } from "../../sentiment";
@@ -33,8 +33,7 @@ const CLOCK_SKEW_MS = 60_000;
  */
 export function checkHistoryTime(c: Context<AppEnv>, field: string, at: number | undefined, notBefore = 0) {
   if (at === undefined) return;
-  const { role } = c.get("auth");
-  if (!can(role, "settings:manage")) throw forbidden(`Only owners and admins may set \`${field}\` (history import)`);
+  if (!allows(c.get("auth"), "settings:manage")) throw forbidden(`Only owners and admins may set \`${field}\` (history import)`);
   if (at > Date.now() + CLOCK_SKEW_MS) throw invalid({ [field]: ["Must not be in the future"] });
   if (at < notBefore) throw invalid({ [field]: ["Must not be before the ticket was created"] });
 }
