@@ -9,12 +9,15 @@ import { createRouter } from "../platform/http";
 import { registerJob, type Job } from "../platform/job-queue";
 import { DOMAIN_EVENT_JOB, type DomainEventJob } from "../../schema/jobs";
 import { dispatchDomainEvent } from "./events/event-consumers";
+import { segmentRoutes } from "./segments";
 import { workflowEngineRoutes } from "./workflows/engine-routes";
 import "./workflows/actions/workflow-actions";
 
 registerJob(DOMAIN_EVENT_JOB, (env, job: Job) => dispatchDomainEvent(env, (job as DomainEventJob).event));
 
 export { AutomationRunWorkflow } from "./workflows/automation-run-workflow";
+export { segmentRecencyTask } from "./segments";
 
 export const automationRoutes = createRouter()
+  .route("/segments", segmentRoutes)
   .route("/automation", workflowEngineRoutes);

@@ -28,6 +28,18 @@ export { contactService } from "./records/contact-record-type";
 export { companyService } from "./records/company-record-type";
 export { leadService } from "./records/lead-record-type";
 export { createActivity, listActivities } from "./activities";
+/** For segments (worker/automation/segments), which save a list filter and select through the list's own parser and query builder. */
+export {
+  exportSelection,
+  isTimeRelative,
+  listSelection,
+  readsLinkedCompany,
+  selectionConditions,
+  selectionFilterSchema,
+  selectionTable,
+  type SelectableEntity,
+} from "./records/record-selection";
+export { csvHeaders } from "./imports/csv-export";
 
 /** For workflow actions (worker/automation), which change records through the same services and validation as REST. */
 export { UpdateDeal as DealPatchSchema } from "./deals/deal-routes";

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import Papa from "papaparse";
 import { visibleTo } from "../../platform/access";
 import type { Db } from "../../platform/db";
@@ -45,20 +45,21 @@ async function withCompanyNames(db: Db, orgId: string, actor: Actor, rows: Row[]
   return rows.map((r) => ({ ...r, companyName: names.get(r.companyId as string) ?? null }));
 }
 
-async function fetchPage(db: Db, orgId: string, actor: Actor, spec: ExportQuery, page: number): Promise<Row[]> {
+async function fetchPage(db: Db, orgId: string, actor: Actor, spec: ExportQuery, page: number, within?: SQL): Promise<Row[]> {
   switch (spec.resource) {
     case "contacts": {
-      const { rows } = await listContacts(db, orgId, actor, { ...spec.query, page, perPage: PAGE });
+      const { rows } = await listContacts(db, orgId, actor, { ...spec.query, page, perPage: PAGE }, within);
       return withCompanyNames(db, orgId, actor, rows);
     }
     case "companies":
-      return (await listCompanies(db, orgId, actor, { ...spec.query, page, perPage: PAGE })).rows;
+      return (await listCompanies(db, orgId, actor, { ...spec.query, page, perPage: PAGE }, within)).rows;
     case "leads":
-      return (await listLeads(db, orgId, actor, { ...spec.query, page, perPage: PAGE })).rows;
+      return (await listLeads(db, orgId, actor, { ...spec.query, page, perPage: PAGE }, within)).rows;
   }
 }
 
-export function exportCsv(db: Db, orgId: string, actor: Actor, spec: ExportQuery): ReadableStream<Uint8Array> {
+/** `within` narrows the export further (a segment's members). */
+export function exportCsv(db: Db, orgId: string, actor: Actor, spec: ExportQuery, within?: SQL): ReadableStream<Uint8Array> {
   const columns = EXPORT_COLUMNS[spec.resource];
   const encoder = new TextEncoder();
   let page = 1;
@@ -67,7 +68,7 @@ export function exportCsv(db: Db, orgId: string, actor: Actor, spec: ExportQuery
       controller.enqueue(encoder.encode(`\uFEFF${columns.map((c) => c.header).join(",")}\r\n`));
     },
     async pull(controller) {
-      const rows = await fetchPage(db, orgId, actor, spec, page++);
+      const rows = await fetchPage(db, orgId, actor, spec, page++, within);
       if (rows.length > 0) {
         const cells = rows.map((r) => columns.map((c) => c.value(r) ?? ""));
         controller.enqueue(encoder.encode(`${Papa.unparse(cells, { escapeFormulae: true, newline: "\r\n" })}\r\n`));

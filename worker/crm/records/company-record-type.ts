@@ -4,6 +4,7 @@ import { phoneNumber, textOrNull, trimmed } from "./record-field-rules";
 import { companyFields, recordFields } from "./record-schemas";
 import { recordService, type ListQueryOf } from "./record-service";
 import { pointer, recordType } from "./record-type-spec";
+import { recencyFilters } from "./record-recency-filters";
 
 /** The parsed URL, or null when the text is not one (the URL constructor throws). */
 function urlOf(value: string): URL | null {
@@ -80,7 +81,7 @@ export const companyType = recordType({
   search: { fts: "companies_fts", columns: [companies.name, companies.domain] },
   sorts: { name: companies.name, createdAt: companies.createdAt, updatedAt: companies.updatedAt },
   defaultSort: "name",
-  filters: {},
+  filters: recencyFilters(companies, activities.companyId),
 
   counts: { contacts: pointer(contacts, "companyId"), deals: pointer(deals, "companyId") },
   audited: { create: ["name", "domain"], remove: ["name"] },

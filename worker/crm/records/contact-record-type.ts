@@ -1,11 +1,13 @@
 import { z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { activities, companies, contacts, deals } from "../../../schema";
 import { phoneNumber, textOrNull } from "./record-field-rules";
 import { blankPerson, personRules, personSchemaFields } from "./person-record-type";
 import { contactFields, recordFields } from "./record-schemas";
 import { recordService, type ListQueryOf } from "./record-service";
 import { filter, pointer, recordType } from "./record-type-spec";
+import { recencyFilters } from "./record-recency-filters";
+import { hasTag } from "../../platform/list";
 
 const ContactSchema = z
   .object({
@@ -45,6 +47,11 @@ export const contactType = recordType({
     companyId: filter(z.string().min(1).max(64).optional(), (id) => eq(contacts.companyId, id)),
     // Emails are stored lowercase, so this finds one however it was typed.
     email: filter(z.string().trim().min(1).max(254).optional(), (email) => eq(contacts.email, email.trim().toLowerCase())),
+    // A linked record's tag: contacts of the companies carrying it.
+    companyTag: filter(z.string().trim().min(1).max(40).optional().openapi({ description: "Contacts whose company carries this tag" }), (tag) =>
+      sql`EXISTS (SELECT 1 FROM ${companies} WHERE ${and(eq(companies.orgId, contacts.orgId), eq(companies.id, contacts.companyId), hasTag(companies.tags, tag))})`,
+    ),
+    ...recencyFilters(contacts, activities.contactId),
   },
 
   audited: { create: ["firstName", "lastName", "email"], remove: ["firstName", "lastName", "email"] },

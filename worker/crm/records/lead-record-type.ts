@@ -7,6 +7,7 @@ import { blankPerson, personRules, personSchemaFields } from "./person-record-ty
 import { leadFields, recordFields } from "./record-schemas";
 import { recordService, type ListQueryOf } from "./record-service";
 import { filter, pointer, recordType } from "./record-type-spec";
+import { recencyFilters } from "./record-recency-filters";
 import { ScoreBound, ScoreFactorSchema, scoreColumns } from "../record-scores";
 
 export type Lead = typeof leads.$inferSelect;
@@ -82,6 +83,7 @@ export const leadType = recordType({
     source: filter(z.string().trim().min(1).max(100).optional(), (source) => sql`lower(${leads.source}) = ${source.toLowerCase()}`),
     minScore: filter(ScoreBound, (min) => gte(leads.score, min)),
     maxScore: filter(ScoreBound, (max) => lte(leads.score, max)),
+    ...recencyFilters(leads, activities.leadId),
   },
 
   audited: { create: ["firstName", "lastName", "email", "status"], remove: ["firstName", "lastName", "email"] },

@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { canSeeRecord, visibleTo } from "../../platform/access";
 import type { Db } from "../../platform/db";
 import { invalid } from "../../platform/errors";
@@ -93,24 +93,34 @@ export function recordService<
     return row && canSeeRecord(actor, row.ownerId as string | null) ? { id: row.id as string, name: row.name as string } : null;
   }
 
-  async function list(db: Db, orgId: string, actor: Actor, q: RecordQuery<Sort, Filters>) {
+  /**
+   * The WHERE conditions of a list query: what the list, its CSV export and
+   * the segments saved from it (worker/automation/segments) select, so the
+   * three never disagree.
+   */
+  function conditions(orgId: string, actor: Actor, q: Omit<RecordQuery<Sort, Filters>, "page" | "perPage" | "sort">, now = Date.now()) {
+    const query = q as Record<string, unknown>;
+    return [
+      ...baseConditions(table, orgId, actor),
+      q.q ? matchesWords(q.q, spec.search.fts, table, orgId, spec.search.columns) : undefined,
+      q.ownerId ? eq(table.ownerId, q.ownerId) : undefined,
+      q.tag ? hasTag(columnOf(table, "tags"), q.tag) : undefined,
+      ...Object.entries(spec.filters).map(([key, { where }]) => (query[key] ? where(query[key] as never, now) : undefined)),
+    ];
+  }
+
+  /** `within` narrows the list further (a segment's members). */
+  async function list(db: Db, orgId: string, actor: Actor, q: RecordQuery<Sort, Filters>, within?: SQL) {
     const names: Record<string, LinkName> = Object.fromEntries(
       Object.entries(spec.links).map(([key, linked]) => [linked.listedAs, link(linked.to, columnOf(table, key), sql`${linked.name}`)]),
     );
-    const query = q as Record<string, unknown>;
     const { rows, total } = await pageWithNames<Row, string>(
       db,
       actor,
       orgId,
       table,
       names,
-      [
-        ...baseConditions(table, orgId, actor),
-        q.q ? matchesWords(q.q, spec.search.fts, table, orgId, spec.search.columns) : undefined,
-        q.ownerId ? eq(table.ownerId, q.ownerId) : undefined,
-        q.tag ? hasTag(columnOf(table, "tags"), q.tag) : undefined,
-        ...Object.entries(spec.filters).map(([key, { where }]) => (query[key] ? where(query[key] as never) : undefined)),
-      ],
+      [...conditions(orgId, actor, q), within],
       sortBy(q.sort, spec.sorts, table.id),
       q.page,
       q.perPage,
@@ -172,7 +182,7 @@ export function recordService<
     });
   }
 
-  return { spec, list, get, create, update, remove };
+  return { spec, conditions, list, get, create, update, remove };
 }
 
 /** The list query of a type's service, which the CSV export takes too. */

@@ -42,10 +42,16 @@ export interface RecordLink {
   detailedAs: string;
 }
 
-/** A list filter beyond `q`, `ownerId` and `tag`: its query parameter, and the condition a value sets. */
+/**
+ * A list filter beyond `q`, `ownerId` and `tag`: its query parameter, and the
+ * condition a value sets. `now` is passed in so relative filters ("no
+ * activity in 30 days") are evaluated against one clock per query.
+ */
 export interface RecordFilter<S extends z.ZodTypeAny = z.ZodTypeAny> {
   schema: S;
-  where(value: NonNullable<z.output<S>>): SQL;
+  where(value: NonNullable<z.output<S>>, now: number): SQL;
+  /** Whether the filter's result changes with time alone (segments re-evaluate those on a schedule). */
+  timeRelative?: boolean;
 }
 
 /**
@@ -135,9 +141,14 @@ export const recordType = <
   spec: RecordTypeSpec<T, Fields, Required, Sort, Filters, Schema, Detail, ListRow>,
 ) => spec;
 
-export const filter = <S extends z.ZodTypeAny>(schema: S, where: (value: NonNullable<z.output<S>>) => SQL): RecordFilter<S> => ({
+export const filter = <S extends z.ZodTypeAny>(
+  schema: S,
+  where: (value: NonNullable<z.output<S>>, now: number) => SQL,
+  timeRelative = false,
+): RecordFilter<S> => ({
   schema,
   where,
+  timeRelative,
 });
 
 /** A column pointing at a record, checked against its table's keys. */
