@@ -17,6 +17,8 @@ import * as members from "./org-room-members";
 import { liveRole, memberName, resetClient, scopeOf, type MemberState, type Send } from "./org-room-members";
 import { dealRoomName } from "../schema/room-names";
 import { Projection } from "./projection";
+import { DomainEventOutbox } from "./domain-event-outbox";
+import { dealEvents, type DealActor } from "./deal-domain-events";
 import { SCORING_REFRESH_JOB, type ScoringRefreshJob } from "../schema/jobs";
 
 const SCORE_REFRESH_EVERY_MS = 10_000;
@@ -42,6 +44,7 @@ export class OrgRoom extends YServer<Env> {
   private store!: DocStore;
   private board!: Board;
   private projection!: Projection;
+  private events!: DomainEventOutbox;
   private dealSockets!: DealSockets;
   private drainScheduled = false;
   /** Client edits waiting for a directory reload before they are judged: no squash meanwhile. */
@@ -57,9 +60,10 @@ export class OrgRoom extends YServer<Env> {
     await super.onStart();
     this.attachBoard();
     this.projection = new Projection(this.ctx.storage, this.env.DB, () => this.name);
+    this.events = new DomainEventOutbox(this.ctx.storage, this.env.JOBS);
     this.dealSockets = new DealSockets(this.ctx.storage, (id) => getServerByName(this.env.DEAL_ROOM, dealRoomName(id)), () => this.name);
     await this.refreshDirectory();
-    if (this.projection.pending() > 0) this.scheduleDrain();
+    if (this.projection.pending() > 0 || this.events.pending() > 0) this.scheduleDrain();
   }
 
   /** The room's own handlers on the (current) document; runs synchronously, so no edit slips past them. */
@@ -190,6 +194,8 @@ export class OrgRoom extends YServer<Env> {
     try {
       await this.projection.drain();
       this.requestScoreRefresh();
+      // After the projection, so automation reading the deal from D1 finds the change.
+      await this.events.drain();
     } catch (err) {
       console.error(JSON.stringify({ level: "warn", msg: "projection retry", room: this.name, err: String(err) }));
       this.scheduleDrain(1000);
@@ -256,6 +262,7 @@ export class OrgRoom extends YServer<Env> {
   private commit(deal: DealRecord, by: string) {
     const before = this.board.get(deal.id);
     this.board.accept(deal);
+    this.events.record(dealEvents(this.name, before ?? null, deal, { userId: by }));
     members.dropFromFormerOwner(this.eventOnly(), this.send, before, deal, by);
     this.reassigned(before, deal);
     this.projection.record("upsert", deal);
@@ -276,10 +283,12 @@ export class OrgRoom extends YServer<Env> {
 
   /**
    * Creates or replaces a deal the Worker has validated (links, owner); the
-   * room checks the board rules, writes the board and the outbox, and drains
-   * the outbox before answering, so the API reads its own writes.
+   * room checks the board rules, writes the board and the outboxes, and drains
+   * them before answering, so the API reads its own writes and the change's
+   * events are queued. `change.previous` is the deal before (null for a new
+   * one): a closed deal is not on the board, so the Worker tells.
    */
-  async saveDeal(input: DealRecord, by: string): Promise<DealResult> {
+  async saveDeal(input: DealRecord, by: string, change: { previous: DealRecord | null; origin?: DealActor["origin"] }): Promise<DealResult> {
     // An empty position means "at the end of its stage".
     const deal = input.position ? input : { ...input, position: this.board.endOf(input.stageId, input.id) };
     const { id: _id, ...state } = deal;
@@ -295,10 +304,12 @@ export class OrgRoom extends YServer<Env> {
     if (deal.status === "open") this.board.put(verdict.deal);
     else this.board.remove(deal.id);
     this.projection.record("upsert", verdict.deal);
+    this.events.record(dealEvents(this.name, change.previous ?? before ?? null, verdict.deal, { userId: by, origin: change.origin }));
     members.announce(this.everyone(), this.send, verdict.deal, by);
     members.dropFromFormerOwner(this.everyone(), this.send, before, verdict.deal, by);
     this.reassigned(before, verdict.deal);
     await this.projection.drain();
+    await this.drainEvents();
     return { type: "ok", deal: verdict.deal };
   }
 
@@ -308,21 +319,34 @@ export class OrgRoom extends YServer<Env> {
   }
 
   /** Moves a card to a stage of its pipeline, at an index or an explicit fractional key. */
-  async moveDeal(id: string, stageId: string, at: number | string | undefined, by: string): Promise<DealResult> {
+  async moveDeal(id: string, stageId: string, at: number | string | undefined, by: string, origin?: DealActor["origin"]): Promise<DealResult> {
     const deal = this.board.get(id);
     if (!deal) return { type: "not_found" };
     const position =
       typeof at === "string" ? at : at === undefined ? this.board.endOf(stageId, id) : this.board.positionAt(stageId, at, id);
-    return this.saveDeal({ ...deal, stageId, position, updatedBy: by, updatedAt: Date.now() }, by);
+    return this.saveDeal({ ...deal, stageId, position, updatedBy: by, updatedAt: Date.now() }, by, { previous: deal, origin });
   }
 
-  async deleteDeal(id: string, by: string): Promise<void> {
+  /** `change.record` is the deal as it was, which the board lacks for a closed deal. */
+  async deleteDeal(id: string, by: string, change: { record: DealRecord | null; origin?: DealActor["origin"] }): Promise<void> {
     const deal = this.board.get(id);
     this.board.remove(id);
+    this.events.record(dealEvents(this.name, deal ?? change.record, null, { userId: by, origin: change.origin }));
     if (deal) members.announce(this.everyone(), this.send, { ...deal, status: "lost" }, by);
     members.dropFromFormerOwner(this.everyone(), this.send, deal, null, by);
     this.projection.record("delete", { ...(deal ?? ({} as DealRecord)), id });
     await this.projection.drain();
+    await this.drainEvents();
+  }
+
+  /** A failed send leaves the events recorded; the alarm tries again. */
+  private async drainEvents() {
+    try {
+      await this.events.drain();
+    } catch (err) {
+      console.error(JSON.stringify({ level: "warn", msg: "domain events retry", room: this.name, err: String(err) }));
+      this.scheduleDrain(1000);
+    }
   }
 
   /** Re-reads stages and members after the Worker changed them. */

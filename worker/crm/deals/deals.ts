@@ -181,7 +181,7 @@ export async function createDeal(env: Env, auth: AuthContext, input: DealInput &
   };
   await checkLinks(db, auth.orgId, deal);
   const room = await orgRoom(env, auth.orgId);
-  const saved = unwrap(await room.saveDeal(deal, auth.userId));
+  const saved = unwrap(await room.saveDeal(deal, auth.userId, { previous: null, origin: auth.origin }));
   await auditStatement(db, auth.orgId, { actorId: auth.userId, action: "create", entity: "deal", entityId: id, changes: { title: deal.title, amount: deal.amount, stageId: deal.stageId }, requestId });
   return saved;
 }
@@ -202,7 +202,7 @@ export async function updateDeal(env: Env, auth: AuthContext, id: string, patch:
   if (patch.pipelineId && !patch.stageId) Object.assign(next, await defaultPlacement(db, auth.orgId, patch.pipelineId), { position: "" });
   await checkLinks(db, auth.orgId, next);
   const room = await orgRoom(env, auth.orgId);
-  const saved = unwrap(await room.saveDeal(next, auth.userId));
+  const saved = unwrap(await room.saveDeal(next, auth.userId, { previous: current, origin: auth.origin }));
   const changes = Object.fromEntries(Object.entries(patch).filter(([k]) => k !== "id"));
   await auditStatement(db, auth.orgId, { actorId: auth.userId, action: "update", entity: "deal", entityId: id, changes, requestId });
   return saved;
@@ -214,15 +214,15 @@ export async function moveDeal(env: Env, auth: AuthContext, input: { dealId: str
   const db = orgDb(env, auth.orgId);
   await checkLinks(db, auth.orgId, { ...current, stageId: input.stageId });
   const room = await orgRoom(env, auth.orgId);
-  const saved = unwrap(await room.moveDeal(input.dealId, input.stageId, input.position, auth.userId));
+  const saved = unwrap(await room.moveDeal(input.dealId, input.stageId, input.position, auth.userId, auth.origin));
   await auditStatement(db, auth.orgId, { actorId: auth.userId, action: "move", entity: "deal", entityId: input.dealId, changes: { stageId: { from: current.stageId, to: input.stageId } }, requestId });
   return saved;
 }
 
 export async function deleteDeal(env: Env, auth: AuthContext, id: string, requestId?: string) {
   const db = orgDb(env, auth.orgId);
-  await getDeal(db, auth, id);
-  await (await orgRoom(env, auth.orgId)).deleteDeal(id, auth.userId);
+  const record = await currentDeal(env, auth, id);
+  await (await orgRoom(env, auth.orgId)).deleteDeal(id, auth.userId, { record, origin: auth.origin });
   await destroyDealRoom(env, id);
   // The deal's timeline stays with its contact and company; only the link to the deal goes.
   await db.batch([

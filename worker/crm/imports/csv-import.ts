@@ -1,5 +1,5 @@
 import Papa from "papaparse";
-import type { Db } from "../../platform/db";
+import { orgDb } from "../../platform/db";
 import { AppError, invalid } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import {
@@ -12,6 +12,8 @@ import {
   type CsvResource,
 } from "./csv-fields";
 import { commitImport, type StagedOp } from "./import-commit";
+import { publishImported } from "./import-events";
+import type { Env } from "../../platform/env";
 import { findCompaniesByName, findExisting, planRow, type PlannedRow, type RowError } from "./import-rows";
 import { assertOwner, defaultCountryOf, type Actor } from "../../platform/records";
 
@@ -140,12 +142,13 @@ function candidate(resource: CsvResource, cells: string[], columns: Record<strin
 }
 
 export async function runImport(
-  db: Db,
+  env: Env,
   orgId: string,
   actor: Actor,
   input: ImportInput,
   progress: ProgressReporter = async () => {},
 ): Promise<ImportReport> {
+  const db = orgDb(env, orgId);
   if (new TextEncoder().encode(input.csv).length > MAX_IMPORT_BYTES) {
     throw new AppError("payload_too_large", `At most ${MAX_IMPORT_BYTES} bytes of CSV per import`);
   }
@@ -250,5 +253,6 @@ export async function runImport(
     { resource: input.resource, created, updated, skipped, companiesCreated: newCompanies.size },
     (processed) => progress({ phase: "writing", processed, total: staged.length }),
   );
+  await publishImported(env, db, orgId, actor, staged);
   return { ...report, committed: true, importId };
 }

@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
-import { orgDb } from "../../platform/db";
 import { AppError } from "../../platform/errors";
 import { createRouter, envelope, jsonBody, jsonResponse, ok, standardErrors } from "../../platform/http";
 import { requirePermission } from "../../platform/auth-middleware";
@@ -109,7 +108,7 @@ export const importRoutes = createRouter().openapi(importRoute, async (c) => {
   const input = c.req.valid("json");
   const report = progressReporter(c.env, orgId, userId, input.progressId);
   try {
-    const result = await runImport(orgDb(c.env, orgId), orgId, actor, input, report);
+    const result = await runImport(c.env, orgId, actor, input, report);
     await report({ phase: "done", processed: result.rows, total: result.rows, committed: result.committed });
     return ok(c, result, { status: 200 });
   } catch (err) {

@@ -7,7 +7,8 @@ import { newId } from "../../platform/ids";
 import { auditStatement } from "../../platform/audit-writer";
 import { createDeal } from "../deals/deals";
 import { getLead, type Lead } from "./lead-record-type";
-import { actorOf } from "../../platform/records";
+import { actorOf, publicRecord } from "../../platform/records";
+import { publishDomainEvents, type DomainEventInput } from "../../platform/domain-events";
 
 type PublicLead = Omit<Lead, "orgId">;
 
@@ -106,7 +107,10 @@ export async function convertLead(env: Env, auth: AuthContext, leadId: string, i
   ]);
   if (claimed.length === 0) throw conflict("This lead is already converted");
 
-  if (input.deal === null) return { lead: { ...lead, status: "converted" as const }, contactId: contact.id, companyId: company.id, deal: null };
+  if (input.deal === null) {
+    await publishConversion(env, auth, lead, company.row, contact.row);
+    return { lead: { ...lead, status: "converted" as const }, contactId: contact.id, companyId: company.id, deal: null };
+  }
   try {
     const deal = await createDeal(
       env,
@@ -130,6 +134,7 @@ export async function convertLead(env: Env, auth: AuthContext, leadId: string, i
       db.update(leads).set({ convertedDealId: deal.id }).where(eq(leads.id, lead.id)),
       db.update(activities).set({ dealId: deal.id }).where(and(eq(activities.orgId, auth.orgId), eq(activities.leadId, lead.id), isNull(activities.dealId))),
     ]);
+    await publishConversion(env, auth, lead, company.row, contact.row);
     return { lead: { ...lead, status: "converted" as const, convertedDealId: deal.id }, contactId: contact.id, companyId: company.id, deal };
   } catch (err) {
     // The deal was refused: undo the conversion so nothing is half done.
@@ -141,4 +146,32 @@ export async function convertLead(env: Env, auth: AuthContext, leadId: string, i
     ]);
     throw err;
   }
+}
+
+/**
+ * The conversion's events once it stands (a refused deal undoes it, raising
+ * none): the lead updated, and the company and contact it created. The deal's
+ * own event comes from `createDeal`.
+ */
+async function publishConversion(
+  env: Env,
+  auth: AuthContext,
+  before: PublicLead,
+  companyRow: typeof companies.$inferInsert | null,
+  contactRow: typeof contacts.$inferInsert | null,
+) {
+  const db = orgDb(env, auth.orgId);
+  const after = await getLead(db, auth.orgId, actorOf(auth), before.id);
+  const inputs: DomainEventInput[] = [
+    { orgId: auth.orgId, type: "lead.updated", entity: "lead", entityId: before.id, record: after, previous: before, actor: auth },
+  ];
+  if (companyRow) {
+    const row = await db.select().from(companies).where(and(eq(companies.orgId, auth.orgId), eq(companies.id, companyRow.id!))).get();
+    if (row) inputs.push({ orgId: auth.orgId, type: "company.created", entity: "company", entityId: row.id, record: publicRecord(row), actor: auth });
+  }
+  if (contactRow) {
+    const row = await db.select().from(contacts).where(and(eq(contacts.orgId, auth.orgId), eq(contacts.id, contactRow.id!))).get();
+    if (row) inputs.push({ orgId: auth.orgId, type: "contact.created", entity: "contact", entityId: row.id, record: publicRecord(row), actor: auth });
+  }
+  await publishDomainEvents(env, inputs);
 }

@@ -85,20 +85,20 @@ function recordRouter<
       return c.body(stream, 200, csvHeaders(spec.csv));
     })
     .openapi(routes.create, async (c) => {
-      const { db, orgId, actor } = requestScope(c);
-      return ok(c, await service.create(db, orgId, actor, c.req.valid("json") as RecordInput<Fields> & { id?: string }), { status: 201 });
+      const { orgId, actor } = requestScope(c);
+      return ok(c, await service.create(c.env, orgId, actor, c.req.valid("json") as RecordInput<Fields> & { id?: string }), { status: 201 });
     })
     .openapi(routes.get, async (c) => {
       const { db, orgId, actor } = requestScope(c);
       return ok(c, await service.get(db, orgId, actor, c.req.valid("param").id), { status: 200 });
     })
     .openapi(routes.update, async (c) => {
-      const { db, orgId, actor } = requestScope(c);
-      return ok(c, await service.update(db, orgId, actor, c.req.valid("param").id, c.req.valid("json") as RecordInput<Fields>), { status: 200 });
+      const { orgId, actor } = requestScope(c);
+      return ok(c, await service.update(c.env, orgId, actor, c.req.valid("param").id, c.req.valid("json") as RecordInput<Fields>), { status: 200 });
     })
     .openapi(routes.remove, async (c) => {
-      const { db, orgId, actor } = requestScope(c);
-      await service.remove(db, orgId, actor, c.req.valid("param").id);
+      const { orgId, actor } = requestScope(c);
+      await service.remove(c.env, orgId, actor, c.req.valid("param").id);
       return ok(c, null, { status: 200, message: `${spec.name} deleted` });
     });
 }

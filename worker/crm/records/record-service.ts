@@ -1,7 +1,9 @@
 import type { z } from "@hono/zod-openapi";
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { canSeeRecord, visibleTo } from "../../platform/access";
-import type { Db } from "../../platform/db";
+import { orgDb, type Db } from "../../platform/db";
+import { changedFields, publishDomainEvent } from "../../platform/domain-events";
+import type { Env } from "../../platform/env";
 import { invalid } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { hasTag } from "../../platform/list";
@@ -142,7 +144,20 @@ export function recordService<
     return spec.counts ? { ...detail, counts: Object.fromEntries(await Promise.all(counts)) } : detail;
   }
 
-  async function create(db: Db, orgId: string, actor: Actor, input: Input & { id?: string }) {
+  /** The change as automation sees it, after it committed; `actor.origin` marks a workflow's change. */
+  const publish = (env: Env, orgId: string, actor: Actor, type: "created" | "updated" | "deleted", record: { id: string }, previous?: object) =>
+    publishDomainEvent(env, {
+      orgId,
+      type: `${spec.entity}.${type}`,
+      entity: spec.entity,
+      entityId: record.id,
+      record: record as Record<string, unknown>,
+      previous: previous as Record<string, unknown> | undefined,
+      actor,
+    });
+
+  async function create(env: Env, orgId: string, actor: Actor, input: Input & { id?: string }) {
+    const db = orgDb(env, orgId);
     if (spec.ownerFirst) await assertOwner(db, orgId, actor, input.ownerId);
     const values = await valuesOf(db, orgId, actor, input);
     spec.beforeInsert?.(values);
@@ -153,20 +168,29 @@ export function recordService<
       ...Object.fromEntries(own),
       ...creationColumns(actor, values, Date.now()),
     } as Row;
-    return answeredOne(db, orgId, await insertRecord(db, table, orgId, actor, row, { entity: spec.entity, changes: pick(row, spec.audited.create) }));
+    const created = await answeredOne(db, orgId, await insertRecord(db, table, orgId, actor, row, { entity: spec.entity, changes: pick(row, spec.audited.create) }));
+    await publish(env, orgId, actor, "created", created);
+    return created;
   }
 
-  async function update(db: Db, orgId: string, actor: Actor, id: string, input: Input) {
+  async function update(env: Env, orgId: string, actor: Actor, id: string, input: Input) {
+    const db = orgDb(env, orgId);
     const before = await requireVisible<Row>(db, table, orgId, actor, id, spec.name);
     if (spec.ownerFirst) await assertOwner(db, orgId, actor, input.ownerId, before.ownerId);
     const values = await valuesOf(db, orgId, actor, input, before);
     spec.beforeUpdate?.(before, values);
-    return answeredOne(db, orgId, await updateRecord(db, table, orgId, actor, before, values, spec.entity));
+    const updated = await answeredOne(db, orgId, await updateRecord(db, table, orgId, actor, before, values, spec.entity));
+    // What the type adds (a lead's score) is the same before and after: it does not follow the columns.
+    const previous = { ...updated, ...publicRecord(before) };
+    if (changedFields(previous, updated).length) await publish(env, orgId, actor, "updated", updated, previous);
+    return updated;
   }
 
   /** A record that deals point at is kept (409); what else pointed at it stays, unlinked. */
-  async function remove(db: Db, orgId: string, actor: Actor, id: string) {
+  async function remove(env: Env, orgId: string, actor: Actor, id: string) {
+    const db = orgDb(env, orgId);
     const row = await requireVisible<Row>(db, table, orgId, actor, id, spec.name);
+    const record = await answeredOne(db, orgId, publicRecord(row));
     await deleteUnlessDeals(db, table, orgId, actor, id, {
       what: spec.name,
       dealColumn: spec.dealColumn,
@@ -180,6 +204,7 @@ export function recordService<
         ),
       conflictMessage: spec.deleteConflict,
     });
+    await publish(env, orgId, actor, "deleted", record);
   }
 
   return { spec, conditions, list, get, create, update, remove };

@@ -2,6 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import type { SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db";
+import type { EventEntity } from "../../../schema";
 import type { matchesWords, RecordTable } from "../../platform/records";
 import type { CsvResource } from "../imports/csv-fields";
 
@@ -74,8 +75,8 @@ export interface RecordTypeSpec<
   name: string;
   /** Plural ("Contacts"): the OpenAPI tag. */
   tag: string;
-  /** The audit log's entity ("contact"). */
-  entity: string;
+  /** The audit log's entity ("contact"), which is also the entity of its domain events. */
+  entity: Extract<EventEntity, "contact" | "company" | "lead">;
   /** The CSV export of the list, which is also its file name. */
   csv: CsvResource;
 
