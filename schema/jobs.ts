@@ -141,3 +141,15 @@ export interface DomainEventJob {
   event: import("./domain-events").DomainEvent;
   [key: string]: unknown;
 }
+
+/** One attempt of an outbound webhook message (worker/automation/webhooks); re-queued until its attempt is due. */
+export const WEBHOOK_DELIVERY_JOB = "automation-webhook-delivery";
+
+export interface WebhookDeliveryJob {
+  type: typeof WEBHOOK_DELIVERY_JOB;
+  orgId: string;
+  deliveryId: string;
+  /** The attempt this job makes (1-based): a job whose attempt already happened does nothing. */
+  attempt: number;
+  [key: string]: unknown;
+}

@@ -37,7 +37,7 @@ export default defineConfig(async () => {
       // machine was busy with other work; a slow run is not a failed one, and a hang still ends.
       testTimeout: 30_000,
       // Local fake vendor servers (127.0.0.1) speaking the vendors' wire formats.
-      globalSetup: ["test/fakes/twilio-server.ts", "test/fakes/ari-server.ts", "test/fakes/email-api-server.ts", "test/fakes/outbound-probe-server.ts", "test/fakes/openai-server.ts", "test/fakes/stripe-server.ts"],
+      globalSetup: ["test/fakes/twilio-server.ts", "test/fakes/ari-server.ts", "test/fakes/email-api-server.ts", "test/fakes/outbound-probe-server.ts", "test/fakes/openai-server.ts", "test/fakes/stripe-server.ts", "test/fakes/webhook-receiver-server.ts"],
       // One JSON line per request is useful in production, noise in test output.
       onConsoleLog: (log: string) => !log.includes('"msg":"request"') && !log.includes('"level":"info"'),
     },

@@ -9,6 +9,7 @@ import { createRouter } from "../platform/http";
 import { registerJob, type Job } from "../platform/job-queue";
 import { DOMAIN_EVENT_JOB, type DomainEventJob } from "../../schema/jobs";
 import { dispatchDomainEvent } from "./events/event-consumers";
+import { webhookRoutes } from "./webhooks";
 import { segmentRoutes } from "./segments";
 import { workflowEngineRoutes } from "./workflows/engine-routes";
 import "./workflows/actions/workflow-actions";
@@ -19,5 +20,6 @@ export { AutomationRunWorkflow } from "./workflows/automation-run-workflow";
 export { segmentRecencyTask } from "./segments";
 
 export const automationRoutes = createRouter()
+  .route("/webhooks", webhookRoutes)
   .route("/segments", segmentRoutes)
   .route("/automation", workflowEngineRoutes);
