@@ -14,7 +14,7 @@ export const AI_CAPABILITIES = ["chat", "transcription"] as const;
 export type AiCapability = (typeof AI_CAPABILITIES)[number];
 
 /** What spent the tokens or audio seconds, for the admins' usage breakdown. */
-export const AI_FEATURES = ["assistant", "ticket_draft", "call_transcript", "call_summary", "sentiment"] as const;
+export const AI_FEATURES = ["assistant", "ticket_draft", "call_transcript", "call_summary", "sentiment", "workflow"] as const;
 export type AiFeature = (typeof AI_FEATURES)[number];
 
 /** An organization's own OpenAI-compatible account, overriding the server's; absent row = the server's settings. */

@@ -13,6 +13,12 @@ import { callTranscriptJob } from "./transcripts/call-transcript-job";
 import { ticketSentimentJob } from "./sentiment/ticket-sentiment-job";
 import { callTranscriptRoutes } from "./transcripts/call-transcript-routes";
 
+/** For workflow actions (worker/automation): the organization's chat model, its budget and metering, and ticket reply drafts. */
+export { requireChat, resolveAi } from "./providers/ai-config";
+export { completeChat } from "./providers/ai-provider";
+export { assertWithinBudget, recordAiUsage } from "./usage/ai-usage";
+export { startTicketReplyDraft } from "./drafts/ticket-reply-draft";
+
 registerJob(CALL_TRANSCRIPT_JOB, callTranscriptJob);
 registerJob(TICKET_SENTIMENT_JOB, ticketSentimentJob);
 

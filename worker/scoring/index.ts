@@ -14,6 +14,8 @@ import { scoringRoutes as routes } from "./scoring-routes";
 
 export { scoringNudge } from "./scoring-nudge";
 export { requestRefresh } from "./scoring-jobs";
+/** For the workflow action "score": these records rescored now by the organization's model. */
+export { rescore } from "./score-writer";
 
 registerJob(SCORING_RETRAIN_JOB, (env, job) => runRetrainJob(env, job as ScoringRetrainJob));
 registerJob(SCORING_REFRESH_JOB, (env, job) => runRefreshJob(env, job as ScoringRefreshJob));

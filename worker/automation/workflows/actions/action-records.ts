@@ -124,6 +124,17 @@ export async function readTarget(ctx: ActionContext) {
   return { ...target, record: await access.read(ctx, target.id) };
 }
 
+/**
+ * The record to send out as its owner may see it: re-read through its service
+ * where actions can read that kind, else as the run has it; none for
+ * schedules and deleted records.
+ */
+export async function visibleRecord(ctx: ActionContext): Promise<Record<string, unknown> | null> {
+  if (!ctx.event.entityId || ctx.event.type.endsWith(".deleted")) return null;
+  if (!RECORDS[ctx.event.entity]) return ctx.record ?? ctx.event.record;
+  return (await readTarget(ctx)).record;
+}
+
 /** The app page of a record, for notification links. */
 export function recordPath(entity: EventEntity, id: string): string {
   const base: Record<EventEntity, string> = {

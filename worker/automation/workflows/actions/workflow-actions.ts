@@ -8,3 +8,5 @@ import "./assign-owner-action";
 import "./activity-actions";
 import "./notify-action";
 import "./send-email-action";
+import "./webhook-action";
+import "./ai-actions";
