@@ -32,7 +32,9 @@ export const SIGNAL_EVENT_TYPES = [
 	'call_updated',
 	'queue_updated',
 	'agent_status_changed',
-	'invoice_updated'
+	'invoice_updated',
+	'workflow_run_updated',
+	'segment_updated'
 ] as const satisfies readonly RoomEventType[];
 export type SignalEventType = (typeof SIGNAL_EVENT_TYPES)[number];
 
