@@ -6,10 +6,11 @@ import { supportTickets } from "../../../schema";
 import { auditStatement } from "../../platform/audit-writer";
 import { notify } from "../../notifications";
 import { publishTicket, supportManagers } from "../tickets/ticket-events";
+import { publishTicketChange } from "../tickets/ticket-domain-events";
 import { nextSlaDue } from "./sla";
 import type { Ticket } from "../tickets/tickets";
 
-type BreachEnv = Pick<Env, "DB" | "ORG_ROOM">;
+type BreachEnv = Pick<Env, "DB" | "ORG_ROOM" | "JOBS">;
 export type BreachKind = "first_response" | "resolution";
 
 /** Tickets looked at per run; the next tick takes the rest. */
@@ -61,6 +62,10 @@ async function flagTicket(env: BreachEnv, ticket: Ticket, now: number): Promise<
   const [after] = await db.update(supportTickets).set({ slaDueAt: nextSlaDue(current) }).where(mine).returning();
   if (kinds.length === 0) return kinds;
   await auditStatement(db, ticket.orgId, { actorId: null, action: "sla_breach", entity: "ticket", entityId: ticket.id, changes: { kinds } });
+  for (const kind of kinds) {
+    const dueAt = kind === "first_response" ? after!.firstResponseDueAt : after!.resolutionDueAt;
+    await publishTicketChange(env, ticket.orgId, { userId: null }, "ticket.sla_breached", after!, undefined, { target: kind, dueAt, breachedAt: now });
+  }
   const what = kinds.map((k) => (k === "first_response" ? "first response" : "resolution")).join(" and ");
   const recipients = new Set(await supportManagers(env, ticket.orgId));
   if (ticket.assigneeId) recipients.add(ticket.assigneeId);

@@ -2,7 +2,7 @@ import { and, eq, isNotNull, isNull, lte, gt, or, sql, type SQL } from "drizzle-
 import type { Db } from "../../platform/db";
 import { invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
-import { supportCalendars, supportSlaPolicies, supportTickets, type SlaStateName, type SlaSummary, type TicketPriority } from "../../../schema";
+import { supportCalendars, supportSlaPolicies, supportTickets, type SlaStateName, type SlaSummary, type TicketPriority, type EventOrigin } from "../../../schema";
 import { auditStatement, auditStatementIf } from "../../platform/audit-writer";
 import { isValidTimeZone } from "../../platform/local-time";
 import { addBusinessMinutes, businessMinutesBetween, DEFAULT_CALENDAR, type BusinessCalendar } from "./business-time";
@@ -14,6 +14,8 @@ export interface SupportActor {
   /** Null when the system acts (inbound mail, the breach scan). */
   userId: string | null;
   requestId?: string;
+  /** Set when a workflow acts: the ticket's events carry it. */
+  origin?: EventOrigin;
 }
 
 type Ticket = typeof supportTickets.$inferSelect;

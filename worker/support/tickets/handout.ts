@@ -6,9 +6,10 @@ import { OPEN_TICKET_STATUSES, supportTeamMembers, supportTeams, supportTickets 
 import { announceAssignment, publishTicket } from "./ticket-events";
 import type { HandoutJob } from "../../../schema/jobs";
 import type { SupportActor } from "../sla/sla";
+import { publishTicketChange } from "./ticket-domain-events";
 import { assignByRule } from "./ticket-flow";
 
-type HandoutEnv = Pick<Env, "DB" | "ORG_ROOM" | "SLA_CLOCK">;
+type HandoutEnv = Pick<Env, "DB" | "ORG_ROOM" | "SLA_CLOCK" | "JOBS">;
 
 /** The system hands the work out: no user acts. */
 const SYSTEM: SupportActor = { userId: null };
@@ -63,6 +64,7 @@ export async function handOutQueuedTickets(env: HandoutEnv, orgId: string, userI
     }
     assigned++;
     await publishTicket(env, orgId, "ticket_updated", result.ticket, null, {}, ticket);
+    await publishTicketChange(env, orgId, SYSTEM, "ticket.updated", result.ticket, ticket);
     await announceAssignment(env, orgId, result.ticket, null, null);
   }
   return assigned;

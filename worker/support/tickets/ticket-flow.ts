@@ -7,6 +7,7 @@ import { auditStatementIf } from "../../platform/audit-writer";
 import { pickAssignee, getTeamRow } from "./ticket-assignment";
 import { addComment, type CommentInput } from "./ticket-comments";
 import { announceAssignment, publishTicket } from "./ticket-events";
+import { publishTicketChange } from "./ticket-domain-events";
 import { mergeTickets } from "./ticket-merge";
 import { queueReplyMail, type OutboundEnv } from "../email/outbound-mail";
 import { armSlaClock } from "../sla/sla-clock-arm";
@@ -20,7 +21,7 @@ import { createTicket, deleteTicket, requireTicket, updateTicket, type NewTicket
  * notifications and the SLA clock. Routes and the email worker call these;
  * the plain `(db, orgId, ...)` services underneath only touch D1.
  */
-type SupportEnv = Pick<Env, "DB" | "ORG_ROOM" | "SLA_CLOCK">;
+type SupportEnv = Pick<Env, "DB" | "ORG_ROOM" | "SLA_CLOCK" | "JOBS">;
 
 /**
  * Assigns by the team's rule when the ticket has a team and no assignee
@@ -86,6 +87,7 @@ export async function openTicket(env: CustomerMessageEnv, orgId: string, actor: 
   if (opening?.judged) created = await storeOpeningSentiment(db, orgId, created, opening.judged);
   let { ticket } = await assignByRule(env, orgId, actor, created);
   await publishTicket(env, orgId, "ticket_created", ticket, actor.userId);
+  await publishTicketChange(env, orgId, actor, "ticket.created", ticket);
   if (ticket.assigneeId) await announceAssignment(env, orgId, ticket, null, actor.userId);
   await armSlaClock(env, orgId, ticket.slaDueAt);
   if (opening) {
@@ -102,6 +104,7 @@ export async function changeTicket(env: SupportEnv, orgId: string, actor: Suppor
   const teamMoved = input.teamId !== undefined && updated.teamId !== before.teamId && input.assigneeId === undefined;
   const after = teamMoved ? (await assignByRule(env, orgId, actor, updated)).ticket : updated;
   await publishTicket(env, orgId, "ticket_updated", after, actor.userId, {}, before);
+  await publishTicketChange(env, orgId, actor, "ticket.updated", after, before);
   if (after.assigneeId && after.assigneeId !== before.assigneeId) await announceAssignment(env, orgId, after, before.assigneeId, actor.userId);
   await armSlaClock(env, orgId, after.slaDueAt);
   return after;
@@ -117,6 +120,7 @@ export async function autoAssign(env: SupportEnv, orgId: string, actor: SupportA
   const { ticket: after, assigned } = await assignByRule(env, orgId, actor, ticket, previous);
   if (!assigned) return { ticket: after, assigned: false };
   await publishTicket(env, orgId, "ticket_updated", after, actor.userId, {}, ticket);
+  await publishTicketChange(env, orgId, actor, "ticket.updated", after, ticket);
   await announceAssignment(env, orgId, after, previous, actor.userId);
   return { ticket: after, assigned: true };
 }
@@ -128,6 +132,7 @@ export async function commentOnTicket(env: CustomerMessageEnv & OutboundEnv, org
   const added = await addComment(db, orgId, actor, ticketId, input, customer?.judged ?? null);
   const result = { ...added, comment: await queueReplyMail(env, orgId, added.after, added.comment) };
   await publishTicket(env, orgId, "ticket_updated", result.after, actor.userId, { comment: result.comment });
+  if (result.after.updatedAt !== added.before.updatedAt) await publishTicketChange(env, orgId, actor, "ticket.updated", result.after, added.before);
   await armSlaClock(env, orgId, result.after.slaDueAt);
   if (customer) {
     result.after = await followUpCustomerMessage(env, orgId, customer.settings, {
@@ -154,4 +159,5 @@ export async function removeTicket(env: SupportEnv & Pick<Env, "FILES">, orgId: 
   const ticket = await deleteTicket(db, orgId, actor, id);
   if (files.length) await env.FILES.delete(files.map((f) => f.key));
   await publishTicket(env, orgId, "ticket_updated", ticket, actor.userId, { deleted: true });
+  await publishTicketChange(env, orgId, actor, "ticket.deleted", ticket);
 }

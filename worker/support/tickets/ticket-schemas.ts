@@ -15,7 +15,7 @@ export const SECURITY = [{ bearerAuth: [] }];
 
 export function supportScope(c: Context<AppEnv>) {
   const auth = c.get("auth");
-  return { db: orgDb(c.env, auth.orgId), orgId: auth.orgId, userId: auth.userId, auth, actor: { userId: auth.userId, requestId: c.get("requestId") } };
+  return { db: orgDb(c.env, auth.orgId), orgId: auth.orgId, userId: auth.userId, auth, actor: { userId: auth.userId, requestId: c.get("requestId"), origin: auth.origin } };
 }
 
 /** A past instant for importing history from another help desk (owners and admins only). */
