@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import PostalMime from "postal-mime";
 import { describe, expect, inject, it } from "vitest";
-import { activities, memberships, notifications } from "../../../schema";
+import { activities, memberships, notifications, type WorkflowAction } from "../../../schema";
 import { FAKE_MAILGUN } from "../../fakes/email-api-fixtures";
 import { addMember, api, registerAccount } from "../../helpers";
 import { create, testDb } from "../../record-helpers";
@@ -113,7 +113,7 @@ describe("notify", () => {
     const agent = await addMember(owner, "agent");
     const deal = await create("/api/deals", owner.token, { title: "Hot", ownerId: agent.userId });
     const ctx = await actionContext(owner, "deal", deal);
-    const action = { id: "n", type: "notify", recipients: [{ kind: "role", role: "manager" }, { kind: "record_owner" }, { kind: "user", userId: agent.userId }], title: "{{title}} needs you" } as const;
+    const action: WorkflowAction = { id: "n", type: "notify", recipients: [{ kind: "role", role: "manager" }, { kind: "record_owner" }, { kind: "user", userId: agent.userId }], title: "{{title}} needs you" };
     const out = await run(ctx, action);
     await run(ctx, action);
     expect(new Set(out.notified as string[])).toEqual(new Set([manager.userId, agent.userId]));
