@@ -7,7 +7,7 @@ import { registerScheduledTask, runScheduled } from "./platform/scheduled-tasks"
 import { handleInboundEmail } from "./support";
 import { forecastSnapshotTask } from "./forecast";
 import { reconciliationTask } from "./financial";
-import { segmentRecencyTask } from "./automation";
+import { segmentRecencyTask, workflowScheduleTask } from "./automation";
 import { roomGate } from "../rooms/room-gate";
 import { withSecurityHeaders } from "./platform/observability";
 
@@ -22,6 +22,7 @@ registerScheduledTask("rate-limit-purge", purgeRateLimitsTask);
 registerScheduledTask("forecast-snapshots", forecastSnapshotTask);
 registerScheduledTask("financial-reconciliation", reconciliationTask);
 registerScheduledTask("segment-recency", segmentRecencyTask);
+registerScheduledTask("workflow-schedules", workflowScheduleTask);
 
 export default {
   async fetch(request, env, ctx): Promise<Response> {

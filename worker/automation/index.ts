@@ -17,6 +17,7 @@ import "./workflows/actions/workflow-actions";
 registerJob(DOMAIN_EVENT_JOB, (env, job: Job) => dispatchDomainEvent(env, (job as DomainEventJob).event));
 
 export { AutomationRunWorkflow } from "./workflows/automation-run-workflow";
+export { workflowScheduleTask } from "./workflows/engine-routes";
 export { segmentRecencyTask } from "./segments";
 
 export const automationRoutes = createRouter()

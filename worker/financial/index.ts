@@ -26,6 +26,8 @@ registerJob(RECONCILIATION_JOB, reconciliationJob);
 
 /** The nightly Stripe reconciliation sweep, registered by worker/index.ts. */
 export { reconciliationTask } from "./reconciliation/reconciliation-task";
+/** For workflows (worker/automation), which re-read the invoice a run is about with the owner's authority. */
+export { getInvoice } from "./invoices";
 
 export const financialRoutes = createRouter()
   .route("/financial/reports", reportRoutes)

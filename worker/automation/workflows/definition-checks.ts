@@ -89,6 +89,13 @@ async function missingIds(db: Db, orgId: string, wanted: Set<string>, kind: "mem
   return new Set(ids.filter((id) => !present.has(id)));
 }
 
+/** Throws `validation_error` naming every condition that reads a field the entity does not have. */
+export function checkConditions(entity: EventEntity, group: ConditionGroup, path = "conditions"): void {
+  const out: Problems = {};
+  conditionProblems(group, entity, path, 1, out);
+  if (Object.keys(out).length) throw invalid(out, "The conditions have problems");
+}
+
 /** Throws `validation_error` with every problem of the definition, or returns the entity its runs are about. */
 export async function checkDefinition(db: Db, orgId: string, def: DefinitionToCheck): Promise<EventEntity | null> {
   const out: Problems = {};

@@ -2,7 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter, envelope, IdParam, jsonBody, jsonResponse, listEnvelope, metaOf, ok, paginationQuery, standardErrors } from "../../platform/http";
 import { requirePermission } from "../../platform/auth-middleware";
 import { WorkflowCreateBody, WorkflowUpdateBody } from "./workflow-definition";
-import { automationScope, SECURITY, tags, WorkflowSchema } from "./workflow-schemas";
+import { automationScope, RunSchema, SECURITY, tags, WorkflowSchema } from "./workflow-schemas";
+import { runManually } from "./manual-runs";
+import { getRun } from "./run-queries";
 import { createWorkflow, deleteWorkflow, getWorkflow, listWorkflows, setWorkflowEnabled, updateWorkflow } from "./workflows";
 
 const workflowResponse = (description: string) => jsonResponse(envelope(WorkflowSchema), description);
@@ -62,6 +64,17 @@ const routes = {
     request: { params: IdParam },
     responses: { 200: workflowResponse("Disabled"), ...standardErrors, ...conflict409 },
   }),
+  run: createRoute({
+    ...read,
+    method: "post",
+    path: "/{id}/run",
+    summary: "Run a workflow now on a record you can see",
+    description:
+      "Any member may start an enabled workflow from a record they can see (another's hidden record answers 404); the run acts with the workflow owner's permissions. " +
+      "Workflows on a schedule run without a record.",
+    request: { params: IdParam, ...jsonBody(z.object({ recordId: z.string().min(1).max(64).optional() }).strict()) },
+    responses: { 202: jsonResponse(envelope(RunSchema), "Started (or skipped by the loop guard)"), ...standardErrors, 409: jsonResponse(z.any(), "The workflow is disabled") },
+  }),
   remove: createRoute({
     ...manage,
     method: "delete",
@@ -98,6 +111,12 @@ export const workflowRoutes = createRouter()
   .openapi(routes.disable, async (c) => {
     const { db, editor } = automationScope(c);
     return ok(c, await setWorkflowEnabled(db, editor, c.req.valid("param").id, false), { status: 200 });
+  })
+  .openapi(routes.run, async (c) => {
+    const { db, orgId, editor } = automationScope(c);
+    const run = await runManually(c.env, editor, c.req.valid("param").id, c.req.valid("json").recordId);
+    const { definition: _d, steps: _s, ...view } = await getRun(db, orgId, run.id);
+    return ok(c, view, { status: 202 });
   })
   .openapi(routes.remove, async (c) => {
     const { db, editor } = automationScope(c);
