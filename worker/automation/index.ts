@@ -9,6 +9,7 @@ import { createRouter } from "../platform/http";
 import { registerJob, type Job } from "../platform/job-queue";
 import { DOMAIN_EVENT_JOB, type DomainEventJob } from "../../schema/jobs";
 import { dispatchDomainEvent } from "./events/event-consumers";
+import { hookRoutes } from "./hooks";
 import { webhookRoutes } from "./webhooks";
 import { segmentRoutes } from "./segments";
 import { workflowEngineRoutes } from "./workflows/engine-routes";
@@ -21,6 +22,7 @@ export { workflowScheduleTask } from "./workflows/engine-routes";
 export { segmentRecencyTask } from "./segments";
 
 export const automationRoutes = createRouter()
+  .route("/hooks", hookRoutes)
   .route("/webhooks", webhookRoutes)
   .route("/segments", segmentRoutes)
   .route("/automation", workflowEngineRoutes);

@@ -56,7 +56,7 @@ export async function received(tag: string): Promise<ReceivedMessage[]> {
 export async function createEndpoint(owner: Account, body: Record<string, unknown>) {
   const res = await api("/api/webhooks/endpoints", { token: owner.token, body });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.data as { endpoint: { id: string; url: string; events: string[]; enabled: boolean; disabledReason: string | null }; secret: string };
+  return res.body.data as { endpoint: { id: string; url: string; events: string[]; enabled: boolean; disabledReason: string | null; updatedAt: number }; secret: string };
 }
 
 /** An endpoint on the receiver whose secret the receiver knows. */
