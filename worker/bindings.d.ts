@@ -32,6 +32,8 @@ declare namespace Cloudflare {
     /** HTTP email API (Mailgun's `messages.mime` endpoint, e.g. https://api.mailgun.net/v3/<domain>/messages.mime) and its key. */
     EMAIL_API_URL?: string;
     EMAIL_API_KEY?: string;
+    /** The app's public origin (https://crm.example.com): links in notification emails point there; unset = the email shows app paths. */
+    APP_URL?: string;
     /** Twilio REST base overriding https://api.twilio.com (test servers, regional edges); a provider's apiBaseUrl wins. */
     TWILIO_API_BASE?: string;
     /** Stripe API base overriding https://api.stripe.com (the local fake of the tests and `npm start`); a connection's apiBaseUrl wins. */

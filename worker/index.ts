@@ -8,6 +8,7 @@ import { handleInboundEmail } from "./support";
 import { forecastSnapshotTask } from "./forecast";
 import { reconciliationTask } from "./financial";
 import { segmentRecencyTask, workflowScheduleTask } from "./automation";
+import { notificationDigestTask } from "./notifications";
 import { roomGate } from "../rooms/room-gate";
 import { withSecurityHeaders } from "./platform/observability";
 
@@ -23,6 +24,7 @@ registerScheduledTask("forecast-snapshots", forecastSnapshotTask);
 registerScheduledTask("financial-reconciliation", reconciliationTask);
 registerScheduledTask("segment-recency", segmentRecencyTask);
 registerScheduledTask("workflow-schedules", workflowScheduleTask);
+registerScheduledTask("notification-digests", notificationDigestTask);
 
 export default {
   async fetch(request, env, ctx): Promise<Response> {

@@ -5,26 +5,63 @@ import { notFound } from "../platform/errors";
 import { newId } from "../platform/ids";
 import { notifications, type Notification } from "../../schema";
 import { publishEvent } from "../platform/room-rpc";
-
+import { categoryOf } from "./notification-categories";
+import { appLink, queueNotificationEmail, type MailingEnv } from "./notification-email";
+import { preferenceFor } from "./notification-preferences";
 
 export interface NotificationInput {
-  /** What happened, e.g. "ticket_assigned", "sla_breached". */
+  /** What happened, e.g. "ticket_assigned", "sla_breached"; its category (notification-categories.ts) decides where it goes. */
   type: string;
   title: string;
   body?: string | null;
   /** An app path such as /support/tickets/<id>. */
   link?: string | null;
   data?: Record<string, unknown> | null;
+  /** The event this tells about, so it is mailed at most once; default `<type>:<link>`. */
+  eventKey?: string;
 }
 
-const publicNotification = ({ orgId: _o, ...rest }: Notification) => rest;
+/**
+ * Features hand `notify` the env they hold (often narrowed to DB and
+ * ORG_ROOM); the Worker's env always carries the mail bindings, and without
+ * a queue there is no email to send.
+ */
+export type NotifyEnv = Pick<Env, "DB" | "ORG_ROOM"> & Partial<MailingEnv>;
+
+const publicNotification = ({ orgId: _o, ...rest }: Notification) => ({ ...rest, category: categoryOf(rest.type) });
+
+function emailText(env: NotifyEnv, input: NotificationInput) {
+  const lines = [input.title];
+  if (input.body) lines.push("", input.body);
+  if (input.link) lines.push("", `Open it: ${appLink(env, input.link)}`);
+  lines.push("", "You get this email because of your notification settings in NeuraCRM (Settings → Notifications).");
+  return lines.join("\n");
+}
 
 /**
- * Stores a notification for one member and pushes it live, as a `notification`
- * event, only to that member's sockets in the organization room. The push is
- * best effort: the stored row is the source of truth and the app lists it.
+ * Tells one member about something, where they chose to hear about its
+ * category: in the app (stored, and pushed live as a `notification` event to
+ * that member's sockets only; the push is best effort, the stored row is the
+ * source of truth) and by email (queued once per event). Returns the stored
+ * notification, or null when the member turned the category off in the app.
  */
-export async function notify(env: Pick<Env, "DB" | "ORG_ROOM">, orgId: string, userId: string, input: NotificationInput) {
+export async function notify(env: NotifyEnv, orgId: string, userId: string, input: NotificationInput) {
+  const db = orgDb(env, orgId);
+  const choice = await preferenceFor(db, orgId, userId, categoryOf(input.type));
+  const out = choice.inApp ? await storeAndPush(env, orgId, userId, input) : null;
+  if (choice.email && env.JOBS) {
+    // The member has the notification in the app already; a queue hiccup must not fail the change that raised it.
+    await queueNotificationEmail(env as MailingEnv, orgId, userId, {
+      eventKey: input.eventKey ?? `${input.type}:${input.link ?? ""}`,
+      notificationId: out?.id ?? null,
+      subject: input.title,
+      text: emailText(env, input),
+    }).catch((err: unknown) => console.error(JSON.stringify({ level: "error", msg: "notification email not queued", orgId, err: String(err) })));
+  }
+  return out;
+}
+
+async function storeAndPush(env: NotifyEnv, orgId: string, userId: string, input: NotificationInput) {
   const row: Notification = {
     id: newId(),
     orgId,
