@@ -26,6 +26,9 @@ registerJob(RECONCILIATION_JOB, reconciliationJob);
 
 /** The nightly Stripe reconciliation sweep, registered by worker/index.ts. */
 export { reconciliationTask } from "./reconciliation/reconciliation-task";
+
+/** For workflow actions (worker/automation): a draft changed as its PATCH route changes it, with the same validation. */
+export { invoiceDetail, orgToday, publishInvoiceChanged, requireInvoice, updateInvoice, UpdateInvoiceSchema } from "./invoices";
 /** For workflows (worker/automation), which re-read the invoice a run is about with the owner's authority. */
 export { getInvoice } from "./invoices";
 

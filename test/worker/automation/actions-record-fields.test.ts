@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { auditLog, companies, contacts } from "../../../schema";
 import { addMember, api, registerAccount } from "../../helpers";
 import { create, restrictToOwnRecords, testDb } from "../../record-helpers";
+import { draft, finalize } from "../financial/invoices-fixture";
 import { actionContext, run } from "./actions-fixture";
 
 /** Audit rows a workflow step wrote for a record (request id `workflow:<workflowId>:<runId>`). */
@@ -55,6 +56,29 @@ describe("set_fields", () => {
     await expect(run(ctx, { id: "t", type: "add_tags", tags: ["vip"] })).rejects.toMatchObject({ code: "forbidden" });
     const row = await testDb().select().from(companies).where(eq(companies.id, company.id)).get();
     expect(row).toMatchObject({ name: "Initech", tags: [] });
+  });
+});
+
+describe("set_fields on invoices", () => {
+  it("changes a draft's memo from a template, and refuses a finalized invoice with nothing written", async () => {
+    const owner = await registerAccount();
+    const company = await create("/api/companies", owner.token, { name: "Umbrella" });
+    const lines = [{ description: "Consulting", quantity: 1, unitPrice: 10_000 }];
+    const open = await create("/api/financial/invoices", owner.token, { currency: "USD", companyId: company.id, lines });
+    const out = await run(await actionContext(owner, "invoice", open), { id: "s", type: "set_fields", fields: { memo: "Thank you, {{company.name}}" } });
+    expect(out.changed).toEqual({ memo: { from: null, to: "Thank you, Umbrella" } });
+
+    const other = await draft(owner);
+    await finalize(owner, other.id);
+    await expect(run(await actionContext(owner, "invoice", other), { id: "s", type: "set_fields", fields: { memo: "Late" } })).rejects.toMatchObject({ code: "conflict" });
+    expect((await api(`/api/financial/invoices/${other.id}`, { token: owner.token })).body.data.memo).toBeNull();
+  });
+
+  it("refuses an agent-owned workflow, who may not manage billing", async () => {
+    const owner = await registerAccount();
+    const agent = await addMember(owner, "agent");
+    const theirs = await draft(owner, { ownerId: agent.userId });
+    await expect(run(await actionContext(agent, "invoice", theirs), { id: "s", type: "set_fields", fields: { memo: "x" } })).rejects.toMatchObject({ code: "forbidden" });
   });
 });
 

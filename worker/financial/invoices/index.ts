@@ -10,6 +10,8 @@ import { publicDocumentRoutes } from "./public-document-routes";
 export { getInvoice, invoiceDetail, invoiceView, listInvoices, orgToday, requireInvoice, displayStatusOf } from "./invoice-reads";
 export { invoiceAudience, invoiceSummary, publishInvoiceChanged } from "./invoice-events";
 export { finalizeInvoice, closeInvoice, decideQuote } from "./invoice-lifecycle";
+export { updateInvoice } from "./invoice-drafts";
+export { UpdateInvoiceSchema } from "./invoice-schemas";
 export { publicDocumentView, requirePublicDocument } from "./public-documents";
 export type { InvoiceDetail, InvoiceView, DisplayStatus } from "./invoice-schemas";
 

@@ -3,11 +3,12 @@ import { and, eq, inArray, notInArray, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { companyService, contactService, DealPatchSchema, getDeal, leadService, recordInputFields, updateDeal } from "../../../crm";
 import { changeTicket, publicTicket, requireVisibleTicket, TicketPatchSchema } from "../../../support";
+import { invoiceDetail, orgToday, publishInvoiceChanged, requireInvoice, updateInvoice, UpdateInvoiceSchema } from "../../../financial";
 import { orgDb } from "../../../platform/db";
 import { AppError, forbidden, invalid } from "../../../platform/errors";
 import { can, type Permission } from "../../../platform/permissions";
 import { actorOf } from "../../../platform/records";
-import { companies, contacts, deals, leads, OPEN_TICKET_STATUSES, supportTickets, type EventEntity } from "../../../../schema";
+import { companies, contacts, deals, invoices, leads, OPEN_TICKET_STATUSES, supportTickets, type EventEntity } from "../../../../schema";
 import type { ActionContext } from "./action-registry";
 
 /**
@@ -86,6 +87,22 @@ const RECORDS: Partial<Record<EventEntity, RecordAccess>> = {
     },
     openLoad: (ctx, userIds) =>
       countByOwner(ctx, supportTickets, supportTickets.assigneeId, userIds, inArray(supportTickets.status, [...OPEN_TICKET_STATUSES])),
+  },
+  /** Only drafts change: the invoice service answers 409 for a finalized document. */
+  invoice: {
+    ownerField: "ownerId",
+    writePermission: "billing:manage",
+    patchSchema: UpdateInvoiceSchema as unknown as z.ZodType<Record<string, unknown>>,
+    read: async (ctx, id) => {
+      const row = await requireInvoice(db(ctx), ctx.actor, id);
+      return (await invoiceDetail(db(ctx), row, await orgToday(db(ctx), ctx.orgId))) as unknown as ActionRecord;
+    },
+    update: async (ctx, id, patch) => {
+      const row = await updateInvoice(db(ctx), actorFor(ctx), id, patch);
+      await publishInvoiceChanged(ctx.env, db(ctx), row, "updated", ctx.actor.userId);
+      return (await invoiceDetail(db(ctx), row, await orgToday(db(ctx), ctx.orgId))) as unknown as ActionRecord;
+    },
+    openLoad: (ctx, userIds) => countByOwner(ctx, invoices, invoices.ownerId, userIds, inArray(invoices.status, ["draft", "open"])),
   },
 };
 
