@@ -24,7 +24,7 @@ import { completeCall, twilioAccount } from "./twilio/twilio-rest";
  * follow find the call ended and change nothing. An ended call answers 409.
  */
 
-type HangupEnv = Pick<Env, "DB" | "ORG_ROOM" | "ENCRYPTION_KEY" | "OUTBOUND_ALLOW_LOOPBACK"> & { TWILIO_API_BASE?: string };
+type HangupEnv = Pick<Env, "DB" | "ORG_ROOM" | "JOBS" | "ENCRYPTION_KEY" | "OUTBOUND_ALLOW_LOOPBACK"> & { TWILIO_API_BASE?: string };
 
 export async function hangUpCall(env: HangupEnv, db: Db, orgId: string, actor: Actor, callId: string) {
   const call = await requireCall(db, orgId, actor, callId);

@@ -1,3 +1,4 @@
+import { publishCallChange } from "./call-domain-events";
 import type { BatchItem } from "drizzle-orm/batch";
 import { and, asc, eq, gte, inArray, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { Env } from "../platform/env";
@@ -108,7 +109,7 @@ export interface WrapUpInput {
  * call ended measures the wrap-up time, ends the agent's wrap_up state and
  * adds both to the call's activity on the contact's timeline.
  */
-export async function wrapUpCall(env: Pick<Env, "ORG_ROOM">, db: Db, orgId: string, actor: Actor, id: string, input: WrapUpInput) {
+export async function wrapUpCall(env: Pick<Env, "ORG_ROOM" | "JOBS">, db: Db, orgId: string, actor: Actor, id: string, input: WrapUpInput) {
   const call = await requireCall(db, orgId, actor, id);
   const now = Date.now();
   const values: Partial<CallRow> = { updatedAt: now };
@@ -158,6 +159,7 @@ export async function wrapUpCall(env: Pick<Env, "ORG_ROOM">, db: Db, orgId: stri
     }
   }
   const view = await getCall(db, orgId, actor, id);
+  await publishCallChange(env, db, orgId, { before: call, after: { ...after, version: call.version + 1 }, created: false, ended: false }, actor);
   try {
     const { timeline: _t, ...callOnly } = view;
     const { userIds } = await callAudience(db, orgId, call.agentUserId);

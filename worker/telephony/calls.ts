@@ -75,8 +75,9 @@ import type { CallRow } from "../../schema";
 import type { CallView } from "../../schema";
 import { callView } from "./call-view";
 import { afterCallChange } from "./call-effects";
+import { publishCallChange } from "./call-domain-events";
 
-export type CallEnv = Pick<Env, "DB" | "ORG_ROOM">;
+export type CallEnv = Pick<Env, "DB" | "ORG_ROOM" | "JOBS">;
 
 export interface CallEvent extends CallEventEffects {
   providerId: string;
@@ -245,6 +246,7 @@ export async function applyCallEvent(env: CallEnv, orgId: string, event: CallEve
 
     const created = createdParty !== null;
     await afterCallChange(env, db, orgId, { before: call, after, created, ended: next.ended, statusChanged: next.statusChanged, event });
+    await publishCallChange(env, db, orgId, { before: call, after, created, ended: next.ended });
     const names = await partyNames(db, orgId, [after]);
     return { call: callView(after, names), applied: true, created, ended: next.ended };
   }

@@ -70,7 +70,7 @@ export function ariTime(text: string | undefined, fallback: number): number {
 const channelExtension = (name: string) => /^[A-Za-z0-9]+\/([^-@]+)/.exec(name)?.[1] ?? null;
 
 /** Applies one ARI event to its call; answers whether it was used. */
-export async function ingestAriEvent(env: Pick<Env, "DB" | "ORG_ROOM">, provider: ProviderRow, event: AriEventJson, now = Date.now()): Promise<boolean> {
+export async function ingestAriEvent(env: Pick<Env, "DB" | "ORG_ROOM" | "JOBS">, provider: ProviderRow, event: AriEventJson, now = Date.now()): Promise<boolean> {
   const channel = event.channel;
   const status = ariStatus(event);
   if (!channel?.id || !status || HELPER_CHANNELS.test(channel.name)) return false;

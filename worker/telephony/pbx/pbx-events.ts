@@ -90,7 +90,7 @@ async function queueByName(env: Pick<Env, "DB">, orgId: string, name: string) {
 }
 
 /** Applies one dialplan event to the call it belongs to, in the provider's organization. */
-export async function ingestPbxEvent(env: Pick<Env, "DB" | "ORG_ROOM">, provider: ProviderRow, event: PbxEvent, now = Date.now()) {
+export async function ingestPbxEvent(env: Pick<Env, "DB" | "ORG_ROOM" | "JOBS">, provider: ProviderRow, event: PbxEvent, now = Date.now()) {
   const orgId = provider.orgId;
   const db = orgDb(env, orgId);
   const at = epochMs(event.timestamp, now);

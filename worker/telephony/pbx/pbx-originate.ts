@@ -27,7 +27,7 @@ export interface ClickToCallInput {
   dealId?: string;
 }
 
-type OriginateEnv = Pick<Env, "DB" | "ORG_ROOM" | "ENCRYPTION_KEY" | "OUTBOUND_ALLOW_LOOPBACK">;
+type OriginateEnv = Pick<Env, "DB" | "ORG_ROOM" | "JOBS" | "ENCRYPTION_KEY" | "OUTBOUND_ALLOW_LOOPBACK">;
 
 /** The PBX provider to call through and the caller's extension on it. */
 async function pickProvider(db: Db, orgId: string, userId: string, providerId?: string): Promise<{ provider: ProviderRow; extension: string }> {

@@ -64,7 +64,7 @@ export function durationSeconds(value: string | undefined): number {
   return Math.round(parts.reduce((acc, p) => acc * 60 + Number(p), 0));
 }
 
-export async function journalCall(env: Pick<Env, "DB" | "ORG_ROOM">, provider: ProviderRow, entry: Journal) {
+export async function journalCall(env: Pick<Env, "DB" | "ORG_ROOM" | "JOBS">, provider: ProviderRow, entry: Journal) {
   const orgId = provider.orgId;
   const db = orgDb(env, orgId);
   const start = utcTime(entry.callStartUtc, "callStartUtc")!;

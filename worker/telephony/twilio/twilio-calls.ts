@@ -38,7 +38,7 @@ import { holdMusicOf, identityForUser, twilioProviderOf, type TwilioPublicConfig
  */
 
 type Hook = (providerId: string, path: string, query?: Record<string, string>) => string;
-type RestEnv = Pick<Env, "DB" | "ORG_ROOM" | "ENCRYPTION_KEY"> & { TWILIO_API_BASE?: string };
+type RestEnv = Pick<Env, "DB" | "ORG_ROOM" | "JOBS" | "ENCRYPTION_KEY"> & { TWILIO_API_BASE?: string };
 
 export interface ClickToCallInput {
   to: string;
