@@ -65,9 +65,11 @@ registerAction("notify", async (ctx, action) => {
   const hasRecord = Boolean(ctx.event.entityId) && !ctx.event.type.endsWith(".deleted");
   const link = hasRecord ? recordPath(ctx.event.entity, ctx.event.entityId) : null;
   const data = { workflowId: ctx.workflow.id, runId: ctx.run.id, stepKey: ctx.stepKey, entity: ctx.event.entity, recordId: ctx.event.entityId };
+  // Emails are de-duplicated by this key, so a retried step never mails a member twice either.
+  const eventKey = `workflow:${ctx.run.id}:${ctx.stepKey}`;
   const done = await alreadyNotified(ctx);
   for (const userId of userIds) {
-    if (!done.has(userId)) await notify(ctx.env, ctx.orgId, userId, { type: WORKFLOW_NOTIFICATION, title, body, link, data });
+    if (!done.has(userId)) await notify(ctx.env, ctx.orgId, userId, { type: WORKFLOW_NOTIFICATION, title, body, link, data, eventKey });
   }
   return { notified: userIds, title, link };
 });
