@@ -5,6 +5,7 @@ import type { Env } from "../../platform/env";
 import { publishEvent } from "../../platform/room-rpc";
 import { memberships, organizations, type Invoice } from "../../../schema";
 import type { InvoiceChange, InvoiceSummary } from "../../../schema/room-events";
+import { publishInvoiceDomainEvents, type InvoiceEventFacts } from "./invoice-domain-events";
 
 /** What `invoice_updated` and `payment_received` carry of a document. */
 export function invoiceSummary(row: Invoice): InvoiceSummary {
@@ -41,11 +42,24 @@ export async function invoiceAudience(db: Db, orgId: string, ownerId: string | n
 }
 
 /**
- * Publishes `invoice_updated {invoice, change, by}` to the members who may
+ * Raises the change's domain events (invoice-domain-events.ts), then
+ * publishes `invoice_updated {invoice, change, by}` to the members who may
  * see the document (all of them when the organization does not restrict).
  * Best effort: the change is committed already.
  */
-export async function publishInvoiceChanged(env: Pick<Env, "ORG_ROOM">, db: Db, row: Invoice, change: InvoiceChange, by: string | null) {
+export async function publishInvoiceChanged(
+  env: Pick<Env, "ORG_ROOM" | "JOBS">,
+  db: Db,
+  row: Invoice,
+  change: InvoiceChange,
+  by: string | null,
+  facts: InvoiceEventFacts = {},
+) {
+  try {
+    await publishInvoiceDomainEvents(env, db, row, change, by, facts);
+  } catch (err) {
+    console.error(JSON.stringify({ level: "error", msg: "invoice domain event not published", orgId: row.orgId, err: String(err) }));
+  }
   try {
     const audience = await invoiceAudience(db, row.orgId, row.ownerId);
     if (audience && audience.length === 0) return;

@@ -19,7 +19,7 @@ import { invoiceAudience, invoiceSummary, publishInvoiceChanged } from "../invoi
  * so a failed push is logged, never undone.
  */
 
-type EffectsEnv = Pick<Env, "DB" | "ORG_ROOM">;
+type EffectsEnv = Pick<Env, "DB" | "ORG_ROOM" | "JOBS">;
 
 const publicPayment = ({ orgId: _o, ...rest }: Payment) => rest;
 
@@ -91,7 +91,8 @@ export async function afterPaymentChange(env: EffectsEnv, db: Db, change: Paymen
     }
     if (!invoice) return;
     const announced = change.becamePaid ? "paid" : change.change;
-    if (announced) await publishInvoiceChanged(env, db, invoice, announced, change.by);
+    const settled = { id: payment.id, amount: payment.amount, currency: payment.currency };
+    if (announced) await publishInvoiceChanged(env, db, invoice, announced, change.by, { payment: settled });
     const owner = change.becamePaid || change.disputed ? await ownerToTell(db, invoice) : null;
     if (change.becamePaid) {
       await paidActivity(env, db, invoice, payment, change.by);
