@@ -37,6 +37,7 @@ export {
   selectionConditions,
   selectionFilterSchema,
   selectionTable,
+  timeRelativeKeys,
   type SelectableEntity,
 } from "./records/record-selection";
 export { csvHeaders } from "./imports/csv-export";

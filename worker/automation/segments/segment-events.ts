@@ -3,7 +3,7 @@ import { automationEvents, idempotencyKeys, segments, type DomainEvent, type Seg
 import type { Env } from "../../platform/env";
 import { directoryDb, orgDb, type Db } from "../../platform/db";
 import { enqueue, type Job } from "../../platform/job-queue";
-import { isTimeRelative, readsLinkedCompany } from "../../crm";
+import { readsLinkedCompany, timeRelativeKeys } from "../../crm";
 import { evaluateSegment } from "./segment-membership";
 
 /**
@@ -29,6 +29,8 @@ const BURST_WINDOW = 5_000;
 const PENDING_TTL = 5 * 60_000;
 /** Time-relative segments are recomputed at most this often. */
 const RECENCY_INTERVAL = 60 * 60_000;
+/** Segments recomputed per tick (every minute), the stalest first. */
+const RECENCY_BATCH = 50;
 
 const SEGMENT_ENTITY_SET = new Set<string>(["contact", "company", "lead"]);
 const pendingKey = (segmentId: string) => `segment-evaluation:${segmentId}`;
@@ -96,19 +98,21 @@ export async function onRecordEvent(env: Env, event: DomainEvent): Promise<void>
 
 /**
  * The scheduled task: segments whose filter moves with the clock ("no
- * activity in 30 days", and activity recency, which changes without a record
- * event) are recomputed when their last full evaluation is an hour old.
+ * activity in 30 days") or with activities (which raise no record event) are
+ * recomputed when their last full evaluation is an hour old.
  */
 export async function segmentRecencyTask(env: Env, at: Date): Promise<void> {
+  const keys = JSON.stringify(timeRelativeKeys());
   const due = await directoryDb(env)
     .select()
     .from(segments)
-    .where(or(isNull(segments.evaluatedAt), lt(segments.evaluatedAt, at.getTime() - RECENCY_INTERVAL)))
+    .where(
+      and(
+        sql`EXISTS (SELECT 1 FROM json_each(${segments.filter}) WHERE json_each.key IN (SELECT value FROM json_each(${keys})))`,
+        or(isNull(segments.evaluatedAt), lt(segments.evaluatedAt, at.getTime() - RECENCY_INTERVAL)),
+      ),
+    )
     .orderBy(asc(sql`coalesce(${segments.evaluatedAt}, 0)`))
-    .limit(200);
-  for (const segment of due.filter((s) => isTimeRelative(s.entity, s.filter) || readsActivity(s.filter))) {
-    await evaluateSegment(env, segment, { kind: "all" }, { now: at.getTime() });
-  }
+    .limit(RECENCY_BATCH);
+  for (const segment of due) await evaluateSegment(env, segment, { kind: "all" }, { now: at.getTime() });
 }
-
-const readsActivity = (filter: Record<string, unknown>) => filter.lastActivityAfter !== undefined || filter.lastActivityBefore !== undefined;

@@ -8,9 +8,9 @@ import { filter } from "./record-type-spec";
 /**
  * The list filters every record type shares beyond `q`, `ownerId` and `tag`:
  * created and updated ranges, and activity recency (the newest activity
- * logged on the record). Segments save these filters, so `activeWithinDays`
- * and `inactiveForDays` are marked time-relative: their result moves with the
- * clock, not only with changes.
+ * logged on the record). Segments save these filters, so the activity ones
+ * are marked time-relative: their result moves with the clock ("in the last
+ * 30 days") or with activities, which raise no record event.
  */
 const DAY = 86_400_000;
 
@@ -28,9 +28,11 @@ export function recencyFilters(table: RecordTable & { createdAt: SQLiteColumn; u
     createdBefore: filter(describe(Millis, "Created before (epoch ms)"), (at) => sql`${table.createdAt} < ${at}`),
     updatedAfter: filter(describe(Millis, "Updated at or after (epoch ms)"), (at) => gte(table.updatedAt, at)),
     updatedBefore: filter(describe(Millis, "Updated before (epoch ms)"), (at) => sql`${table.updatedAt} < ${at}`),
-    lastActivityAfter: filter(describe(Millis, "Some activity logged at or after (epoch ms)"), (at) => activeSince(table, activityColumn, at)),
-    lastActivityBefore: filter(describe(Millis, "No activity logged at or after (epoch ms); records with none match"), (at) =>
-      sql`NOT ${activeSince(table, activityColumn, at)}`,
+    lastActivityAfter: filter(describe(Millis, "Some activity logged at or after (epoch ms)"), (at) => activeSince(table, activityColumn, at), true),
+    lastActivityBefore: filter(
+      describe(Millis, "No activity logged at or after (epoch ms); records with none match"),
+      (at) => sql`NOT ${activeSince(table, activityColumn, at)}`,
+      true,
     ),
     activeWithinDays: filter(
       describe(Days, "Some activity logged in the last N days"),

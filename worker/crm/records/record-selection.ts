@@ -41,6 +41,17 @@ export function isTimeRelative(entity: SelectableEntity, filter: Record<string, 
   return Object.keys(filter).some((key) => filters[key]?.timeRelative);
 }
 
+/** Every filter key, of any type, whose result moves with the clock or with activities. */
+export const timeRelativeKeys = (): string[] => [
+  ...new Set(
+    Object.values(services).flatMap(({ service }) =>
+      Object.entries(service.spec.filters as Record<string, { timeRelative?: boolean }>)
+        .filter(([, f]) => f.timeRelative)
+        .map(([key]) => key),
+    ),
+  ),
+];
+
 /** Filters that read another record (a contact's company), so that record's changes move members too. */
 export const readsLinkedCompany = (entity: SelectableEntity, filter: Record<string, unknown>) => entity === "contact" && filter.companyTag !== undefined;
 
