@@ -21,8 +21,9 @@ import { benchSentiment } from "./sentiment.mjs";
 import { benchScoring } from "./scoring.mjs";
 import { benchInvoicePdf } from "./invoice-pdf.mjs";
 import { benchStripeWebhooks } from "./stripe-webhooks.mjs";
+import { benchSegments } from "./segments.mjs";
 
-const ALL = ["api", "rest", "room-sync", "editors", "board-memory", "browser", "ai", "forecast", "sentiment", "scoring", "invoice-pdf", "stripe-webhooks"];
+const ALL = ["api", "rest", "room-sync", "editors", "board-memory", "browser", "ai", "forecast", "sentiment", "scoring", "invoice-pdf", "stripe-webhooks", "segments"];
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !ALL.includes(name));
 if (unknown.length) {
@@ -129,6 +130,7 @@ try {
   if (wanted("scoring")) await benchScoring();
   if (wanted("invoice-pdf")) await benchInvoicePdf();
   if (wanted("stripe-webhooks")) await benchStripeWebhooks(ctx);
+  if (wanted("segments")) await benchSegments(ctx);
   if (wanted("ai")) await benchAi({ ...ctx, fakeUrl: openAiFake.url, fakeKey: FAKE_KEY, modelFirstTokenMs: MODEL_FIRST_TOKEN_MS });
   if (wanted("forecast")) await benchForecast({ url: server.url });
 } finally {

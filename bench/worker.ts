@@ -22,4 +22,6 @@ export default {
     }
     return app.fetch(request, env, ctx);
   },
+  // Domain events, segment evaluations and webhook deliveries run on the JOBS queue, as in production.
+  queue: app.queue,
 } satisfies ExportedHandler<Cloudflare.Env>;
