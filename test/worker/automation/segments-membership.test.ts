@@ -128,6 +128,17 @@ describe("segment membership", () => {
     expect(events[0]!.actorId).toBeNull();
   });
 
+  it("leaves segments that do not read activity to record events: the schedule recomputes only those that do", async () => {
+    const owner = await registerAccount("sgsch");
+    const plain = await createSegment(owner, { entity: "contact", filter: { tag: "vip" } });
+    const dated = await createSegment(owner, { entity: "contact", filter: { lastActivityBefore: String(Date.now()) } });
+    await segmentRecencyTask(env, new Date(Date.now() + 2 * 3_600_000));
+    const rows = await testDb().select().from(segments).where(eq(segments.orgId, owner.orgId));
+    const evaluated = new Map(rows.map((r) => [r.id, r.evaluatedAt]));
+    expect(evaluated.get(plain.id)).toBe(plain.evaluatedAt);
+    expect(evaluated.get(dated.id)).toBeGreaterThan(dated.evaluatedAt);
+  });
+
   it("turns a bulk import into one full evaluation: every row enters once", async () => {
     const owner = await registerAccount("sgbk");
     const segment = await createSegment(owner, { entity: "contact", filter: { tag: "imported" } });
