@@ -3,6 +3,7 @@ import { orgDb } from "../platform/db";
 import { createRouter, jsonResponse, listEnvelope, metaOf, ok, paginationQuery, standardErrors } from "../platform/http";
 import { requirePermission } from "../platform/auth-middleware";
 import { listAudit } from "../platform/audit-writer";
+import { auditVia, AuditViaSchema } from "../platform/audit-via";
 
 const AuditEntrySchema = z
   .object({
@@ -13,6 +14,7 @@ const AuditEntrySchema = z
     entityId: z.string(),
     changes: z.record(z.string(), z.unknown()).nullable(),
     requestId: z.string().nullable(),
+    via: AuditViaSchema,
     createdAt: z.number().int(),
   })
   .openapi("AuditEntry");
@@ -49,7 +51,7 @@ export const auditLogRoutes = createRouter().openapi(listRoute, async (c) => {
   });
   return ok(
     c,
-    rows.map(({ orgId: _org, ...row }) => row),
+    rows.map(({ orgId: _org, ...row }) => ({ ...row, via: auditVia(row.requestId) })),
     { status: 200, meta: metaOf(q.page, q.per_page, total) },
   );
 });

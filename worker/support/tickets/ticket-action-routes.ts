@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { AppError, invalid } from "../../platform/errors";
 import { createRouter, envelope, IdParam, jsonBody, jsonResponse, listEnvelope, metaOf, ok, paginationQuery, standardErrors } from "../../platform/http";
 import { requirePermission } from "../../platform/auth-middleware";
+import { auditVia, AuditViaSchema } from "../../platform/audit-via";
 import { ALLOWED_ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, storeAttachment } from "./ticket-attachments";
 import { announceViewing, publicTicket, VIEWING_ACTIVITIES } from "./ticket-events";
 import { requireVisibleTicket } from "./ticket-visibility";
@@ -81,6 +82,7 @@ const routes = {
           z.object({
             id: z.string(),
             actorId: z.string().nullable(),
+            via: AuditViaSchema,
             action: z.string(),
             changes: z.record(z.string(), z.unknown()).nullable(),
             createdAt: z.number().int(),
@@ -163,7 +165,7 @@ export const supportTicketActionRoutes = createRouter()
     const ticket = await requireVisibleTicket(db, orgId, auth, c.req.valid("param").id);
     const q = c.req.valid("query");
     const { rows, total } = await listAudit(db, orgId, { page: q.page, perPage: q.per_page, entity: "ticket", entityId: ticket.id });
-    const data = rows.map((r) => ({ id: r.id, actorId: r.actorId, action: r.action, changes: r.changes, createdAt: r.createdAt }));
+    const data = rows.map((r) => ({ id: r.id, actorId: r.actorId, via: auditVia(r.requestId), action: r.action, changes: r.changes, createdAt: r.createdAt }));
     return ok(c, data, { meta: metaOf(q.page, q.per_page, total) });
   })
   .openapi(routes.presence, async (c) => {
