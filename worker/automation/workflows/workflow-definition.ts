@@ -47,15 +47,18 @@ export const FieldConditionSchema = z
   .strict() satisfies z.ZodType<FieldCondition>;
 
 /** Nested groups, ≤ MAX_CONDITION_DEPTH levels (checked by depth in definition-checks.ts, since zod recursion has no depth). */
-export const ConditionGroupSchema: z.ZodType<ConditionGroup> = z.lazy(() =>
-  z
-    .object({
-      kind: z.literal("group"),
-      match: z.enum(["all", "any"]),
-      conditions: z.array(z.union([FieldConditionSchema, ConditionGroupSchema])).max(50),
-    })
-    .strict(),
-);
+export const ConditionGroupSchema: z.ZodType<ConditionGroup> = z
+  .lazy(() =>
+    z
+      .object({
+        kind: z.literal("group"),
+        match: z.enum(["all", "any"]),
+        conditions: z.array(z.union([FieldConditionSchema, ConditionGroupSchema])).max(50),
+      })
+      .strict(),
+  )
+  // A named component, so the OpenAPI document refers to it instead of expanding the recursion.
+  .openapi("ConditionGroup");
 
 const Recipient = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("user"), userId: Id }).strict(),
@@ -105,7 +108,7 @@ export const ActionSchema = z.lazy(() =>
     z.object({ id: Id, type: z.literal("wait"), mode: z.literal("until_field"), field: Text(64), offsetMinutes: z.number().int().min(-525_600).max(525_600).optional() }).strict(),
     z.object({ id: Id, type: z.literal("branch"), condition: ConditionGroupSchema, then: z.array(ActionSchema).max(MAX_ACTIONS), else: z.array(ActionSchema).max(MAX_ACTIONS) }).strict(),
   ] as unknown as [z.ZodTypeAny, z.ZodTypeAny, ...z.ZodTypeAny[]]),
-) as unknown as z.ZodType<WorkflowAction>;
+).openapi("WorkflowAction") as unknown as z.ZodType<WorkflowAction>;
 
 export const WorkflowDefinitionSchema = z.object({
   trigger: TriggerSchema,
