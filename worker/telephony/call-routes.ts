@@ -112,7 +112,8 @@ const ListQuery = z.object({
   q: z.string().trim().min(1).max(40).optional().openapi({ description: "Part of the from or to number, or words said in the call (every word, as a prefix, in its transcript)" }),
 });
 
-const WrapUpBody = z
+/** The wrap-up body as REST validates it; workflow actions setting a call's fields validate the same way. */
+export const WrapUpBody = z
   .object({
     notes: z.string().trim().max(5000).nullable().optional(),
     disposition: z.string().trim().max(100).nullable().optional(),

@@ -28,6 +28,10 @@ export { AriLink } from "./ari/ari-link";
 /** For the AI assistant's tools: calls as their viewer may see them. */
 export { getCall, listCalls } from "./call-queries";
 
+/** For workflow actions (worker/automation): a call's notes and disposition set as its wrap-up route sets them. */
+export { wrapUpCall } from "./call-queries";
+export { WrapUpBody as CallWrapUpSchema } from "./call-routes";
+
 /** For the global search (worker/search): calls by words said in them. */
 export { callTitle, searchCallTranscripts, type CallSearchHit } from "./call-search";
 

@@ -4,6 +4,7 @@ import { auditLog, companies, contacts } from "../../../schema";
 import { addMember, api, registerAccount } from "../../helpers";
 import { create, restrictToOwnRecords, testDb } from "../../record-helpers";
 import { draft, finalize } from "../financial/invoices-fixture";
+import { applyAll, callSid, createProvider } from "../../telephony-helpers";
 import { actionContext, run } from "./actions-fixture";
 
 /** Audit rows a workflow step wrote for a record (request id `workflow:<workflowId>:<runId>`). */
@@ -41,10 +42,20 @@ describe("set_fields", () => {
     expect(output.changed).toEqual({ title: { from: null, to: "Ada's title" } });
   });
 
-  it("answers a set_fields on a record kind it cannot change with a clear error", async () => {
+  it("wraps up a call with notes, and refuses fields its wrap-up does not take or an owner to assign", async () => {
     const owner = await registerAccount();
-    const ctx = await actionContext(owner, "call", { id: crypto.randomUUID() });
-    await expect(run(ctx, { id: "s", type: "set_fields", fields: { notes: "x" } })).rejects.toMatchObject({ code: "validation_error" });
+    const provider = await createProvider(owner);
+    const at = Date.now() - 60_000;
+    const { call } = await applyAll(owner.orgId, { providerId: provider.id, providerCallId: callSid(), direction: "inbound", from: "+14155550190", to: "+14155550100", agentUserId: owner.userId }, [
+      ["ringing", at],
+      ["in_progress", at + 5_000],
+      ["completed", at + 30_000],
+    ]);
+    const ctx = await actionContext(owner, "call", call);
+    const out = await run(ctx, { id: "s", type: "set_fields", fields: { notes: "Called back from {{from}}", disposition: "callback" } });
+    expect(out.changed).toMatchObject({ notes: { to: "Called back from +14155550190" }, disposition: { to: "callback" } });
+    await expect(run(ctx, { id: "t", type: "set_fields", fields: { direction: "outbound" } })).rejects.toMatchObject({ code: "validation_error" });
+    await expect(run(ctx, { id: "o", type: "assign_owner", strategy: "fixed", userId: owner.userId })).rejects.toMatchObject({ code: "validation_error" });
   });
 
   it("writes nothing for a viewer-owned workflow", async () => {

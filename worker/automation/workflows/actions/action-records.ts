@@ -3,6 +3,7 @@ import { and, eq, inArray, notInArray, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { companyService, contactService, DealPatchSchema, getDeal, leadService, recordInputFields, updateDeal } from "../../../crm";
 import { changeTicket, publicTicket, requireVisibleTicket, TicketPatchSchema } from "../../../support";
+import { CallWrapUpSchema, getCall, wrapUpCall } from "../../../telephony";
 import { invoiceDetail, orgToday, publishInvoiceChanged, requireInvoice, updateInvoice, UpdateInvoiceSchema } from "../../../financial";
 import { orgDb } from "../../../platform/db";
 import { AppError, forbidden, invalid } from "../../../platform/errors";
@@ -20,8 +21,8 @@ import type { ActionContext } from "./action-registry";
 export type ActionRecord = Record<string, unknown> & { id: string };
 
 interface RecordAccess {
-  /** Who the record belongs to: tickets are assigned, the others owned. */
-  ownerField: "ownerId" | "assigneeId";
+  /** Who the record belongs to: tickets are assigned, the others owned; a call's agent is who took it, not an owner to assign. */
+  ownerField: "ownerId" | "assigneeId" | null;
   /** What REST requires to change the record. */
   writePermission: Permission;
   /** The PATCH body as REST validates it. */
@@ -87,6 +88,15 @@ const RECORDS: Partial<Record<EventEntity, RecordAccess>> = {
     },
     openLoad: (ctx, userIds) =>
       countByOwner(ctx, supportTickets, supportTickets.assigneeId, userIds, inArray(supportTickets.status, [...OPEN_TICKET_STATUSES])),
+  },
+  /** A call's wrap-up (notes, disposition) is all a workflow may set on it; it has no owner to assign. */
+  call: {
+    ownerField: null,
+    writePermission: "telephony:work",
+    patchSchema: CallWrapUpSchema as unknown as z.ZodType<Record<string, unknown>>,
+    read: async (ctx, id) => (await getCall(db(ctx), ctx.orgId, actorFor(ctx), id)) as unknown as ActionRecord,
+    update: async (ctx, id, patch) => (await wrapUpCall(ctx.env, db(ctx), ctx.orgId, actorFor(ctx), id, patch)) as unknown as ActionRecord,
+    openLoad: async () => new Map(),
   },
   /** Only drafts change: the invoice service answers 409 for a finalized document. */
   invoice: {

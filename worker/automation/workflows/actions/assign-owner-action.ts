@@ -63,6 +63,8 @@ async function nextInTurn(ctx: ActionContext, candidates: string[]): Promise<str
 registerAction("assign_owner", async (ctx, action) => {
   const { entity, id } = targetOf(ctx);
   const access = recordAccess(ctx, entity, "assign owners");
+  const field = access.ownerField;
+  if (!field) throw new AppError("validation_error", `A ${entity} has no owner a workflow can assign`);
   const record = await access.read(ctx, id);
   const listed = action.strategy === "fixed" ? [action.userId] : action.userIds;
   const candidates = await activeMembers(ctx, listed);
@@ -76,7 +78,6 @@ registerAction("assign_owner", async (ctx, action) => {
     userId = candidates.reduce((best, c) => ((load.get(c) ?? 0) < (load.get(best) ?? 0) ? c : best), candidates[0]!);
   }
 
-  const field = access.ownerField;
   const previous = (record[field] as string | null | undefined) ?? null;
   if (previous !== userId) await access.update(ctx, id, validPatch(access, { [field]: userId }));
   return { entity, id, strategy: action.strategy, field, userId, previous };
