@@ -18,7 +18,8 @@ export const AI_FEATURE_LABELS: Record<string, string> = {
 	assistant: 'Assistant',
 	ticket_draft: 'Ticket reply drafts',
 	call_transcript: 'Call transcripts',
-	call_summary: 'Call summaries'
+	call_summary: 'Call summaries',
+	workflow: 'Workflow actions'
 };
 
 export const AI_PROVIDER_LABELS: Record<AiRoute['provider'], string> = {
