@@ -8,6 +8,7 @@ import { seedSupport } from "./seed-support.mjs";
 import { seedScoring } from "./seed-scoring.mjs";
 import { seedForecast } from "./seed-forecast.mjs";
 import { seedFinance } from "./seed-finance.mjs";
+import { seedAutomation } from "./seed-automation.mjs";
 
 export const DEMO = {
   email: "demo@neuracrm.dev",
@@ -137,5 +138,7 @@ export async function seedDemo(base, log = console.log) {
   await seedForecast({ base, token, log });
   log("  finance…");
   await seedFinance({ base, token, log });
+  log("  automation…");
+  await seedAutomation({ base, token, log });
   return { created: true };
 }
