@@ -22,8 +22,9 @@ import { benchScoring } from "./scoring.mjs";
 import { benchInvoicePdf } from "./invoice-pdf.mjs";
 import { benchStripeWebhooks } from "./stripe-webhooks.mjs";
 import { benchSegments } from "./segments.mjs";
+import { benchWebhooksThroughput } from "./webhooks-throughput.mjs";
 
-const ALL = ["api", "rest", "room-sync", "editors", "board-memory", "browser", "ai", "forecast", "sentiment", "scoring", "invoice-pdf", "stripe-webhooks", "segments"];
+const ALL = ["api", "rest", "room-sync", "editors", "board-memory", "browser", "ai", "forecast", "sentiment", "scoring", "invoice-pdf", "stripe-webhooks", "segments", "webhooks"];
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !ALL.includes(name));
 if (unknown.length) {
@@ -96,6 +97,8 @@ server = await startDevServer({
     "--var", `OPENAI_API_KEY:${FAKE_KEY}`,
     // Sequential benchmark requests from one user; the per-minute limit is tested on its own.
     "--var", "AI_REQUESTS_PER_MINUTE:100000",
+    // The webhooks benchmark delivers to a receiver on 127.0.0.1.
+    "--var", "OUTBOUND_ALLOW_LOOPBACK:true",
   ],
 });
 
@@ -131,6 +134,7 @@ try {
   if (wanted("invoice-pdf")) await benchInvoicePdf();
   if (wanted("stripe-webhooks")) await benchStripeWebhooks(ctx);
   if (wanted("segments")) await benchSegments(ctx);
+  if (wanted("webhooks")) await benchWebhooksThroughput(ctx);
   if (wanted("ai")) await benchAi({ ...ctx, fakeUrl: openAiFake.url, fakeKey: FAKE_KEY, modelFirstTokenMs: MODEL_FIRST_TOKEN_MS });
   if (wanted("forecast")) await benchForecast({ url: server.url });
 } finally {
