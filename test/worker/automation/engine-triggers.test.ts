@@ -135,6 +135,45 @@ describe("branches and waits", () => {
   });
 });
 
+describe("the owner's authority at run time", () => {
+  it("fails a run whose owner left the organization, doing nothing", async () => {
+    const owner = await registerAccount("trgleft");
+    const manager = await addMember(owner, "manager");
+    const wf = await enabledWorkflow(manager, { trigger: { kind: "manual", entity: "contact" }, actions: [{ id: "n", type: "create_note", body: "Should not exist" }] });
+    const contact = await create("/api/contacts", owner.token, { firstName: "Orphan" });
+    expect((await api(`/api/users/${manager.userId}`, { method: "DELETE", token: owner.token })).status).toBe(200);
+    expect((await api(`/api/automation/workflows/${wf.id}/run`, { token: owner.token, body: { recordId: contact.id } })).status).toBe(202);
+    const [run] = await finishedRuns(wf.id);
+    expect(run!.status).toBe("failed");
+    expect(run!.reason).toMatch(/no longer a member/);
+    expect(await testDb().select().from(activities).where(eq(activities.contactId, contact.id)).all()).toEqual([]);
+  });
+
+  it("waits until a date field of the fresh record (sleeps disabled in tests)", async () => {
+    await using introspector = await introspectWorkflow(env.AUTOMATION_RUNS);
+    await introspector.modifyAll(async (m) => {
+      await m.disableSleeps();
+    });
+    const owner = await registerAccount("trguntil");
+    const pipeline = await defaultPipeline(owner.orgId);
+    const wf = await enabledWorkflow(owner, {
+      trigger: { kind: "manual", entity: "deal" },
+      actions: [
+        { id: "beforeClose", type: "wait", mode: "until_field", field: "closeDate", offsetMinutes: -24 * 60 },
+        { id: "remind", type: "create_task", title: "{{title}} closes tomorrow", assignTo: { kind: "record_owner" } },
+      ],
+    });
+    const closeDate = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const deal = (await api("/api/deals", { token: owner.token, body: { title: "Renewal", stageId: pipeline.stages[0]!.id, closeDate } })).body.data;
+    expect((await api(`/api/automation/workflows/${wf.id}/run`, { token: owner.token, body: { recordId: deal.id } })).status).toBe(202);
+    const [run] = await finishedRuns(wf.id);
+    expect(run!.status, run!.reason ?? "").toBe("succeeded");
+    const detail = (await api(`/api/automation/runs/${run!.id}`, { token: owner.token })).body.data;
+    expect(detail.steps[0]).toMatchObject({ stepKey: "beforeClose", status: "succeeded", output: { waitedUntil: Date.parse(closeDate) - 86_400_000 } });
+    expect(detail.steps[1]).toMatchObject({ stepKey: "remind", status: "succeeded" });
+  });
+});
+
 describe("schedules", () => {
   it("computes the next firing in the workflow's time zone, across a daylight-saving change", () => {
     // 2026-03-07 15:00 UTC (a Saturday): New York is on EST (UTC-5) until 2026-03-08 02:00 local.
