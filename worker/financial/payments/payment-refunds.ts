@@ -27,7 +27,7 @@ export interface RefundInput {
   reason?: string | null;
 }
 
-type RefundEnv = Pick<Env, "DB" | "ORG_ROOM" | "ENCRYPTION_KEY"> & StripeEnv;
+type RefundEnv = Pick<Env, "DB" | "ORG_ROOM" | "JOBS" | "ENCRYPTION_KEY"> & StripeEnv;
 
 export async function refundPayment(env: RefundEnv, db: Db, actor: Actor, paymentId: string, input: RefundInput): Promise<PaymentView> {
   const payment = await requirePayment(db, actor, paymentId);

@@ -125,7 +125,7 @@ export interface ManualPaymentInput {
   reference?: string | null;
 }
 
-export async function recordManualPayment(env: Pick<Env, "DB" | "ORG_ROOM">, db: Db, actor: Actor, input: ManualPaymentInput): Promise<PaymentView> {
+export async function recordManualPayment(env: Pick<Env, "DB" | "ORG_ROOM" | "JOBS">, db: Db, actor: Actor, input: ManualPaymentInput): Promise<PaymentView> {
   const invoice = await requireInvoice(db, actor, input.invoiceId, "invoice");
   assertPayable(invoice, input.currency, input.amount);
   const now = Date.now();
@@ -152,7 +152,7 @@ export async function recordManualPayment(env: Pick<Env, "DB" | "ORG_ROOM">, db:
 }
 
 /** Attaches a parked payment to an open invoice of the same currency; it then counts toward that invoice. */
-export async function assignPayment(env: Pick<Env, "DB" | "ORG_ROOM">, db: Db, actor: Actor, id: string, invoiceId: string): Promise<PaymentView> {
+export async function assignPayment(env: Pick<Env, "DB" | "ORG_ROOM" | "JOBS">, db: Db, actor: Actor, id: string, invoiceId: string): Promise<PaymentView> {
   const payment = await requirePayment(db, actor, id);
   if (payment.invoiceId && !payment.needsReview) throw conflict("This payment already belongs to an invoice");
   const invoice = await requireInvoice(db, actor, invoiceId, "invoice");

@@ -28,7 +28,7 @@ import type { StripeEnv } from "./stripe-client";
  * more than is due, is attached but flagged for review; none is dropped.
  */
 
-type ApplyEnv = Pick<Env, "DB" | "ORG_ROOM" | "ENCRYPTION_KEY"> & StripeEnv;
+type ApplyEnv = Pick<Env, "DB" | "ORG_ROOM" | "JOBS" | "ENCRYPTION_KEY"> & StripeEnv;
 type Json = Record<string, unknown>;
 
 export interface StripeEventInput {
