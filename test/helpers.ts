@@ -23,7 +23,8 @@ export const STRONG_PASSWORD = "correct horse battery staple";
 export interface ApiResult<T = any> {
   status: number;
   headers: Headers;
-  body: { success: boolean; data: T; meta?: any; message?: string; error: { code: string; message: string; details?: any } };
+  /** `raw` holds the text of an answer that is not JSON (CSV, HTML). */
+  body: { success: boolean; data: T; meta?: any; message?: string; error: { code: string; message: string; details?: any }; raw?: string };
 }
 
 /**

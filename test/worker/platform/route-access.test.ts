@@ -19,6 +19,7 @@ const ORG_SCOPED: Record<string, string> = {
   "POST /api/scoring/models/{type}/retrain": "retrains the caller's organization's model",
   "GET /api/scoring/rules/{type}": "the caller's organization's scoring rules",
   "PUT /api/scoring/rules/{type}": "the caller's organization's scoring rules",
+  "GET /api/hooks/samples/{event}": "an event name: the caller's organization's recent items of it",
 };
 
 const VIEWER_MAY: Record<string, string> = {
@@ -39,6 +40,11 @@ const VIEWER_MAY: Record<string, string> = {
   "POST /api/insights/{id}/dismiss": "their own insight inbox",
   "POST /api/insights/{id}/snooze": "their own insight inbox",
   "DELETE /api/insights/{id}/snooze": "their own insight inbox",
+  "POST /api/automation/rules/evaluate": "tests conditions against a record they may read; nothing is stored",
+  "POST /api/segments/preview": "counts what a filter selects among records they may read; nothing is stored",
+  "PUT /api/notifications/preferences": "their own notification settings",
+  "POST /api/api-keys": "a personal key that can do no more than they can (read)",
+  "DELETE /api/api-keys/{id}": "revokes their own key",
 };
 
 describe("every documented route, deny by default", () => {

@@ -98,6 +98,23 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
   await env.DB.prepare("INSERT INTO reconciliation_runs (id, org_id, connection_id, from_at, to_at, status, \"trigger\", started_at, finished_at) VALUES (?, ?, ?, ?, ?, 'done', 'manual', ?, ?)")
     .bind(reconciliationRun, owner.orgId, stripeConnection.id, now - 86_400_000, now, now, now)
     .run();
+  const definition = { trigger: { kind: "manual", entity: "contact" }, conditions: null, actions: [{ id: "note", type: "create_note", body: "Sweep" }] };
+  const workflow = await create("/api/automation/workflows", t, { name: `${label} workflow`, trigger: definition.trigger, actions: definition.actions });
+  // A finished run as the engine stores one; running one here would leave a Workflows instance working during the sweep.
+  const workflowRun = crypto.randomUUID();
+  const runEvent = { id: crypto.randomUUID(), orgId: owner.orgId, type: "contact.updated", entity: "contact", entityId: contact.id, actorId: owner.userId, record: { id: contact.id }, previous: null, changed: [], origin: null, context: null, occurredAt: now };
+  await env.DB.prepare("INSERT INTO automation_runs (id, org_id, workflow_id, workflow_version, definition, status, reason, event_id, event, entity, record_id, attempt, created_at, started_at, finished_at) VALUES (?, ?, ?, 1, ?, 'failed', 'Sweep', ?, ?, 'contact', ?, 1, ?, ?, ?)")
+    .bind(workflowRun, owner.orgId, workflow.id, JSON.stringify(definition), runEvent.id, JSON.stringify(runEvent), contact.id, now, now, now)
+    .run();
+  // Subscribed to an event the sweep never raises, so no delivery leaves for the (unreachable) URL.
+  const { endpoint } = await create("/api/webhooks/endpoints", t, { url: "https://hooks.example.com/in", events: ["invoice.paid"], description: "Sweep" });
+  const webhookDelivery = `msg_${crypto.randomUUID()}`;
+  await env.DB.prepare("INSERT INTO webhook_deliveries (id, org_id, endpoint_id, event_id, event_type, payload, status, attempts, last_status_code, created_at, finished_at) VALUES (?, ?, ?, ?, 'invoice.paid', '{}', 'failed', 1, 500, ?, ?)")
+    .bind(webhookDelivery, owner.orgId, endpoint.id, crypto.randomUUID(), now, now)
+    .run();
+  const hook = await create("/api/hooks", t, { target_url: "https://hooks.example.com/z", event: "invoice.paid" });
+  const segment = await create("/api/segments", t, { name: `${label} VIPs`, entity: "contact", filter: { tag: "vip" } });
+  const apiKey = await create("/api/api-keys", t, { name: `${label} key`, scopes: ["records:read"] });
   // Scores the fixture now, so the refreshes its writes queued find nothing left to do and write nothing during a sweep.
   await runRefreshJob(env, { type: SCORING_REFRESH_JOB, orgId: owner.orgId, requestedAt: Date.now() });
   return {
@@ -132,7 +149,7 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
       team: team.id,
       view: view.id,
       sla: (Array.isArray(sla) ? sla.find((p: { priority: string }) => p.priority === "high") : sla).id,
-      notification: notification.id,
+      notification: notification!.id,
       conversation: conversation.id,
       aiAction,
       transcriptItem,
@@ -144,6 +161,14 @@ export async function sweepOrganization(label: string): Promise<SweepOrg> {
       stripeConnection: stripeConnection.id,
       payment: payment.id,
       reconciliationRun,
+      workflow: workflow.id,
+      workflowRun,
+      webhookEndpoint: endpoint.id,
+      webhookDelivery,
+      hook: hook.id,
+      hookEvent: "deal.created",
+      segment: segment.id,
+      apiKey: apiKey.id,
     },
   };
 }
@@ -201,6 +226,14 @@ const PARAMS: [RegExp, string, string][] = [
   [/^\/api\/financial\/stripe\/[^/]+\/webhook$/, "connectionId", "stripeConnection"],
   [/^\/api\/financial\/payments\//, "id", "payment"],
   [/^\/api\/financial\/reconciliation\/runs\//, "id", "reconciliationRun"],
+  [/^\/api\/automation\/workflows\//, "id", "workflow"],
+  [/^\/api\/automation\/runs\//, "id", "workflowRun"],
+  [/^\/api\/webhooks\/endpoints\//, "id", "webhookEndpoint"],
+  [/^\/api\/webhooks\/deliveries\//, "id", "webhookDelivery"],
+  [/^\/api\/hooks\/samples\//, "event", "hookEvent"],
+  [/^\/api\/hooks\//, "id", "hook"],
+  [/^\/api\/segments\//, "id", "segment"],
+  [/^\/api\/api-keys\//, "id", "apiKey"],
 ];
 
 /** The template with each parameter replaced by the id of `org`'s record of that kind; throws for an unknown parameter. */
@@ -219,6 +252,9 @@ export function refinedBody(key: string, ids: Record<string, string>): unknown {
     "PATCH /api/ai/calls/{id}/transcript": { summary: "Sweep" },
     "POST /api/telephony/twilio/calls/{id}/transfer": { toUserId: ids.user },
     "POST /api/insights/{id}/snooze": { hours: 2 },
+    "POST /api/automation/workflows/{id}/run": { recordId: ids.contact },
+    "POST /api/automation/rules/evaluate": { entity: "contact", recordId: ids.contact, conditions: { kind: "group", match: "all", conditions: [] } },
+    "POST /api/api-keys": { name: "Sweep key", scopes: ["records:read"] },
   };
   return bodies[key];
 }

@@ -65,12 +65,15 @@ const routes = {
     responses: { 200: workflowResponse("Disabled"), ...standardErrors, ...conflict409 },
   }),
   run: createRoute({
-    ...read,
+    // Starting a run makes changes (as the owner), so viewers, who change nothing, may not.
+    tags,
+    security: SECURITY,
+    middleware: [requirePermission("records:write")],
     method: "post",
     path: "/{id}/run",
     summary: "Run a workflow now on a record you can see",
     description:
-      "Any member may start an enabled workflow from a record they can see (another's hidden record answers 404); the run acts with the workflow owner's permissions. " +
+      "Any member who may edit records may start an enabled workflow from a record they can see (another's hidden record answers 404); the run acts with the workflow owner's permissions. " +
       "Workflows on a schedule run without a record.",
     request: { params: IdParam, ...jsonBody(z.object({ recordId: z.string().min(1).max(64).optional() }).strict()) },
     responses: { 202: jsonResponse(envelope(RunSchema), "Started (or skipped by the loop guard)"), ...standardErrors, 409: jsonResponse(z.any(), "The workflow is disabled") },
