@@ -93,10 +93,6 @@ export async function seedAutomation(ctx) {
   const { base, token, log = () => {} } = ctx;
   const api = seedApi(base, token, "automation");
 
-  const segments = [];
-  for (const segment of SEGMENTS) segments.push(await api("/api/segments", segment));
-  log(`    segments: ${segments.map((s) => `${s.name} (${s.memberCount})`).join(", ")}`);
-
   const [pipeline] = (await api("/api/pipelines")).filter((p) => p.isDefault);
   const stage = Object.fromEntries(pipeline.stages.map((s) => [s.name, s]));
   const teams = await api("/api/support/teams");
@@ -124,13 +120,21 @@ export async function seedAutomation(ctx) {
   ];
   log(`    workflows: ${workflows.map((w) => w.name).join("; ")}`);
 
-  if (!deal) return { segments: segments.length, workflows: workflows.length, run: null };
-  await api("/api/kanban/move", { dealId: deal.id, stageId: stage.Negotiation.id });
-  const [run] = await poll(
-    () => api(`/api/automation/runs?workflowId=${workflows[0].id}&recordId=${deal.id}`),
-    ([found]) => found && ["succeeded", "failed", "skipped"].includes(found.status),
-    SETTLE_MS,
-  );
-  log(`    run: "${deal.title}" entered Negotiation, ${run ? `run ${run.status}` : "run not started yet"}`);
+  let run = null;
+  if (deal) {
+    await api("/api/kanban/move", { dealId: deal.id, stageId: stage.Negotiation.id });
+    [run] = await poll(
+      () => api(`/api/automation/runs?workflowId=${workflows[0].id}&recordId=${deal.id}`),
+      ([found]) => found && ["succeeded", "failed", "skipped"].includes(found.status),
+      SETTLE_MS,
+    );
+    log(`    run: "${deal.title}" entered Negotiation, ${run ? `run ${run.status}` : "run not started yet"}`);
+  }
+
+  // Last: a new segment announces each of its first members as an event, and
+  // thousands of those would otherwise queue ahead of the moves above.
+  const segments = [];
+  for (const segment of SEGMENTS) segments.push(await api("/api/segments", segment));
+  log(`    segments: ${segments.map((s) => `${s.name} (${s.memberCount})`).join(", ")}`);
   return { segments: segments.length, workflows: workflows.length, run: run ?? null };
 }
