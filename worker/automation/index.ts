@@ -7,15 +7,22 @@
  */
 import { createRouter } from "../platform/http";
 import { registerJob, type Job } from "../platform/job-queue";
-import { DOMAIN_EVENT_JOB, type DomainEventJob } from "../../schema/jobs";
-import { dispatchDomainEvent } from "./events/event-consumers";
+import { DOMAIN_EVENT_JOB, WEBHOOK_DELIVERY_JOB, type DomainEventJob, type WebhookDeliveryJob } from "../../schema/jobs";
+import { dispatchDomainEvent, registerEventConsumer } from "./events/event-consumers";
 import { hookRoutes } from "./hooks";
-import { webhookRoutes } from "./webhooks";
-import { segmentRoutes } from "./segments";
+import { fanOutEvent, runDeliveryJob, webhookRoutes } from "./webhooks";
+import { onRecordEvent, runSegmentEvaluationJob, SEGMENT_EVALUATION_JOB, segmentRoutes, type SegmentEvaluationJob } from "./segments";
 import { workflowEngineRoutes } from "./workflows/engine-routes";
-import "./workflows/actions/workflow-actions";
+import { startMatchingWorkflows } from "./workflows/trigger-matching";
+import { registerWorkflowActions } from "./workflows/actions/workflow-actions";
 
 registerJob(DOMAIN_EVENT_JOB, (env, job: Job) => dispatchDomainEvent(env, (job as DomainEventJob).event));
+registerJob(WEBHOOK_DELIVERY_JOB, (env, job: Job) => runDeliveryJob(env, job as WebhookDeliveryJob).then(() => undefined));
+registerJob(SEGMENT_EVALUATION_JOB, (env, job: Job) => runSegmentEvaluationJob(env, job as SegmentEvaluationJob));
+registerEventConsumer("workflows", startMatchingWorkflows);
+registerEventConsumer("webhooks", (env, event) => fanOutEvent(env, event).then(() => undefined));
+registerEventConsumer("segments", onRecordEvent);
+registerWorkflowActions();
 
 export { AutomationRunWorkflow } from "./workflows/automation-run-workflow";
 export { workflowScheduleTask } from "./workflows/engine-routes";

@@ -9,7 +9,7 @@ import { automationRuns, type AutomationRun, type WorkflowRunStatus } from "../.
 export async function enabledWorkflow(account: Account, body: Record<string, unknown>) {
   const res = await api("/api/automation/workflows", { token: account.token, body: { name: "Test workflow", enabled: true, ...body } });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.data as { id: string; version: number; ownerId: string };
+  return res.body.data as { id: string; version: number; ownerId: string; updatedAt: number };
 }
 
 export const runsOf = (workflowId: string): Promise<AutomationRun[]> =>

@@ -1,7 +1,7 @@
 /**
  * Outbound webhooks: endpoints, signed Standard Webhooks messages with
- * retries, the delivery log and replays. Importing this module registers the
- * domain-event consumer and the delivery job.
+ * retries, the delivery log and replays. The automation index registers the
+ * domain-event consumer (`fanOutEvent`) and the delivery job.
  */
 export { webhookRoutes } from "./webhook-routes";
 export { queueEndpointDelivery, fanOutEvent } from "./webhook-fanout";

@@ -150,4 +150,3 @@ export async function runDeliveryJob(env: Env, job: WebhookDeliveryJob, now = Da
   return recordAttempt(env, db, endpoint, { ...delivery, attempts: job.attempt }, job.attempt, outcome, now);
 }
 
-registerJob(WEBHOOK_DELIVERY_JOB, (env, job: Job) => runDeliveryJob(env, job as WebhookDeliveryJob).then(() => undefined));

@@ -83,7 +83,6 @@ export async function fanOutEvent(env: Env, event: DomainEvent, now = Date.now()
   return listening.length;
 }
 
-registerEventConsumer("webhooks", (env, event) => fanOutEvent(env, event).then(() => undefined));
 
 /**
  * For the workflow action "call an outbound webhook": one signed message of

@@ -3,7 +3,6 @@ import { ruleRoutes } from "./rule-routes";
 import { runRoutes } from "./run-routes";
 import { triggerRoutes } from "./trigger-routes";
 import { workflowRoutes } from "./workflow-routes";
-import "./trigger-matching";
 
 /** The workflow engine's API, mounted at /api/automation; importing it registers the "workflows" event consumer. */
 export const workflowEngineRoutes = createRouter()

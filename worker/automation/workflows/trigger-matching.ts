@@ -59,14 +59,14 @@ export async function startMatchingWorkflows(env: Env, event: DomainEvent): Prom
     .where(and(eq(automationWorkflows.orgId, event.orgId), eq(automationWorkflows.enabled, true)))
     .all();
   for (const workflow of workflows) {
+    // A workflow acts on what happens after its current version was saved (or switched on), never on a backlog from before.
+    if (event.occurredAt < workflow.updatedAt) continue;
     if (!triggerMatches(workflow.trigger, event)) continue;
     // A guarded loop is recorded (as skipped) whatever the conditions say, so the run log shows why it stopped.
     if (!loopGuardReason(workflow.id, event) && !(await conditionsHold(env, workflow, event))) continue;
     await startRun(env, { workflow, event, entity: event.entity, recordId: event.entityId, startedBy: null });
   }
 }
-
-registerEventConsumer("workflows", startMatchingWorkflows);
 
 /**
  * The event of a run no domain event started. Schedules have no record;

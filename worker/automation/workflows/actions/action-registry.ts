@@ -30,6 +30,14 @@ export type ActionExecutor<T extends WorkflowActionType = WorkflowActionType> = 
   action: Extract<WorkflowAction, { type: T }>,
 ) => Promise<ActionOutput>;
 
+/** An executor typed for its action; `registerWorkflowActions` (workflow-actions.ts) registers them all. */
+export interface TypedExecutor<T extends WorkflowActionType = WorkflowActionType> {
+  type: T;
+  executor: ActionExecutor<T>;
+}
+
+export const actionExecutor = <T extends WorkflowActionType>(type: T, executor: ActionExecutor<T>): TypedExecutor<T> => ({ type, executor });
+
 const executors = new Map<WorkflowActionType, ActionExecutor<never>>();
 
 /** Each action registers beside its implementation; `wait` and `branch` are the runner's own control flow. */

@@ -5,7 +5,7 @@ import { AppError, forbidden } from "../../../platform/errors";
 import { can } from "../../../platform/permissions";
 import { actorOf } from "../../../platform/records";
 import { activities, type EventEntity } from "../../../../schema";
-import { registerAction, type ActionContext } from "./action-registry";
+import { actionExecutor, type ActionContext } from "./action-registry";
 import { readTarget, stepRecordId } from "./action-records";
 import { renderTemplate, templateScope } from "./action-templates";
 
@@ -52,7 +52,7 @@ async function addActivity(
   return { activityId: id, entity, recordId, ownerId, created: true };
 }
 
-registerAction("create_task", async (ctx, action) => {
+export const createTaskAction = actionExecutor("create_task", async (ctx, action) => {
   const scope = await templateScope(ctx);
   const subject = renderTemplate(action.title, scope).trim();
   if (!subject) throw new AppError("validation_error", "The task's title is empty once filled in");
@@ -65,7 +65,7 @@ registerAction("create_task", async (ctx, action) => {
   });
 });
 
-registerAction("create_note", async (ctx, action) => {
+export const createNoteAction = actionExecutor("create_note", async (ctx, action) => {
   const scope = await templateScope(ctx);
   const body = renderTemplate(action.body, scope).trim();
   if (!body) throw new AppError("validation_error", "The note is empty once filled in");

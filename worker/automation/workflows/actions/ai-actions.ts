@@ -8,7 +8,7 @@ import { AppError, forbidden, setupMissing } from "../../../platform/errors";
 import { can } from "../../../platform/permissions";
 import { actorOf } from "../../../platform/records";
 import { activities, deals, leads } from "../../../../schema";
-import { registerAction, type ActionContext } from "./action-registry";
+import { actionExecutor, type ActionContext } from "./action-registry";
 import { readTarget, stepRecordId } from "./action-records";
 import { templateScope } from "./action-templates";
 
@@ -61,7 +61,7 @@ async function recordFacts(ctx: ActionContext, entity: string, id: string) {
   return JSON.stringify({ kind: entity, record, timeline });
 }
 
-registerAction("ai_score", async (ctx) => {
+export const aiScoreAction = actionExecutor("ai_score", async (ctx) => {
   mayWrite(ctx);
   const { entity, id, record } = await readTarget(ctx);
   if (entity !== "lead" && entity !== "deal") throw new AppError("validation_error", `Scores are for leads and deals, not a ${entity}`);
@@ -73,7 +73,7 @@ registerAction("ai_score", async (ctx) => {
   return { entity, id, score: row?.score ?? null, previous: (record.score as number | null | undefined) ?? null };
 });
 
-registerAction("ai_summarize", async (ctx) => {
+export const aiSummarizeAction = actionExecutor("ai_summarize", async (ctx) => {
   const { entity, id } = await readTarget(ctx);
   const link = NOTE_LINK[entity as keyof typeof NOTE_LINK];
   const db = orgDb(ctx.env, ctx.orgId);
@@ -116,7 +116,7 @@ async function ticketDraft(ctx: ActionContext, id: string, instruction?: string)
   return draft;
 }
 
-registerAction("ai_draft", async (ctx, action) => {
+export const aiDraftAction = actionExecutor("ai_draft", async (ctx, action) => {
   const { entity, id } = await readTarget(ctx);
   if (entity === "ticket") return { entity, id, draft: await ticketDraft(ctx, id, action.instruction) };
   if (entity !== "deal" && entity !== "lead" && entity !== "contact") throw new AppError("validation_error", `Drafts are written for tickets, deals, leads and contacts, not a ${entity}`);

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { orgDb } from "../../../platform/db";
 import { AppError, invalid } from "../../../platform/errors";
 import { automationAssignmentCursors, memberships } from "../../../../schema";
-import { registerAction, type ActionContext } from "./action-registry";
+import { actionExecutor, type ActionContext } from "./action-registry";
 import { recordAccess, targetOf, validPatch } from "./action-records";
 
 /**
@@ -60,7 +60,7 @@ async function nextInTurn(ctx: ActionContext, candidates: string[]): Promise<str
   throw new AppError("conflict", "Round-robin assignment kept racing with other runs; the step will be retried");
 }
 
-registerAction("assign_owner", async (ctx, action) => {
+export const assignOwnerAction = actionExecutor("assign_owner", async (ctx, action) => {
   const { entity, id } = targetOf(ctx);
   const access = recordAccess(ctx, entity, "assign owners");
   const field = access.ownerField;

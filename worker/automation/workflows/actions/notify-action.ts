@@ -4,7 +4,7 @@ import { getTeam } from "../../../support";
 import { orgDb } from "../../../platform/db";
 import { AppError } from "../../../platform/errors";
 import { memberships, notifications, type NotifyRecipient } from "../../../../schema";
-import { registerAction, type ActionContext } from "./action-registry";
+import { actionExecutor, type ActionContext } from "./action-registry";
 import { recordPath } from "./action-records";
 import { renderTemplate, templateScope } from "./action-templates";
 
@@ -56,7 +56,7 @@ async function alreadyNotified(ctx: ActionContext): Promise<Set<string>> {
   return new Set(rows.map((r) => r.userId));
 }
 
-registerAction("notify", async (ctx, action) => {
+export const notifyAction = actionExecutor("notify", async (ctx, action) => {
   const userIds = await recipientIds(ctx, action.recipients);
   if (userIds.length === 0) throw new AppError("validation_error", "Nobody to notify: none of the recipients is a member of the organization");
   const scope = await templateScope(ctx);

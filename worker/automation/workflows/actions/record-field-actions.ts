@@ -1,4 +1,4 @@
-import { registerAction, type ActionContext } from "./action-registry";
+import { actionExecutor, type ActionContext } from "./action-registry";
 import { recordAccess, targetOf, validPatch, type ActionRecord } from "./action-records";
 import { renderValue, templateScope } from "./action-templates";
 
@@ -27,7 +27,7 @@ async function patchTarget(ctx: ActionContext, what: string, patchOf: (record: A
   return { entity, id, changed: changedValues(before, after, keys) };
 }
 
-registerAction("set_fields", async (ctx, action) => {
+export const setFieldsAction = actionExecutor("set_fields", async (ctx, action) => {
   const scope = await templateScope(ctx);
   return patchTarget(ctx, "set fields", () => Object.fromEntries(Object.entries(action.fields).map(([key, value]) => [key, renderValue(value, scope)])));
 });
@@ -38,7 +38,7 @@ const cleaned = (tags: string[]) => [...new Set(tags.map((t) => t.trim()).filter
 /** The registry's `Extract` cannot split the shared `add_tags | remove_tags` body, so its tags are read as such. */
 type TagAction = { tags: string[] };
 
-registerAction("add_tags", (ctx, action) =>
+export const addTagsAction = actionExecutor("add_tags", (ctx, action) =>
   patchTarget(ctx, "tag records", (record) => {
     const current = tagsOf(record);
     const added = cleaned((action as unknown as TagAction).tags).filter((t) => !current.includes(t));
@@ -46,7 +46,7 @@ registerAction("add_tags", (ctx, action) =>
   }),
 );
 
-registerAction("remove_tags", (ctx, action) =>
+export const removeTagsAction = actionExecutor("remove_tags", (ctx, action) =>
   patchTarget(ctx, "untag records", (record) => {
     const drop = new Set(cleaned((action as unknown as TagAction).tags));
     const current = tagsOf(record);

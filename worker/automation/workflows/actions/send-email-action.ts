@@ -9,7 +9,7 @@ import { buildMime } from "../../../platform/mime-message";
 import { can } from "../../../platform/permissions";
 import { actorOf } from "../../../platform/records";
 import { memberships, organizations, users } from "../../../../schema";
-import { registerAction, type ActionContext } from "./action-registry";
+import { actionExecutor, type ActionContext } from "./action-registry";
 import { escapeHtml, renderTemplate, templateScope, type TemplateScope } from "./action-templates";
 
 /**
@@ -63,7 +63,7 @@ const paragraphs = (text: string) =>
     .map((p) => `<p>${p.split("\n").join("<br>")}</p>`)
     .join("\n");
 
-registerAction("send_email", async (ctx, action) => {
+export const sendEmailAction = actionExecutor("send_email", async (ctx, action) => {
   if (!can(ctx.actor.role, "records:write")) throw forbidden(`The workflow's owner (${ctx.actor.role}) may not email on the organization's behalf`);
   const status = mailStatus(ctx.env, "workflow emails cannot be sent until then");
   if (!status.configured) throw setupMissing(`Mail is not configured. ${status.message}`);

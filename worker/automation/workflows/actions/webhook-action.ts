@@ -1,5 +1,5 @@
 import { queueEndpointDelivery } from "../../webhooks";
-import { registerAction } from "./action-registry";
+import { actionExecutor } from "./action-registry";
 import { visibleRecord } from "./action-records";
 
 /**
@@ -8,7 +8,7 @@ import { visibleRecord } from "./action-records";
  * The message is keyed by the run and step, so a retried step finds the
  * message it already made. A record its owner may not see is not sent out.
  */
-registerAction("webhook", async (ctx, action) => {
+export const webhookAction = actionExecutor("webhook", async (ctx, action) => {
   const record = await visibleRecord(ctx);
   const event = record ? { ...ctx.event, record } : ctx.event;
   const { deliveryId, status, created } = await queueEndpointDelivery(ctx.env, ctx.orgId, action.endpointId, event, { key: `${ctx.run.id}:${ctx.stepKey}` });
