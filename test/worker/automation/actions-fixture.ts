@@ -4,9 +4,12 @@ import { memberships, organizations, type DomainEvent, type EventEntity, type Wo
 import type { AuthContext } from "../../../worker/platform/env";
 import { newId } from "../../../worker/platform/ids";
 import { runAction, type ActionContext } from "../../../worker/automation/workflows/actions/action-registry";
-import "../../../worker/automation/workflows/actions/workflow-actions";
+import { registerWorkflowActions } from "../../../worker/automation/workflows/actions/workflow-actions";
 import type { Account } from "../../helpers";
 import { testDb } from "../../record-helpers";
+
+// The automation index registers them when the Worker loads; a fixture that runs actions alone says so itself.
+registerWorkflowActions();
 
 /**
  * A real ActionContext for one step of a run of a workflow owned by
