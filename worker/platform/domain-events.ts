@@ -48,8 +48,11 @@ export function domainEvent(input: DomainEventInput, now = Date.now()): DomainEv
  * acknowledged change has its event queued; a failed send is logged, never
  * undoes the change.
  */
-export async function publishDomainEvents(env: Pick<Env, "JOBS">, inputs: DomainEventInput[]): Promise<DomainEvent[]> {
-  const events = inputs.map((input) => domainEvent(input));
+export const publishDomainEvents = (env: Pick<Env, "JOBS">, inputs: DomainEventInput[]): Promise<DomainEvent[]> =>
+  sendDomainEvents(env, inputs.map((input) => domainEvent(input)));
+
+/** Queues events already built with `domainEvent`, for publishers that record them somewhere first. */
+export async function sendDomainEvents(env: Pick<Env, "JOBS">, events: DomainEvent[]): Promise<DomainEvent[]> {
   if (events.length === 0) return events;
   try {
     // sendBatch takes at most 100 messages.

@@ -18,6 +18,11 @@ describe("domain events of invoices", () => {
     expect(typesOf(events)).toEqual(["invoice.created", "invoice.updated", "invoice.updated", "invoice.updated", "invoice.paid"]);
     expect(events.slice(1, 4).map((e) => e.context)).toEqual([{ change: "finalized" }, { change: "partially_paid" }, { change: "paid" }]);
     expect(events[0]!.record).toMatchObject({ id: invoice.id, status: "draft" });
+    // Each update carries the document as last announced, so field_changed triggers can compare old and new.
+    expect(events[1]!.previous).toMatchObject({ status: "draft" });
+    expect(events[1]!.changed).toContain("status");
+    expect(events[3]!.previous).toMatchObject({ status: "open", amountPaid: 4_000 });
+    expect(events[3]!.changed).toEqual(expect.arrayContaining(["amountDue", "amountPaid", "status"]));
     expect(events[4]).toMatchObject({
       entity: "invoice",
       actorId: owner.userId,
