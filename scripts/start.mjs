@@ -17,8 +17,12 @@ buildWeb();
 console.log("Applying D1 migrations…");
 migrate(persistTo);
 console.log("Starting the Worker…");
-const server = await startDevServer({ port, persistTo, inspectorPort: Number(process.env.INSPECTOR_PORT ?? 9229) });
+// `wrangler dev` never fires the cron trigger by itself; `--test-scheduled` opens
+// /__scheduled, which this process calls at the top of every minute, as Cloudflare's
+// cron would: workflow schedules, digests, segment refreshes and the rest tick locally.
+const server = await startDevServer({ port, persistTo, inspectorPort: Number(process.env.INSPECTOR_PORT ?? 9229), extraArgs: ["--test-scheduled"] });
 const { created } = await seedDemo(server.url);
+tickEveryMinute(server.url);
 
 console.log(`
   NeuraCRM is running at ${server.url}
@@ -28,3 +32,11 @@ console.log(`
 `);
 
 server.child.on("exit", (code) => process.exit(code ?? 0));
+
+function tickEveryMinute(url) {
+  const tick = () => {
+    fetch(`${url}/__scheduled?cron=${encodeURIComponent("* * * * *")}`).catch((err) => console.error(`scheduled tick failed: ${err.message}`));
+    setTimeout(tick, 60_000 - (Date.now() % 60_000));
+  };
+  setTimeout(tick, 60_000 - (Date.now() % 60_000));
+}
