@@ -9,7 +9,6 @@ import {
   exampleOf,
   jsonBodySchema,
   pool,
-  snapshotDiff,
   wrongValueFor,
   type JsonSchema,
 } from "./route-sweep-helpers";
@@ -60,7 +59,7 @@ describe("hostile bodies on real records", () => {
     expect(jobs.length).toBeGreaterThan(200);
     expect(crashed).toEqual([]);
     expect(accepted).toEqual([]);
-    expect(snapshotDiff(before, await databaseSnapshot())).toEqual([]);
+    expect(await before.changes()).toEqual([]);
   }, 300_000);
 
   it("never let an invitation be accepted, or an account be made, from a malformed body", async () => {
@@ -84,7 +83,7 @@ describe("hostile bodies on real records", () => {
       expect(res.status, `${JSON.stringify(body)} → ${JSON.stringify(res.body)}`).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
     }
-    expect(snapshotDiff(before, await databaseSnapshot())).toEqual([]);
+    expect(await before.changes()).toEqual([]);
     expect((await api(`/api/invitations/${token}`)).status).toBe(200);
   }, 60_000);
 
@@ -122,6 +121,6 @@ describe("hostile bodies on real records", () => {
       refused.push([`3cx ${path.split("/").pop()}`, res.status]);
     }
     expect(refused.filter(([, status]) => status < 400 || status >= 500)).toEqual([]);
-    expect(snapshotDiff(before, await databaseSnapshot())).toEqual([]);
+    expect(await before.changes()).toEqual([]);
   }, 60_000);
 });

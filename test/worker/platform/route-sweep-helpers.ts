@@ -119,32 +119,55 @@ export function wrongValueFor(doc: OpenApiDoc, raw: JsonSchema | undefined): unk
 const DERIVED = /(_fts|_fts_data|_fts_idx|_fts_docsize|_fts_config|_fts_content)$/;
 
 /**
- * Every row of every table except per-request bookkeeping (rate-limit
- * counters, refresh-token use), serialised: equal before and after means a
- * refused request wrote nothing anywhere.
+ * Tables the queue consumer appends to for a while after the writes that
+ * raised their rows: a fixture's own events may still be arriving when a
+ * snapshot is taken, so only rows that occurred after it are compared.
  */
-export async function databaseSnapshot(): Promise<string> {
+const APPEND_ONLY_LOGS: Record<string, string> = { automation_events: "occurred_at" };
+
+async function serialiseDatabase(since: number): Promise<string> {
   const { results } = await env.DB.prepare(
     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT IN ('d1_migrations', 'rate_limits') ORDER BY name",
   ).all<{ name: string }>();
   const parts: string[] = [];
   for (const { name } of results) {
     if (DERIVED.test(name)) continue;
-    const rows = await env.DB.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all().catch(() => env.DB.prepare(`SELECT * FROM "${name}"`).all());
+    const log = APPEND_ONLY_LOGS[name];
+    const rows = log
+      ? await env.DB.prepare(`SELECT * FROM "${name}" WHERE "${log}" > ? ORDER BY rowid`).bind(since).all()
+      : await env.DB.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all().catch(() => env.DB.prepare(`SELECT * FROM "${name}"`).all());
     parts.push(`${name}:${JSON.stringify(rows.results)}`);
   }
   return parts.join("\n");
 }
 
-/** A line per table that differs between two snapshots, so a failure names what was written. */
-export function snapshotDiff(before: string, after: string): string[] {
-  const a = new Map(before.split("\n").map((l) => [l.slice(0, l.indexOf(":")), l] as const));
-  const out: string[] = [];
-  for (const line of after.split("\n")) {
-    const table = line.slice(0, line.indexOf(":"));
-    if (a.get(table) !== line) out.push(`${table} changed`);
-  }
-  return out;
+export interface DatabaseSnapshot {
+  /** Every row, serialised. */
+  readonly text: string;
+  /** A line per table that differs now, so a failure names what was written. */
+  changes(): Promise<string[]>;
+}
+
+/**
+ * Every row of every table except per-request bookkeeping (rate-limit
+ * counters, refresh-token use): no changes later means a refused request
+ * wrote nothing anywhere.
+ */
+export async function databaseSnapshot(): Promise<DatabaseSnapshot> {
+  const since = Date.now();
+  const text = await serialiseDatabase(since);
+  return {
+    text,
+    async changes() {
+      const before = new Map(text.split("\n").map((l) => [l.slice(0, l.indexOf(":")), l] as const));
+      const out: string[] = [];
+      for (const line of (await serialiseDatabase(since)).split("\n")) {
+        const table = line.slice(0, line.indexOf(":"));
+        if (before.get(table) !== line) out.push(`${table} changed`);
+      }
+      return out;
+    },
+  };
 }
 
 /** Runs `jobs` with at most `limit` in flight: the route list is long and each request is independent. */
