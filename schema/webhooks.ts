@@ -93,7 +93,12 @@ export const automationEvents = sqliteTable(
     event: text("event", { mode: "json" }).$type<DomainEvent>().notNull(),
     occurredAt: integer("occurred_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.id] }), index("automation_events_type_idx").on(t.orgId, t.type, t.occurredAt)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index("automation_events_type_idx").on(t.orgId, t.type, t.occurredAt),
+    index("automation_events_record_idx").on(t.orgId, t.entity, t.entityId, t.occurredAt),
+    index("automation_events_age_idx").on(t.occurredAt),
+  ],
 );
 
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;

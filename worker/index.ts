@@ -7,7 +7,7 @@ import { registerScheduledTask, runScheduled } from "./platform/scheduled-tasks"
 import { handleInboundEmail } from "./support";
 import { forecastSnapshotTask } from "./forecast";
 import { reconciliationTask } from "./financial";
-import { segmentRecencyTask, workflowScheduleTask } from "./automation";
+import { automationEventRetentionTask, segmentRecencyTask, workflowScheduleTask } from "./automation";
 import { notificationDigestTask } from "./notifications";
 import { roomGate } from "../rooms/room-gate";
 import { withSecurityHeaders } from "./platform/observability";
@@ -24,6 +24,7 @@ registerScheduledTask("forecast-snapshots", forecastSnapshotTask);
 registerScheduledTask("financial-reconciliation", reconciliationTask);
 registerScheduledTask("segment-recency", segmentRecencyTask);
 registerScheduledTask("workflow-schedules", workflowScheduleTask);
+registerScheduledTask("automation-event-retention", automationEventRetentionTask);
 registerScheduledTask("notification-digests", notificationDigestTask);
 
 export default {

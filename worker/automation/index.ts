@@ -27,6 +27,7 @@ registerWorkflowActions();
 export { AutomationRunWorkflow } from "./workflows/automation-run-workflow";
 export { workflowScheduleTask } from "./workflows/engine-routes";
 export { segmentRecencyTask } from "./segments";
+export { automationEventRetentionTask } from "./events/event-retention";
 
 export const automationRoutes = createRouter()
   .route("/hooks", hookRoutes)

@@ -57,7 +57,10 @@ export async function sendDomainEvents(env: Pick<Env, "JOBS">, events: DomainEve
   try {
     // sendBatch takes at most 100 messages.
     for (let i = 0; i < events.length; i += 100) {
-      await env.JOBS.sendBatch(events.slice(i, i + 100).map((event) => ({ body: { type: DOMAIN_EVENT_JOB, event } satisfies DomainEventJob })));
+      await env.JOBS.sendBatch(
+        // One record's events are handled in the order they happened; other records' alongside them.
+        events.slice(i, i + 100).map((event) => ({ body: { type: DOMAIN_EVENT_JOB, sequence: `${event.orgId}:${event.entity}:${event.entityId}`, event } satisfies DomainEventJob })),
+      );
     }
   } catch (err) {
     console.error(JSON.stringify({ level: "error", msg: "domain events not queued", types: events.map((e) => e.type), err: String(err) }));

@@ -3,6 +3,12 @@ import type { Env } from "./env";
 /** A background job. `type` picks the handler; the rest is the handler's own payload. */
 export interface Job {
   type: string;
+  /**
+   * Jobs of one batch naming the same sequence run one after another, in
+   * batch order, beside the other sequences; jobs naming none share one
+   * sequence, so they keep running one at a time.
+   */
+  sequence?: string;
   [key: string]: unknown;
 }
 
@@ -20,21 +26,37 @@ export async function enqueue(env: Pick<Env, "JOBS">, job: Job, options?: QueueS
   await env.JOBS.send(job, options);
 }
 
-/** Each message is acked or retried on its own, so one bad job never holds back a batch. */
-export async function handleQueue(batch: MessageBatch<Job>, env: Env): Promise<void> {
-  for (const message of batch.messages) {
-    const handler = handlers.get(message.body?.type);
-    if (!handler) {
-      console.error(JSON.stringify({ level: "error", msg: "unknown job", type: message.body?.type }));
-      message.ack();
-      continue;
-    }
-    try {
-      await handler(env, message.body);
-      message.ack();
-    } catch (err) {
-      console.error(JSON.stringify({ level: "error", msg: "job failed", type: message.body.type, err: String(err) }));
-      message.retry();
-    }
+/** Acks the message when its handler succeeds, else retries it alone, so one bad job never holds back a batch. */
+async function runMessage(message: Message<Job>, env: Env): Promise<void> {
+  const handler = handlers.get(message.body?.type);
+  if (!handler) {
+    console.error(JSON.stringify({ level: "error", msg: "unknown job", type: message.body?.type }));
+    message.ack();
+    return;
   }
+  try {
+    await handler(env, message.body);
+    message.ack();
+  } catch (err) {
+    console.error(JSON.stringify({ level: "error", msg: "job failed", type: message.body.type, err: String(err) }));
+    message.retry();
+  }
+}
+
+/**
+ * Runs a batch's sequences side by side: a backlog of independent jobs
+ * (events about different records) drains at the speed of its I/O rather
+ * than one round trip after another.
+ */
+export async function handleQueue(batch: MessageBatch<Job>, env: Env): Promise<void> {
+  const sequences = new Map<string, Message<Job>[]>();
+  for (const message of batch.messages) {
+    const key = typeof message.body?.sequence === "string" ? `s:${message.body.sequence}` : "";
+    sequences.set(key, [...(sequences.get(key) ?? []), message]);
+  }
+  await Promise.all(
+    [...sequences.values()].map(async (messages) => {
+      for (const message of messages) await runMessage(message, env);
+    }),
+  );
 }

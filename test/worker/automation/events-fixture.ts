@@ -2,10 +2,10 @@ import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { DomainEvent } from "../../../schema";
 
-/** The domain events automation recorded for one organization (optionally one record), oldest first. */
+/** The domain events automation recorded for one organization (optionally one record), oldest first: the queue handles different records' events side by side, so they are logged in any order. */
 export async function domainEvents(orgId: string, entityId?: string): Promise<DomainEvent[]> {
   const { results } = await env.DB.prepare(
-    `SELECT event FROM automation_events WHERE org_id = ?1 AND (?2 IS NULL OR entity_id = ?2) ORDER BY rowid`,
+    `SELECT event FROM automation_events WHERE org_id = ?1 AND (?2 IS NULL OR entity_id = ?2) ORDER BY occurred_at, rowid`,
   )
     .bind(orgId, entityId ?? null)
     .all<{ event: string }>();

@@ -1,0 +1,2 @@
+CREATE INDEX `automation_events_record_idx` ON `automation_events` (`org_id`,`entity`,`entity_id`,`occurred_at`);--> statement-breakpoint
+CREATE INDEX `automation_events_age_idx` ON `automation_events` (`occurred_at`);
