@@ -97,4 +97,22 @@ describe("domain events of contacts, companies and leads", () => {
       expect(events.find((e) => e.entityId === contact.id)!.record).toMatchObject({ email: contact.email, companyId: company.entityId });
     }
   });
+  it("raises an updated event with the previous values for each record an import changed, none for a row that changed nothing", async () => {
+    const owner = await registerAccount("evimpu");
+    const kept = (await api("/api/contacts", { token: owner.token, body: { firstName: "Kay", email: "kay@example.com", title: "Buyer" } })).body.data;
+    const moved = (await api("/api/contacts", { token: owner.token, body: { firstName: "Max", email: "max@example.com", title: "Buyer" } })).body.data;
+    await waitForDomainEvents(owner.orgId, 2);
+    const csv = "first_name,email,title\r\nKay,kay@example.com,Buyer\r\nMax,max@example.com,Head of Purchasing";
+    const res = await api("/api/imports", { token: owner.token, body: { resource: "contacts", csv, dedupe: "update" } });
+    expect(res.body.data, JSON.stringify(res.body)).toMatchObject({ committed: true, updated: 2, created: 0 });
+    const events = await waitForDomainEvents(owner.orgId, 3);
+    expect(typesOf(events)).toEqual(["contact.created", "contact.created", "contact.updated"]);
+    const updated = events[2]!;
+    expect(updated.entityId).toBe(moved.id);
+    expect(updated.previous).toMatchObject({ id: moved.id, title: "Buyer" });
+    expect(updated.record).toMatchObject({ id: moved.id, title: "Head of Purchasing" });
+    expect(updated.changed).toContain("title");
+    expect(updated.actorId).toBe(owner.userId);
+    expect(events.filter((e) => e.entityId === kept.id).map((e) => e.type)).toEqual(["contact.created"]);
+  });
 });

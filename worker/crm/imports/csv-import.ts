@@ -12,7 +12,7 @@ import {
   type CsvResource,
 } from "./csv-fields";
 import { commitImport, type StagedOp } from "./import-commit";
-import { publishImported } from "./import-events";
+import { publishImported, readUpdateTargets } from "./import-events";
 import type { Env } from "../../platform/env";
 import { findCompaniesByName, findExisting, planRow, type PlannedRow, type RowError } from "./import-rows";
 import { assertOwner, defaultCountryOf, type Actor } from "../../platform/records";
@@ -244,6 +244,7 @@ export async function runImport(
 
   const importId = newId();
   const staged = [...newCompanies.values(), ...ops];
+  const before = await readUpdateTargets(db, orgId, staged);
   await commitImport(
     db,
     orgId,
@@ -253,6 +254,6 @@ export async function runImport(
     { resource: input.resource, created, updated, skipped, companiesCreated: newCompanies.size },
     (processed) => progress({ phase: "writing", processed, total: staged.length }),
   );
-  await publishImported(env, db, orgId, actor, staged);
+  await publishImported(env, db, orgId, actor, staged, before);
   return { ...report, committed: true, importId };
 }
