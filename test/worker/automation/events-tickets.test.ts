@@ -56,4 +56,23 @@ describe("domain events of tickets", () => {
       record: { id: ticket.id, firstResponseBreachedAt: at },
     });
   });
+  it("raises an update of both tickets when one is merged into the other, naming the merge", async () => {
+    const owner = await registerAccount("evtmrg");
+    const source = await openTicketVia(owner, { subject: "Printer broken" });
+    const target = await openTicketVia(owner, { subject: "Printer still broken" });
+    const merged = await api(`/api/support/tickets/${source.id}/merge`, { token: owner.token, body: { intoId: target.id } });
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+    const events = await waitForDomainEvents(owner.orgId, 4);
+    const closed = events.find((e) => e.type === "ticket.updated" && e.entityId === source.id)!;
+    expect(closed).toMatchObject({
+      actorId: owner.userId,
+      previous: { status: source.status, mergedIntoId: null },
+      record: { status: "closed", mergedIntoId: target.id },
+      context: { merge: { sourceId: source.id, intoId: target.id } },
+    });
+    expect(closed.changed).toEqual(expect.arrayContaining(["status", "mergedIntoId"]));
+    const into = events.find((e) => e.type === "ticket.updated" && e.entityId === target.id)!;
+    expect(into.context).toEqual({ merge: { sourceId: source.id, intoId: target.id } });
+    expect(typesOf(events).sort()).toEqual(["ticket.created", "ticket.created", "ticket.updated", "ticket.updated"]);
+  });
 });

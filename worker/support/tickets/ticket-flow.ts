@@ -143,9 +143,12 @@ export async function commentOnTicket(env: CustomerMessageEnv & OutboundEnv, org
 }
 
 export async function mergeTicket(env: SupportEnv & Pick<Env, "FILES">, orgId: string, actor: SupportActor, sourceId: string, intoId: string) {
-  const { source, target } = await mergeTickets(orgDb(env, orgId), orgId, actor, sourceId, intoId);
+  const { source, target, before } = await mergeTickets(orgDb(env, orgId), orgId, actor, sourceId, intoId);
   await publishTicket(env, orgId, "ticket_updated", source, actor.userId);
   await publishTicket(env, orgId, "ticket_updated", target, actor.userId);
+  const merge = { merge: { sourceId, intoId } };
+  await publishTicketChange(env, orgId, actor, "ticket.updated", source, before.source, merge);
+  await publishTicketChange(env, orgId, actor, "ticket.updated", target, before.target, merge);
   return { source, target };
 }
 

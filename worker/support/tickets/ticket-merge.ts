@@ -57,5 +57,5 @@ export async function mergeTickets(db: Db, orgId: string, actor: SupportActor, s
     auditStatement(db, orgId, { actorId: actor.userId, action: "merge", entity: "ticket", entityId: sourceId, changes: { intoId, intoNumber: target.number }, requestId: actor.requestId }),
     auditStatement(db, orgId, { actorId: actor.userId, action: "merge_in", entity: "ticket", entityId: intoId, changes: { fromId: sourceId, fromNumber: source.number }, requestId: actor.requestId }),
   ]);
-  return { source: closed!, target: after! };
+  return { source: closed!, target: after!, before: { source, target } };
 }
