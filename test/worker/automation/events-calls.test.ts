@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { applyCallEvent } from "../../../worker/telephony/calls";
 import { api, registerAccount } from "../../helpers";
 import { callSid, createProvider } from "../../telephony-helpers";
+import { create } from "../../record-helpers";
+import { addExtension, createPbx, pushEvent, uniqueId } from "../telephony/telephony-pbx-helpers";
 import { typesOf, waitForDomainEvents } from "./events-fixture";
 
 const S = 1000;
@@ -38,5 +40,31 @@ describe("domain events of calls", () => {
     expect(typesOf(events).sort()).toEqual(["call.created", "call.updated", "call.updated", "call.updated"]);
     const last = events.find((e) => e.actorId === owner.userId)!;
     expect(last).toMatchObject({ previous: { disposition: null }, record: { disposition: "Sold" } });
+  });
+  it("raises an update for the disposition a PBX hang-up carries, and for the record a click-to-call links", async () => {
+    const owner = await registerAccount("evcallpbx");
+    const pbx = await createPbx(owner);
+    await addExtension(owner, pbx.id, owner.userId, "1003");
+    const id = uniqueId();
+    const t = Math.floor(Date.now() / 1000) - 300;
+    const base = { uniqueid: id, linkedid: id, from: "4155550142", to: "+14155550100" };
+    for (const step of [
+      { ...base, event: "start", timestamp: t },
+      { ...base, event: "answered", agent: "1003", timestamp: t + 5 },
+      { ...base, event: "hangup", dialstatus: "ANSWER", hangupcause: 16, disposition: "Demo booked", timestamp: t + 60 },
+    ]) {
+      expect((await pushEvent(pbx.id, pbx.webhookSecret, step)).status).toBe(200);
+    }
+    const inbound = (await api(`/api/telephony/calls?providerId=${pbx.id}`, { token: owner.token })).body.data[0];
+    const events = await waitForDomainEvents(owner.orgId, 4, inbound.id);
+    expect(typesOf(events)).toEqual(["call.created", "call.updated", "call.updated", "call.updated"]);
+    expect(events[3]).toMatchObject({ actorId: null, previous: { status: "completed", disposition: null }, record: { status: "completed", disposition: "Demo booked" } });
+
+    const contact = await create("/api/contacts", owner.token, { firstName: "Olga", phone: "+1 415 555 0177" });
+    const dialled = await api("/api/telephony/pbx/calls", { token: owner.token, body: { to: "(415) 555-0188", contactId: contact.id } });
+    expect(dialled.status, JSON.stringify(dialled.body)).toBe(201);
+    const outbound = await waitForDomainEvents(owner.orgId, 2, dialled.body.data.id);
+    expect(typesOf(outbound)).toEqual(["call.created", "call.updated"]);
+    expect(outbound[1]).toMatchObject({ actorId: owner.userId, previous: { contactId: null }, record: { contactId: contact.id } });
   });
 });

@@ -4,6 +4,7 @@ import type { Env } from "../../platform/env";
 import { orgDb } from "../../platform/db";
 import { callQueues, calls } from "../../../schema";
 import { applyCallEvent } from "../calls";
+import { publishCallChange } from "../call-domain-events";
 import type { CallEventStatus } from "../call-state";
 import { userForExtension } from "../extensions";
 import type { ProviderRow } from "../providers/providers";
@@ -121,10 +122,13 @@ export async function ingestPbxEvent(env: Pick<Env, "DB" | "ORG_ROOM" | "JOBS">,
   });
   if (event.event === "hangup" && event.disposition && result.applied) {
     // A code keyed on the phone never overwrites one the agent chose in the app.
-    await db
+    const before = await db.select().from(calls).where(and(eq(calls.orgId, orgId), eq(calls.id, result.call.id))).get();
+    const [coded] = await db
       .update(calls)
       .set({ disposition: event.disposition, updatedAt: Date.now() })
-      .where(and(eq(calls.orgId, orgId), eq(calls.id, result.call.id), isNull(calls.disposition)));
+      .where(and(eq(calls.orgId, orgId), eq(calls.id, result.call.id), isNull(calls.disposition)))
+      .returning();
+    if (before && coded) await publishCallChange(env, db, orgId, { before, after: coded, created: false, ended: false });
   }
   return { callId: result.call.id, status: result.call.status, applied: result.applied, created: result.created };
 }

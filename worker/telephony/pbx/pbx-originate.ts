@@ -7,6 +7,7 @@ import { assertLink, defaultCountryOf, type Actor } from "../../platform/records
 import { ariOriginate } from "../ari/ari-client";
 import { callNumber, matchCaller } from "../call-matching";
 import { applyCallEvent } from "../calls";
+import { publishCallChange } from "../call-domain-events";
 import { providerSecrets, type ProviderRow } from "../providers/providers";
 
 /**
@@ -101,9 +102,12 @@ export async function clickToCall(env: OriginateEnv, db: Db, orgId: string, acto
   const chosen = Object.fromEntries(Object.entries(links).filter(([, v]) => v)) as Partial<Record<"contactId" | "leadId" | "dealId", string>>;
   if (Object.keys(chosen).length === 0) return result.call;
   // The record the agent called from wins over the phone-number match.
-  await db
+  const before = await db.select().from(calls).where(and(eq(calls.orgId, orgId), eq(calls.id, result.call.id))).get();
+  const [linked] = await db
     .update(calls)
     .set({ ...chosen, updatedAt: Date.now() })
-    .where(and(eq(calls.orgId, orgId), eq(calls.id, result.call.id)));
+    .where(and(eq(calls.orgId, orgId), eq(calls.id, result.call.id)))
+    .returning();
+  if (before && linked) await publishCallChange(env, db, orgId, { before, after: linked, created: false, ended: false }, actor);
   return { ...result.call, ...chosen };
 }
