@@ -63,6 +63,25 @@ test('a segment built from the list filters shows its members, and its count fol
 		await screenshot(page, 'segments-03-list');
 	});
 
+	await test.step('a filtered contact list is saved as a segment with its filters carried over', async () => {
+		await page.goto('/contacts');
+		await expect(page.getByTestId('save-as-segment')).toHaveCount(0);
+		await page.getByTestId('filter-tag').fill('vip');
+		await page.getByTestId('filter-tag').press('Tab');
+		await expect(page).toHaveURL(/tag=vip/);
+		await screenshot(page, 'segments-04-list-filter');
+		await page.getByTestId('save-as-segment').click();
+		await expect(page).toHaveURL(/\/automation\/segments\/new\?entity=contact&tag=vip$/);
+		await expect(page.getByTestId('segment-entity')).toHaveValue('contact');
+		await expect(page.getByTestId('filter-tag')).toHaveValue('vip');
+		await expect(page.getByTestId('segment-preview-count')).toHaveText('4');
+		await page.getByTestId('segment-name').fill('Every VIP');
+		await page.getByTestId('segment-save').click();
+		await expect(page).toHaveURL(/\/automation\/segments\/[0-9a-f-]+$/);
+		await expect(page.getByTestId('segment-member-count')).toHaveText('4');
+		await expect(page.getByTestId('segment-filter-summary')).toContainText('tagged vip');
+	});
+
 	expect(errors).toEqual([]);
 	await context.close();
 });

@@ -84,12 +84,12 @@ describe("Zapier REST Hooks", () => {
     expectError(await api("/api/hooks/samples/company.exploded", { token: key }), 400, "validation_error");
   });
 
-  it("refuses unknown events (422) and guarded URLs, a key without webhooks:manage, members below admin, other tenants and anonymous callers, writing nothing", async () => {
+  it("refuses unknown events (400) and guarded URLs, a key without webhooks:manage, members below admin, other tenants and anonymous callers, writing nothing", async () => {
     const owner = await registerAccount("hookrefuse");
     const stranger = await registerAccount("hookstranger");
     const body = { target_url: receiverTag().url("ok"), event: "deal.created" };
-    expectError(await api("/api/hooks", { token: owner.token, body: { ...body, event: "deal.exploded" } }), 422, "validation_error");
-    expectError(await api("/api/hooks", { token: owner.token, body: { ...body, event: "*" } }), 422, "validation_error");
+    expectError(await api("/api/hooks", { token: owner.token, body: { ...body, event: "deal.exploded" } }), 400, "validation_error");
+    expectError(await api("/api/hooks", { token: owner.token, body: { ...body, event: "*" } }), 400, "validation_error");
     expectError(await api("/api/hooks", { token: owner.token, body: { ...body, target_url: "https://169.254.169.254/" } }), 422, "outbound_blocked");
     const readOnlyKey = await apiKey(owner, ["records:read"]);
     expectError(await api("/api/hooks", { token: readOnlyKey, body }), 403, "forbidden");

@@ -8,23 +8,23 @@ import { createSegment, listIds, memberIds } from "./segments-fixture";
 const segmentCount = async (orgId: string) => (await testDb().select().from(segments).where(eq(segments.orgId, orgId))).length;
 
 describe("segments API", () => {
-  it("refuses a filter the list would refuse with 422 naming the parameter, and writes nothing", async () => {
+  it("refuses a filter the list would refuse with 400 naming the parameter, and writes nothing", async () => {
     const owner = await registerAccount("sgbad");
     const unknown = await api("/api/segments", { token: owner.token, body: { name: "Bad", entity: "contact", filter: { colour: "red" } } });
-    expectError(unknown, 422, "validation_error");
+    expectError(unknown, 400, "validation_error");
     expect(unknown.body.error.details).toHaveProperty("filter");
     const badValue = await api("/api/segments", { token: owner.token, body: { name: "Bad", entity: "lead", filter: { minScore: "hot" } } });
-    expectError(badValue, 422, "validation_error");
+    expectError(badValue, 400, "validation_error");
     expect(badValue.body.error.details).toHaveProperty(["filter.minScore"]);
     // A lead filter is not a company filter.
-    expectError(await api("/api/segments", { token: owner.token, body: { name: "Bad", entity: "company", filter: { minScore: "50" } } }), 422, "validation_error");
-    expectError(await api("/api/segments/preview", { token: owner.token, body: { entity: "contact", filter: { inactiveForDays: "-3" } } }), 422, "validation_error");
+    expectError(await api("/api/segments", { token: owner.token, body: { name: "Bad", entity: "company", filter: { minScore: "50" } } }), 400, "validation_error");
+    expectError(await api("/api/segments/preview", { token: owner.token, body: { entity: "contact", filter: { inactiveForDays: "-3" } } }), 400, "validation_error");
     expectError(await api("/api/segments", { token: owner.token, body: { name: "", entity: "contact", filter: {} } }), 400, "validation_error");
     expectError(await api("/api/segments", { token: owner.token, body: { name: "X", entity: "deal", filter: {} } }), 400, "validation_error");
     expect(await segmentCount(owner.orgId)).toBe(0);
 
     const segment = await createSegment(owner, { entity: "contact", filter: { tag: "vip" } });
-    expectError(await api(`/api/segments/${segment.id}`, { method: "PATCH", token: owner.token, body: { filter: { tag: "" , nope: 1 } } }), 422, "validation_error");
+    expectError(await api(`/api/segments/${segment.id}`, { method: "PATCH", token: owner.token, body: { filter: { tag: "" , nope: 1 } } }), 400, "validation_error");
     expect((await api(`/api/segments/${segment.id}`, { token: owner.token })).body.data.filter).toEqual({ tag: "vip" });
   });
 

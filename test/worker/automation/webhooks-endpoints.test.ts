@@ -40,10 +40,10 @@ describe("webhook endpoints API", () => {
     expect((await received(tag))[0]).toMatchObject({ verified: true });
   });
 
-  it("refuses unknown event names with 422 naming each, and writes nothing", async () => {
+  it("refuses unknown event names with 400 naming each, and writes nothing", async () => {
     const owner = await registerAccount("whevents");
     const res = await api("/api/webhooks/endpoints", { token: owner.token, body: { url: receiverTag().url("ok"), events: ["deal.created", "deal.exploded", "nope"] } });
-    expectError(res, 422, "validation_error");
+    expectError(res, 400, "validation_error");
     expect(res.body.error.details.events).toEqual(["deal.exploded", "nope"]);
     expect(await endpointCount(owner.orgId)).toBe(0);
     expectError(await api("/api/webhooks/endpoints", { token: owner.token, body: { url: receiverTag().url("ok"), events: [] } }), 400, "validation_error");

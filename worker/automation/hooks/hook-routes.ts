@@ -39,7 +39,7 @@ const routes = {
     request: jsonBody(Subscribe),
     responses: {
       201: jsonResponse(envelope(HookSchema), "Subscribed: keep `id` to unsubscribe"),
-      422: jsonResponse(z.any(), "An unknown event, or a URL the outbound guard refuses"),
+      422: jsonResponse(z.any(), "A URL the outbound guard refuses (`outbound_blocked`); an unknown event is a 400 `validation_error`"),
       ...standardErrors,
     },
   }),

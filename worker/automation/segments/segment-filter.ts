@@ -27,13 +27,10 @@ export function storedFilter(input: z.output<typeof FilterInput>): StoredFilter 
   );
 }
 
-/** The filter parsed by the list's schema; a 422 naming each bad parameter as `filter.<name>`. */
+/** The filter parsed by the list's schema; a validation error naming each bad parameter as `filter.<name>`. */
 export function parseFilter(entity: SelectableEntity, filter: StoredFilter): Record<string, unknown> {
   const parsed = selectionFilterSchema(entity).safeParse(filter);
   if (parsed.success) return parsed.data;
   const details = Object.fromEntries(Object.entries(fieldErrors(parsed.error)).map(([key, messages]) => [key === "_" ? "filter" : `filter.${key}`, messages]));
-  // 422, not the 400 of a malformed body: the body is well-formed, the saved filter is what the list refuses.
-  const error = invalid(details, "The filter is not one the list takes");
-  (error as { status: number }).status = 422;
-  throw error;
+  throw invalid(details, "The filter is not one the list takes");
 }

@@ -46,7 +46,7 @@ const CreateBody = z.object({ name: Name, description: Description, entity: z.en
 const UpdateBody = z.object({ name: Name.optional(), description: Description, filter: FilterInput.optional() }).strict();
 const PreviewBody = z.object({ entity: z.enum(SEGMENT_ENTITIES), filter: FilterInput }).strict();
 
-const badFilter = { 422: jsonResponse(ErrorSchema, "The filter is not one the list takes (details name each `filter.<parameter>`)") };
+const badFilter = { 400: jsonResponse(ErrorSchema, "A malformed body, or a filter the list does not take (`validation_error`, details naming each `filter.<parameter>`)") };
 
 const routes = {
   list: createRoute({

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Env } from "../../platform/env";
 import type { Db } from "../../platform/db";
-import { AppError, conflict, notFound } from "../../platform/errors";
+import { conflict, invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { assertOutboundUrl } from "../../platform/outbound-fetch";
 import { auditStatement } from "../../platform/audit-writer";
@@ -20,13 +20,11 @@ const MAX_ENDPOINTS_PER_ORG = 100;
 
 type Keys = Pick<Env, "ENCRYPTION_KEY" | "OUTBOUND_ALLOW_LOOPBACK">;
 
-/** Unknown event names are refused with 422 naming each one. */
+/** Unknown event names are refused as a validation error naming each one. */
 export function assertEventNames(events: string[]): string[] {
   const unknown = events.filter((e) => e !== ALL_EVENTS && !isDomainEventType(e));
   if (unknown.length) {
-    const error = new AppError("validation_error", `Unknown event${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, { events: unknown });
-    (error as { status: number }).status = 422;
-    throw error;
+    throw invalid({ events: unknown }, `Unknown event${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`);
   }
   const unique = [...new Set(events)];
   return unique.includes(ALL_EVENTS) ? [ALL_EVENTS] : unique.sort();

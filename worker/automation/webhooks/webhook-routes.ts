@@ -85,7 +85,7 @@ const Fields = {
 };
 const CreateEndpoint = z.object(Fields).partial().required({ url: true, events: true }).strict().openapi("WebhookEndpointCreate");
 const UpdateEndpoint = z.object(Fields).partial().strict().openapi("WebhookEndpointUpdate");
-const unprocessable = { 422: jsonResponse(z.any(), "An unknown event name (`validation_error`, listing them) or a URL the outbound guard refuses (`outbound_blocked`)") };
+const unprocessable = { 422: jsonResponse(z.any(), "A URL the outbound guard refuses (`outbound_blocked`); an unknown event name is a 400 `validation_error` listing them") };
 
 const routes = {
   list: createRoute({
