@@ -8,8 +8,9 @@ const CLOSE_BOARD_RESET = 4009;
 /** 3 cards × 500 overwrites per batch, ~9 bytes of history each: about 560 KiB, past the 256 KiB floor. */
 export const BATCHES = 40;
 
-export async function expectOnline(page: Page) {
-	await expect(page.getByTestId('connection-status').first()).toHaveAttribute('data-status', 'online');
+/** `timeout` for a reconnect, which waits out the socket's backoff (longer on a busy machine). */
+export async function expectOnline(page: Page, timeout?: number) {
+	await expect(page.getByTestId('connection-status').first()).toHaveAttribute('data-status', 'online', { timeout });
 }
 
 /** The epoch A's IndexedDB copy of the board belongs to (y-indexeddb's custom store). */

@@ -44,7 +44,7 @@ test('two tabs of one browser both keep working and saving locally through a boa
 
 	await churnUntilSquashed(baseURL!, auth);
 	for (const page of [a, b]) {
-		await expectOnline(page);
+		await expectOnline(page, 30_000);
 		await expect(page.getByTestId('deal-card')).toHaveCount(3);
 	}
 	await expect.poll(() => storedEpoch(a, auth.organization.id)).toBe(1);
