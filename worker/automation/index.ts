@@ -16,11 +16,11 @@ import { workflowEngineRoutes } from "./workflows/engine-routes";
 import { startMatchingWorkflows } from "./workflows/trigger-matching";
 import { registerWorkflowActions } from "./workflows/actions/workflow-actions";
 
-registerJob(DOMAIN_EVENT_JOB, (env, job: Job) => dispatchDomainEvent(env, (job as DomainEventJob).event));
+registerJob(DOMAIN_EVENT_JOB, (env, job: Job, batch) => dispatchDomainEvent(env, (job as DomainEventJob).event, batch));
 registerJob(WEBHOOK_DELIVERY_JOB, (env, job: Job) => runDeliveryJob(env, job as WebhookDeliveryJob).then(() => undefined));
 registerJob(SEGMENT_EVALUATION_JOB, (env, job: Job) => runSegmentEvaluationJob(env, job as SegmentEvaluationJob));
 registerEventConsumer("workflows", startMatchingWorkflows);
-registerEventConsumer("webhooks", (env, event) => fanOutEvent(env, event).then(() => undefined));
+registerEventConsumer("webhooks", (env, event, batch) => fanOutEvent(env, event, batch).then(() => undefined));
 registerEventConsumer("segments", onRecordEvent);
 registerWorkflowActions();
 

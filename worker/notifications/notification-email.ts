@@ -60,7 +60,7 @@ export async function queueDigestEmail(env: MailingEnv, orgId: string, userId: s
 }
 
 /** The queue job: mails the member at their current address; a member who left gets nothing. */
-export const sendNotificationEmail: JobHandler = async (env, job) => {
+export async function sendNotificationEmail(env: Parameters<JobHandler>[0], job: Parameters<JobHandler>[1]): Promise<void> {
   const { orgId, userId, subject, text } = job as NotificationEmailJob;
   const db = directoryDb(env);
   const member = await db
@@ -80,4 +80,4 @@ export const sendNotificationEmail: JobHandler = async (env, job) => {
     headers: { "Auto-Submitted": "auto-generated" },
   });
   await sendMime(env, from, member.email, raw);
-};
+}

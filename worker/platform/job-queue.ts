@@ -12,7 +12,28 @@ export interface Job {
   [key: string]: unknown;
 }
 
-export type JobHandler = (env: Env, job: Job) => Promise<void>;
+/**
+ * What the jobs of one batch share: a lookup every job of a backlog would
+ * repeat (an organization's workflows, its webhook endpoints) is made once
+ * per batch. A batch is handled as of one moment, so each job sees what it
+ * would have seen run first.
+ */
+export class BatchMemo {
+  #values = new Map<string, Promise<unknown>>();
+
+  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let value = this.#values.get(key) as Promise<T> | undefined;
+    if (!value) {
+      value = load();
+      this.#values.set(key, value);
+      // A failed lookup is asked again by the next job, not handed to it.
+      value.catch(() => this.#values.delete(key));
+    }
+    return value;
+  }
+}
+
+export type JobHandler = (env: Env, job: Job, batch: BatchMemo) => Promise<void>;
 
 /** Handlers register here by job type; features add theirs beside their services. */
 const handlers = new Map<string, JobHandler>();
@@ -27,7 +48,7 @@ export async function enqueue(env: Pick<Env, "JOBS">, job: Job, options?: QueueS
 }
 
 /** Acks the message when its handler succeeds, else retries it alone, so one bad job never holds back a batch. */
-async function runMessage(message: Message<Job>, env: Env): Promise<void> {
+async function runMessage(message: Message<Job>, env: Env, batch: BatchMemo): Promise<void> {
   const handler = handlers.get(message.body?.type);
   if (!handler) {
     console.error(JSON.stringify({ level: "error", msg: "unknown job", type: message.body?.type }));
@@ -35,7 +56,7 @@ async function runMessage(message: Message<Job>, env: Env): Promise<void> {
     return;
   }
   try {
-    await handler(env, message.body);
+    await handler(env, message.body, batch);
     message.ack();
   } catch (err) {
     console.error(JSON.stringify({ level: "error", msg: "job failed", type: message.body.type, err: String(err) }));
@@ -49,6 +70,7 @@ async function runMessage(message: Message<Job>, env: Env): Promise<void> {
  * than one round trip after another.
  */
 export async function handleQueue(batch: MessageBatch<Job>, env: Env): Promise<void> {
+  const memo = new BatchMemo();
   const sequences = new Map<string, Message<Job>[]>();
   for (const message of batch.messages) {
     const key = typeof message.body?.sequence === "string" ? `s:${message.body.sequence}` : "";
@@ -56,7 +78,7 @@ export async function handleQueue(batch: MessageBatch<Job>, env: Env): Promise<v
   }
   await Promise.all(
     [...sequences.values()].map(async (messages) => {
-      for (const message of messages) await runMessage(message, env);
+      for (const message of messages) await runMessage(message, env, memo);
     }),
   );
 }

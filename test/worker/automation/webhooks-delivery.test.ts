@@ -74,7 +74,7 @@ describe("webhook messages", () => {
     const endpoint = await receiverEndpoint(owner, "fail", ["contact.deleted"]);
     const queue = capturingEnv();
     const start = Date.now();
-    await fanOutEvent(queue.env, await deletedEvent(owner), start);
+    await fanOutEvent(queue.env, await deletedEvent(owner), undefined, start);
     const [delivery] = await deliveriesOf(endpoint.endpoint.id);
     const attemptTimes: number[] = [];
     let now = start;
@@ -98,7 +98,7 @@ describe("webhook messages", () => {
     expect(await alerts()).toHaveLength(1);
 
     // A second message failing the same day does not alert again.
-    await fanOutEvent(queue.env, await deletedEvent(owner), start);
+    await fanOutEvent(queue.env, await deletedEvent(owner), undefined, start);
     for (let i = 0; i < 20 && queue.jobs.length; i++) {
       now = start + queue.jobs[0]!.delaySeconds * 1000 + (now - start);
       await queue.runQueued(now);

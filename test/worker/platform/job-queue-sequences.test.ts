@@ -23,9 +23,24 @@ registerJob("test-sequenced", async (_env, job: Job) => {
   log.push(`end ${job.name}`);
 });
 
+/** Loads counted per key, and keys whose next load fails once. */
+const loads = new Map<string, number>();
+const failNext = new Set<string>();
+registerJob("test-memo", async (_env, job: Job, batch) => {
+  const key = String(job.key);
+  const value = await batch
+    .get(key, async () => {
+      loads.set(key, (loads.get(key) ?? 0) + 1);
+      if (failNext.delete(key)) throw new Error("lookup failed");
+      return `value of ${key}`;
+    })
+    .catch(() => null);
+  log.push(`${job.name}: ${value}`);
+});
+
 async function runBatch(jobs: Record<string, unknown>[]) {
   log.length = 0;
-  const batch = createMessageBatch<Job>("neuracrm-jobs", jobs.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body: { type: "test-sequenced", ...body } })));
+  const batch = createMessageBatch<Job>("neuracrm-jobs", jobs.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body: { type: "test-sequenced", ...body } as Job })));
   const ctx = createExecutionContext();
   await handleQueue(batch, env);
   return getQueueResult(batch, ctx);
@@ -64,5 +79,24 @@ describe("a queue batch", () => {
     expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(["m0"]);
     expect(result.explicitAcks.sort()).toEqual(["m1", "m2"]);
     expect(log).toContain("end a2");
+  });
+  it("shares one lookup between its jobs, a fresh one with the next batch, and asks again after a failed one", async () => {
+    await runBatch([
+      { type: "test-memo", name: "j1", key: "org-a", sequence: "1" },
+      { type: "test-memo", name: "j2", key: "org-a", sequence: "2" },
+      { type: "test-memo", name: "j3", key: "org-b" },
+    ]);
+    expect(loads.get("org-a")).toBe(1);
+    expect(loads.get("org-b")).toBe(1);
+    expect(log.sort()).toEqual(["j1: value of org-a", "j2: value of org-a", "j3: value of org-b"]);
+    failNext.add("org-c");
+    await runBatch([
+      { type: "test-memo", name: "k1", key: "org-a" },
+      { type: "test-memo", name: "k2", key: "org-c" },
+      { type: "test-memo", name: "k3", key: "org-c" },
+    ]);
+    expect(loads.get("org-a")).toBe(2);
+    expect(loads.get("org-c")).toBe(2);
+    expect(log).toEqual(["k1: value of org-a", "k2: null", "k3: value of org-c"]);
   });
 });

@@ -1,5 +1,6 @@
 import type { Env } from "../../platform/env";
 import { orgDb } from "../../platform/db";
+import { BatchMemo } from "../../platform/job-queue";
 import { automationEvents, type DomainEvent } from "../../../schema";
 
 /**
@@ -9,7 +10,7 @@ import { automationEvents, type DomainEvent } from "../../../schema";
  * (the queue delivers at least once) or a retry after one consumer failed
  * repeats nothing.
  */
-export type EventConsumer = (env: Env, event: DomainEvent) => Promise<void>;
+export type EventConsumer = (env: Env, event: DomainEvent, batch: BatchMemo) => Promise<void>;
 
 const consumers = new Map<string, EventConsumer>();
 
@@ -18,7 +19,7 @@ export function registerEventConsumer(name: string, consumer: EventConsumer): vo
 }
 
 /** Records the event once (samples and the event log read it), then runs every consumer; one failure retries the job. */
-export async function dispatchDomainEvent(env: Env, event: DomainEvent): Promise<void> {
+export async function dispatchDomainEvent(env: Env, event: DomainEvent, batch = new BatchMemo()): Promise<void> {
   await orgDb(env, event.orgId)
     .insert(automationEvents)
     .values({ id: event.id, orgId: event.orgId, type: event.type, entity: event.entity, entityId: event.entityId, event, occurredAt: event.occurredAt })
@@ -26,7 +27,7 @@ export async function dispatchDomainEvent(env: Env, event: DomainEvent): Promise
   const failures: string[] = [];
   for (const [name, consumer] of consumers) {
     try {
-      await consumer(env, event);
+      await consumer(env, event, batch);
     } catch (err) {
       failures.push(`${name}: ${String(err)}`);
     }

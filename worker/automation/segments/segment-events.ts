@@ -2,7 +2,7 @@ import { and, asc, eq, gte, isNull, lt, or, sql } from "drizzle-orm";
 import { automationEvents, idempotencyKeys, segments, type DomainEvent, type Segment, type SegmentEntity } from "../../../schema";
 import type { Env } from "../../platform/env";
 import { directoryDb, orgDb, type Db } from "../../platform/db";
-import { enqueue, type Job } from "../../platform/job-queue";
+import { BatchMemo, enqueue, type Job } from "../../platform/job-queue";
 import { readsLinkedCompany, timeRelativeKeys } from "../../crm";
 import { evaluateSegment } from "./segment-membership";
 
@@ -74,11 +74,12 @@ export async function runSegmentEvaluationJob(env: Env, job: SegmentEvaluationJo
 }
 
 /** The `segments` event consumer: idempotent, since membership is state and only real changes raise events. */
-export async function onRecordEvent(env: Env, event: DomainEvent): Promise<void> {
+export async function onRecordEvent(env: Env, event: DomainEvent, batch = new BatchMemo()): Promise<void> {
   if (!SEGMENT_ENTITY_SET.has(event.entity) || !/\.(created|updated|deleted)$/.test(event.type)) return;
   const db = orgDb(env, event.orgId);
   const entity = event.entity as SegmentEntity;
-  const ofOrg = await db.select().from(segments).where(eq(segments.orgId, event.orgId));
+  // Evaluations may move `evaluatedAt` during the batch: an older copy only means a redundant, idempotent single evaluation.
+  const ofOrg = await batch.get(`segments:${event.orgId}`, () => db.select().from(segments).where(eq(segments.orgId, event.orgId)));
   const stale = (s: Segment) => (s.evaluatedAt ?? 0) < event.occurredAt;
   const own = ofOrg.filter((s) => s.entity === entity && stale(s));
   // A company's tags moved: the contacts of that company may move in or out of segments filtering on them.

@@ -3,10 +3,9 @@ import type { Env } from "../../platform/env";
 import { orgDb, type Db } from "../../platform/db";
 import { conflict } from "../../platform/errors";
 import { newId } from "../../platform/ids";
-import { enqueue } from "../../platform/job-queue";
+import { BatchMemo, enqueue } from "../../platform/job-queue";
 import { webhookDeliveries, webhookEndpoints, type DomainEvent, type WebhookDelivery, type WebhookEndpoint } from "../../../schema";
 import { WEBHOOK_DELIVERY_JOB, type WebhookDeliveryJob } from "../../../schema/jobs";
-import { registerEventConsumer } from "../events/event-consumers";
 import { webhookPayload } from "./webhook-payloads";
 import { requireEndpoint, subscribes } from "./webhook-endpoints";
 import { queueDelaySeconds } from "./webhook-schedule";
@@ -67,12 +66,14 @@ async function queueFirstAttempt(env: Pick<Env, "JOBS">, delivery: WebhookDelive
   await queueAttempt(env, delivery, 1, queueDelaySeconds(delivery.nextAttemptAt ?? now, now));
 }
 
-export async function fanOutEvent(env: Env, event: DomainEvent, now = Date.now()): Promise<number> {
+export async function fanOutEvent(env: Env, event: DomainEvent, batch = new BatchMemo(), now = Date.now()): Promise<number> {
   const db = orgDb(env, event.orgId);
-  const endpoints = await db
-    .select()
-    .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.orgId, event.orgId), eq(webhookEndpoints.enabled, true)));
+  const endpoints = await batch.get(`enabled-webhook-endpoints:${event.orgId}`, () =>
+    db
+      .select()
+      .from(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.orgId, event.orgId), eq(webhookEndpoints.enabled, true))),
+  );
   const listening = endpoints.filter((e) => subscribes(e, event.type));
   if (!listening.length) return 0;
   const payload = JSON.stringify(webhookPayload(event));

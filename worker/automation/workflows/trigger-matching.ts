@@ -3,7 +3,7 @@ import type { Env } from "../../platform/env";
 import { orgDb } from "../../platform/db";
 import { newId } from "../../platform/ids";
 import { automationWorkflows, type AutomationWorkflow, type DomainEvent, type DomainEventType, type EventEntity, type WorkflowTrigger } from "../../../schema";
-import { registerEventConsumer } from "../events/event-consumers";
+import { BatchMemo } from "../../platform/job-queue";
 import { evaluateGroup, linksUsed } from "./conditions";
 import { loadLinked } from "./record-reader";
 import { loopGuardReason, startRun } from "./run-store";
@@ -52,12 +52,14 @@ export async function conditionsHold(env: Env, workflow: Pick<AutomationWorkflow
   return evaluateGroup(workflow.conditions, { record: event.record, previous: event.previous, linked }).matches;
 }
 
-export async function startMatchingWorkflows(env: Env, event: DomainEvent): Promise<void> {
-  const workflows = await orgDb(env, event.orgId)
-    .select()
-    .from(automationWorkflows)
-    .where(and(eq(automationWorkflows.orgId, event.orgId), eq(automationWorkflows.enabled, true)))
-    .all();
+export async function startMatchingWorkflows(env: Env, event: DomainEvent, batch = new BatchMemo()): Promise<void> {
+  const workflows = await batch.get(`enabled-workflows:${event.orgId}`, () =>
+    orgDb(env, event.orgId)
+      .select()
+      .from(automationWorkflows)
+      .where(and(eq(automationWorkflows.orgId, event.orgId), eq(automationWorkflows.enabled, true)))
+      .all(),
+  );
   for (const workflow of workflows) {
     // A workflow acts on what happens after its current version was saved (or switched on), never on a backlog from before.
     if (event.occurredAt < workflow.updatedAt) continue;
