@@ -1,7 +1,8 @@
 // `npm run bench`: starts the bench Worker (the app plus a bare baseline room)
 // on fresh local state and runs every benchmark against it.
 // `npm run bench -- editors room-sync` runs only the named ones.
-// BENCH_PORT / BENCH_INSPECTOR_PORT move the server off 8791 / 9232.
+// BENCH_PORT / BENCH_INSPECTOR_PORT move the server off 8791 / 9232;
+// BENCH_LOG=<file> keeps the Worker's output there.
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -90,6 +91,7 @@ server = await startDevServer({
   persistTo,
   config,
   quiet: true,
+  logFile: process.env.BENCH_LOG,
   extraArgs: [
     "--var", `JWT_SECRET:${randomBytes(32).toString("hex")}`,
     "--var", `ENCRYPTION_KEY:${randomBytes(32).toString("base64")}`,

@@ -79,7 +79,7 @@ export async function onRecordEvent(env: Env, event: DomainEvent, batch = new Ba
   const db = orgDb(env, event.orgId);
   const entity = event.entity as SegmentEntity;
   // Evaluations may move `evaluatedAt` during the batch: an older copy only means a redundant, idempotent single evaluation.
-  const ofOrg = await batch.get(`segments:${event.orgId}`, () => db.select().from(segments).where(eq(segments.orgId, event.orgId)));
+  const ofOrg = await batch.get(`segments:${event.orgId}`, () => db.select().from(segments).where(eq(segments.orgId, event.orgId)).all());
   const stale = (s: Segment) => (s.evaluatedAt ?? 0) < event.occurredAt;
   const own = ofOrg.filter((s) => s.entity === entity && stale(s));
   // A company's tags moved: the contacts of that company may move in or out of segments filtering on them.

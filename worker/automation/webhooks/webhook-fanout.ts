@@ -72,7 +72,8 @@ export async function fanOutEvent(env: Env, event: DomainEvent, batch = new Batc
     db
       .select()
       .from(webhookEndpoints)
-      .where(and(eq(webhookEndpoints.orgId, event.orgId), eq(webhookEndpoints.enabled, true))),
+      .where(and(eq(webhookEndpoints.orgId, event.orgId), eq(webhookEndpoints.enabled, true)))
+      .all(),
   );
   const listening = endpoints.filter((e) => subscribes(e, event.type));
   if (!listening.length) return 0;
