@@ -163,4 +163,18 @@ describe("the trigger catalog", () => {
     expect(stageIds).toEqual(expect.arrayContaining(pipeline.stages.map((s) => s.id)));
     expect(cat.events).toContain("invoice.paid");
   });
+  it("offers a manager the endpoints a webhook step may call by description and host, never their URL, and no Zapier subscription", async () => {
+    const owner = await registerAccount("wfcatep");
+    const manager = await addMember(owner, "manager");
+    const made = await api("/api/webhooks/endpoints", { token: owner.token, body: { url: "https://hooks.example.com/in/s3cret-path?token=abc", events: ["deal.created"], description: "ERP" } });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const hook = await api("/api/hooks", { token: owner.token, body: { target_url: "https://hooks.zapier.com/hooks/standard/1/secret/", event: "deal.created" } });
+    expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+    expectError(await api("/api/webhooks/endpoints", { token: manager.token }), 403, "forbidden");
+    const res = await api("/api/automation/triggers", { token: manager.token });
+    expect(res.status).toBe(200);
+    expect(res.body.data.endpoints).toEqual([{ id: made.body.data.endpoint.id, description: "ERP", host: "hooks.example.com", enabled: true }]);
+    expect(JSON.stringify(res.body.data)).not.toContain("s3cret");
+    expect(JSON.stringify(res.body.data)).not.toContain("zapier");
+  });
 });

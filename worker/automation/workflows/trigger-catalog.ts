@@ -8,6 +8,7 @@ import {
   segments,
   stages,
   supportTeams,
+  webhookEndpoints,
   type WorkflowActionType,
   type WorkflowTriggerKind,
 } from "../../../schema";
@@ -16,8 +17,11 @@ import { ENTITY_SPECS, entityFields, MEMBER_FIELDS } from "./entity-catalog";
 /**
  * Everything the builder needs to offer choices instead of JSON: trigger
  * kinds, record kinds with their fields (types, enum options) and linked
- * records, the organization's stages, segments and teams, condition
- * operators, action types and the event names.
+ * records, the organization's stages, segments, teams and webhook
+ * endpoints, condition operators, action types and the event names.
+ * Endpoints show only their description and host: whoever builds
+ * workflows may pick one without seeing the URL, whose path can be a
+ * credential (Zapier's are), or managing webhooks.
  */
 
 type TriggerParam = "entity" | "field" | "stageId" | "segmentId" | "cron" | "timeZone";
@@ -61,11 +65,17 @@ const OPERATOR_LABELS: Record<(typeof CONDITION_OPERATORS)[number], string> = {
 };
 
 export async function triggerCatalog(db: Db, orgId: string) {
-  const [pipelineRows, stageRows, segmentRows, teamRows] = await Promise.all([
+  const [pipelineRows, stageRows, segmentRows, teamRows, endpointRows] = await Promise.all([
     db.select({ id: pipelines.id, name: pipelines.name }).from(pipelines).where(eq(pipelines.orgId, orgId)).orderBy(asc(pipelines.position), asc(pipelines.name)).all(),
     db.select({ id: stages.id, name: stages.name, pipelineId: stages.pipelineId }).from(stages).where(eq(stages.orgId, orgId)).orderBy(asc(stages.position)).all(),
     db.select({ id: segments.id, name: segments.name, entity: segments.entity }).from(segments).where(and(eq(segments.orgId, orgId))).orderBy(asc(segments.name)).all(),
     db.select({ id: supportTeams.id, name: supportTeams.name }).from(supportTeams).where(eq(supportTeams.orgId, orgId)).orderBy(asc(supportTeams.name)).all(),
+    db
+      .select({ id: webhookEndpoints.id, url: webhookEndpoints.url, description: webhookEndpoints.description, enabled: webhookEndpoints.enabled })
+      .from(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.orgId, orgId), eq(webhookEndpoints.source, "endpoint")))
+      .orderBy(asc(webhookEndpoints.createdAt))
+      .all(),
   ]);
   return {
     triggers: TRIGGERS,
@@ -83,6 +93,7 @@ export async function triggerCatalog(db: Db, orgId: string) {
     pipelines: pipelineRows.map((p) => ({ ...p, stages: stageRows.filter((s) => s.pipelineId === p.id).map(({ id, name }) => ({ id, name })) })),
     segments: segmentRows,
     teams: teamRows,
+    endpoints: endpointRows.map(({ url, ...endpoint }) => ({ ...endpoint, host: new URL(url).host })),
     operators: CONDITION_OPERATORS.map((operator) => ({ operator, label: OPERATOR_LABELS[operator] })),
     actions: ACTIONS,
     events: [...DOMAIN_EVENT_TYPES],

@@ -94,6 +94,9 @@ export const TriggerCatalogSchema = z
     pipelines: z.array(z.object({ id: z.string(), name: z.string(), stages: z.array(z.object({ id: z.string(), name: z.string() })) })),
     segments: z.array(z.object({ id: z.string(), name: z.string(), entity: z.string() })),
     teams: z.array(z.object({ id: z.string(), name: z.string() })),
+    endpoints: z
+      .array(z.object({ id: z.string(), description: z.string().nullable(), host: z.string(), enabled: z.boolean() }))
+      .openapi({ description: "Outbound webhook endpoints the webhook action may call: description and host only, never the URL" }),
     operators: z.array(z.object({ operator: z.string(), label: z.string() })),
     actions: z.array(z.object({ type: z.string(), label: z.string(), needsRecord: z.boolean() })),
     events: z.array(z.string()),

@@ -4,7 +4,6 @@
  */
 import { client, data, type DataOf } from '$lib/api/typed-api';
 import { loadMembers } from '$lib/crm/org-data';
-import { session } from '$lib/identity/session.svelte';
 import type { BuilderCatalog, CatalogField, FieldType } from './workflow-catalog';
 
 export type Workflow = DataOf<ReturnType<typeof client.api.automation.workflows.$get>>[number];
@@ -67,13 +66,6 @@ export async function loadBuilderCatalog(): Promise<BuilderCatalog> {
 		segments: catalog.segments,
 		teams: catalog.teams,
 		members: members.map((m) => ({ id: m.id, name: m.name, email: m.email, role: m.role })),
-		endpoints: await loadEndpoints()
+		endpoints: catalog.endpoints
 	};
-}
-
-/** The organization's outbound webhook endpoints, for the webhook action (none when the caller may not list them). */
-async function loadEndpoints(): Promise<BuilderCatalog['endpoints']> {
-	if (!session.can('webhooks:manage')) return [];
-	const rows = await data(client.api.webhooks.endpoints.$get());
-	return rows.map((e) => ({ id: e.id, url: e.url, description: e.description }));
 }

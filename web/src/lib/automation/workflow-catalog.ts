@@ -65,8 +65,10 @@ export interface CatalogTeam {
 
 export interface CatalogEndpoint {
 	id: string;
-	url: string;
+	/** Where it posts; the full URL stays with those who manage webhooks. */
+	host: string;
 	description: string | null;
+	enabled: boolean;
 }
 
 export interface BuilderCatalog {
