@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as schema from "../../../schema";
 import { notify } from "../../../worker/notifications/notification-inbox";
 import { digestDueOn, runDigests } from "../../../worker/notifications/notification-digest";
@@ -8,18 +8,7 @@ import type { NotificationEmailJob } from "../../../worker/notifications/notific
 import { localDateOf, localToInstant } from "../../../worker/platform/local-time";
 import { addMember, api, registerAccount, type Account } from "../../helpers";
 import { testDb } from "../../record-helpers";
-import { FAKE_MAILGUN } from "../../fakes/email-api-fixtures";
-
-function mailEnv() {
-  const jobs: NotificationEmailJob[] = [];
-  const configured = {
-    ...env,
-    EMAIL_API_URL: `${inject("emailApiFakeUrl")}/v3/${FAKE_MAILGUN.domain}/messages.mime`,
-    EMAIL_API_KEY: FAKE_MAILGUN.apiKey,
-    JOBS: { send: async (job: NotificationEmailJob) => void jobs.push(job), sendBatch: async () => undefined } as unknown as Queue,
-  } as typeof env;
-  return { env: configured, jobs };
-}
+import { mailEnv } from "./notification-mail-fixture";
 
 /** A wall-clock time in a zone on the zone's local date a few days from the real now, so no test depends on today. */
 function localInstant(timeZone: string, daysAhead: number, hour: number, minute = 0) {

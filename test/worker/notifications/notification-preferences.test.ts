@@ -4,23 +4,10 @@ import PostalMime from "postal-mime";
 import { describe, expect, inject, it } from "vitest";
 import * as schema from "../../../schema";
 import { notify } from "../../../worker/notifications/notification-inbox";
-import { NOTIFICATION_EMAIL_JOB, sendNotificationEmail, type NotificationEmailJob } from "../../../worker/notifications/notification-email";
+import { NOTIFICATION_EMAIL_JOB, sendNotificationEmail } from "../../../worker/notifications/notification-email";
 import { addMember, api, expectError, registerAccount } from "../../helpers";
 import { testDb } from "../../record-helpers";
-import { FAKE_MAILGUN } from "../../fakes/email-api-fixtures";
-
-/** The worker's env with mail going to the local fake Mailgun, and queued jobs kept for the test to run. */
-function mailEnv() {
-  const jobs: NotificationEmailJob[] = [];
-  const configured = {
-    ...env,
-    EMAIL_API_URL: `${inject("emailApiFakeUrl")}/v3/${FAKE_MAILGUN.domain}/messages.mime`,
-    EMAIL_API_KEY: FAKE_MAILGUN.apiKey,
-    APP_URL: "https://crm.example.test",
-    JOBS: { send: async (job: NotificationEmailJob) => void jobs.push(job), sendBatch: async () => undefined } as unknown as Queue,
-  } as typeof env;
-  return { env: configured, jobs };
-}
+import { mailEnv } from "./notification-mail-fixture";
 
 async function sentTo(address: string): Promise<{ to: string; mime: string }[]> {
   return (await fetch(`${inject("emailApiFakeUrl")}/__sent?to=${encodeURIComponent(address)}`)).json();
@@ -79,7 +66,7 @@ describe("notification preferences", () => {
 
   it("mails an email-on category once per event, to the member's address", async () => {
     const owner = await registerAccount("np");
-    const mail = mailEnv();
+    const mail = mailEnv({ APP_URL: "https://crm.example.test" });
     const input = { type: "ticket_assigned", title: "Ticket #7 assigned to you", body: "Printer on fire", link: "/support/tickets/t7" };
     await notify(mail.env, owner.orgId, owner.userId, input);
     await notify(mail.env, owner.orgId, owner.userId, input);
@@ -102,7 +89,7 @@ describe("notification preferences", () => {
 
   it("mails nothing for an email-off category, and follows the member's choice to turn email on", async () => {
     const owner = await registerAccount("np");
-    const mail = mailEnv();
+    const mail = mailEnv({ APP_URL: "https://crm.example.test" });
     await notify(mail.env, owner.orgId, owner.userId, { type: "invoice_paid", title: "Paid", link: "/financial/invoices/a" });
     expect(mail.jobs).toHaveLength(0);
     await api("/api/notifications/preferences", { method: "PUT", token: owner.token, body: { categories: { billing: { email: true }, assignments: { email: false } } } });
