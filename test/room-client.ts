@@ -85,7 +85,8 @@ async function toBytesOrText(data: unknown): Promise<string | Uint8Array> {
   return new Uint8Array(data as ArrayBuffer);
 }
 
-export async function until(check: () => boolean, what: string, timeoutMs = 5000) {
+/** Waits for `check`; the default allows for a loaded CI machine (two test files at once on 2 cores), and a hang still ends. */
+export async function until(check: () => boolean, what: string, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
